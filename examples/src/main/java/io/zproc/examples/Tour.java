@@ -1,0 +1,59 @@
+package io.zproc.examples;
+
+import io.zproc.Snapshot;
+import io.zproc.State;
+import io.zproc.ZProc;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * The README's tour: starts an embedded state server, writes and reads state in two namespaces, and
+ * prints what it does. Run it with {@code mvn -B -q install -DskipTests && mvn -B -q -pl examples
+ * exec:exec}.
+ */
+public final class Tour {
+  private Tour() {}
+
+  public static void main(String[] args) {
+    try (ZProc ctx = ZProc.start()) {
+      System.out.println("started an embedded state server at " + ctx.address());
+      System.out.println("server pid (ping): " + ctx.ping().block());
+
+      State state = ctx.state();
+      System.out.println("\n-- namespace '" + state.namespace() + "' --");
+      state.put("apples", 5).block();
+      System.out.println("put apples=5          -> get apples = " + state.get("apples").block());
+      Object existing = state.putIfAbsent("apples", 10).block();
+      System.out.println("putIfAbsent apples=10 -> kept " + existing);
+      state.putAll(Map.of("pears", 3)).block();
+      state.put("basket", List.of("apple", "pear")).block();
+      System.out.println("increment pears by 2  -> " + state.increment("pears", 2).block());
+      Snapshot snapshot = state.snapshot().block();
+      System.out.println("snapshot at version " + snapshot.version() + ": " + snapshot);
+
+      @SuppressWarnings("unchecked")
+      List<Object> basket = (List<Object>) state.get("basket").block();
+      basket.add("plum");
+      System.out.println(
+          "a list read is a copy: changed locally to "
+              + basket
+              + ", the server still has "
+              + state.get("basket").block());
+
+      State jobs = ctx.state("jobs");
+      System.out.println("\n-- namespace '" + jobs.namespace() + "' --");
+      jobs.put("queued", 2).block();
+      System.out.println("jobs has " + jobs.size().block() + " key(s): " + jobs.snapshot().block());
+      System.out.println(
+          "'default' has no 'queued': containsKey = " + state.containsKey("queued").block());
+
+      ConcurrentMap<String, Object> map = jobs.asMap();
+      map.merge("queued", 1, (a, b) -> ((Number) a).intValue() + ((Number) b).intValue());
+      System.out.println("asMap().merge(queued, +1) -> " + map.get("queued"));
+      System.out.println("popItem -> " + jobs.popItem().block());
+      System.out.println("jobs is now " + jobs.snapshot().block());
+    }
+    System.out.println("\nclosed the context and its embedded server");
+  }
+}

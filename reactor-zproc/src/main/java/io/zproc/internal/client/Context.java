@@ -1,0 +1,143 @@
+package io.zproc.internal.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.zproc.ServerOptions;
+import io.zproc.State;
+import io.zproc.ZProc;
+import io.zproc.ZProcException;
+import io.zproc.ZProcOptions;
+import io.zproc.internal.Ops;
+import io.zproc.internal.server.StateServer;
+import io.zproc.rsocket.WireClient;
+import io.zproc.rsocket.WireClientOptions;
+import io.zproc.rsocket.WireException;
+import io.zproc.rsocket.WireRequest;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+
+/**
+ * The {@link ZProc} context: one connection, the state clients made from it, and maybe a server.
+ */
+public final class Context implements ZProc {
+  private final WireClient wire;
+  private final @Nullable StateServer server;
+  private final String address;
+  private final String namespace;
+  private final String idPrefix;
+  private final AtomicLong stateIds = new AtomicLong();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final StateClient state;
+
+  private Context(
+      WireClient wire, @Nullable StateServer server, String address, ZProcOptions options) {
+    this.wire = wire;
+    this.server = server;
+    this.address = address;
+    this.namespace = options.namespace();
+    this.idPrefix = Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
+    this.state = new StateClient(this, namespace);
+  }
+
+  /** Starts an embedded server on a free loopback port and connects to it directly. */
+  public static Context start(ZProcOptions options) {
+    Objects.requireNonNull(options, "options");
+    ServerOptions serverOptions = options.serverOptions();
+    if (options.secretKey() != null) {
+      serverOptions = serverOptions.secretKey(options.secretKey());
+    }
+    StateServer server = StateServer.start("tcp://127.0.0.1:0", serverOptions);
+    try {
+      WireClient wire = open(server.address(), options);
+      return new Context(wire, server, server.address(), options);
+    } catch (RuntimeException e) {
+      server.close();
+      throw e;
+    }
+  }
+
+  /** Connects to an existing server. */
+  public static Context connect(String address, ZProcOptions options) {
+    Objects.requireNonNull(address, "address");
+    Objects.requireNonNull(options, "options");
+    WireClient wire = open(address, options);
+    return new Context(wire, null, wire.address().toString(), options);
+  }
+
+  private static WireClient open(String address, ZProcOptions options) {
+    WireClientOptions wireOptions =
+        WireClientOptions.defaults()
+            .withSecretKey(options.secretKey())
+            .withConnectTimeout(options.connectTimeout())
+            .withDirect(options.directPath())
+            .withLocalSocket(options.localSocket());
+    if (options.tls()) {
+      wireOptions = wireOptions.withTls(options.tlsTrust());
+    }
+    try {
+      return Objects.requireNonNull(
+          WireClient.connect(address, wireOptions).block(options.connectTimeout().plusSeconds(5)));
+    } catch (WireException e) {
+      throw Errors.toZProc(e);
+    }
+  }
+
+  /** Sends one request; errors are {@link ZProcException}. */
+  Mono<JsonNode> call(WireRequest request) {
+    return wire.request(request).onErrorMap(WireException.class, Errors::toZProc);
+  }
+
+  /** A new state client id: unique among this server's clients (with high probability). */
+  String newStateId() {
+    return idPrefix + "-" + stateIds.incrementAndGet();
+  }
+
+  /** How this context reaches its server: {@code direct}, {@code unix}, {@code tcp}, ... */
+  public String transport() {
+    return wire.transport();
+  }
+
+  @Override
+  public String address() {
+    return address;
+  }
+
+  @Override
+  public String namespace() {
+    return namespace;
+  }
+
+  @Override
+  public State state() {
+    return state;
+  }
+
+  @Override
+  public State state(String ns) {
+    return new StateClient(this, ns);
+  }
+
+  @Override
+  public Mono<Long> ping() {
+    return call(WireRequest.of(Ops.PING)).map(JsonNode::longValue);
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    wire.dispose();
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "ZProc[" + address + ", namespace=" + namespace + ", via " + wire.transport() + "]";
+  }
+}

@@ -1,0 +1,49 @@
+package io.zproc.internal.client;
+
+import io.zproc.Snapshot;
+import java.util.AbstractMap;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/** An unmodifiable, insertion-ordered copy with a version. */
+final class SnapshotImpl extends AbstractMap<String, Object> implements Snapshot {
+  private final Map<String, Object> values;
+  private final long version;
+
+  SnapshotImpl(LinkedHashMap<String, Object> values, long version) {
+    this.values = Collections.unmodifiableMap(values);
+    this.version = version;
+  }
+
+  @Override
+  public long version() {
+    return version;
+  }
+
+  @Override
+  public Set<Entry<String, Object>> entrySet() {
+    return values.entrySet();
+  }
+
+  @Override
+  public Object get(Object key) {
+    return values.get(key);
+  }
+
+  @Override
+  public boolean containsKey(Object key) {
+    return values.containsKey(key);
+  }
+
+  @Override
+  public int size() {
+    return values.size();
+  }
+
+  @Override
+  public String toString() {
+    return "Snapshot@" + version + values;
+  }
+}

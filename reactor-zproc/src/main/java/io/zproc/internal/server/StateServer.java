@@ -1,0 +1,81 @@
+package io.zproc.internal.server;
+
+import io.zproc.ServerOptions;
+import io.zproc.ZProcException;
+import io.zproc.ZProcServer;
+import io.zproc.rsocket.WireException;
+import io.zproc.rsocket.WireServer;
+import io.zproc.rsocket.WireServerOptions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import reactor.core.publisher.Mono;
+
+/** The {@link ZProcServer}: a {@link StateEngine} served by a {@link WireServer}. */
+public final class StateServer implements ZProcServer {
+  private static final Duration BIND_TIMEOUT = Duration.ofSeconds(30);
+
+  private final WireServer wire;
+
+  private StateServer(WireServer wire) {
+    this.wire = wire;
+  }
+
+  /** Starts a server; blocks until bound. */
+  public static StateServer start(String address, ServerOptions options) {
+    Objects.requireNonNull(address, "address");
+    Objects.requireNonNull(options, "options");
+    StateEngine engine = new StateEngine(options, Clock.systemUTC());
+    WireServerOptions wireOptions =
+        WireServerOptions.defaults()
+            .withSecretKey(options.secretKey())
+            .withMaxFrameSize(options.maxFrameSize())
+            .withLocalSocket(options.localSocket());
+    if (options.tlsKeyStore() != null) {
+      wireOptions =
+          wireOptions.withTls(options.tlsKeyStore(), Objects.requireNonNull(options.tlsPassword()));
+    }
+    WireServer wire;
+    try {
+      wire =
+          WireServer.bind(address, wireOptions, connection -> new StateSession(engine, connection))
+              .block(BIND_TIMEOUT);
+    } catch (WireException e) {
+      throw new ZProcException(
+          e.code(), "cannot start a server on " + address + ": " + e.getMessage(), e);
+    } catch (IllegalArgumentException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new ZProcException(
+          WireException.CONNECTION_CLOSED,
+          "cannot start a server on " + address + ": " + e.getMessage(),
+          e);
+    }
+    return new StateServer(Objects.requireNonNull(wire));
+  }
+
+  @Override
+  public String address() {
+    return wire.address().toString();
+  }
+
+  @Override
+  public long pid() {
+    return ProcessHandle.current().pid();
+  }
+
+  @Override
+  public void close() {
+    wire.dispose();
+  }
+
+  @Override
+  public Mono<Void> onClose() {
+    return wire.onClose();
+  }
+
+  @Override
+  public String toString() {
+    return "ZProcServer[" + address() + "]";
+  }
+}

@@ -1,0 +1,194 @@
+package io.zproc.internal.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.zproc.internal.Ops;
+import io.zproc.rsocket.WireConnection;
+import io.zproc.rsocket.WireException;
+import io.zproc.rsocket.WireRequest;
+import io.zproc.rsocket.WireSession;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+
+/**
+ * Serves one connection's state operations. Each operation runs synchronously on the calling
+ * (transport) thread and holds one namespace's monitor briefly; nothing blocks.
+ */
+final class StateSession implements WireSession {
+  private static final long PID = ProcessHandle.current().pid();
+
+  private final StateEngine engine;
+  private final WireConnection connection;
+  private final int maxKeyLength;
+
+  StateSession(StateEngine engine, WireConnection connection) {
+    this.engine = engine;
+    this.connection = connection;
+    this.maxKeyLength = engine.options().maxKeyLength();
+  }
+
+  @Override
+  public Mono<JsonNode> request(WireRequest request) {
+    try {
+      return Mono.justOrEmpty(handle(request.op(), request.args()));
+    } catch (RuntimeException e) {
+      return Mono.error(e);
+    }
+  }
+
+  private @Nullable JsonNode handle(String op, ObjectNode args) {
+    switch (op) {
+      case Ops.GET:
+        return ns(op, args).get(key(op, args));
+      case Ops.PUT:
+        {
+          JsonNode previous = ns(op, args).put(key(op, args), value(op, args), origin(args));
+          return flag(args, Ops.RETURN_PREVIOUS) ? previous : null;
+        }
+      case Ops.REMOVE:
+        return ns(op, args).remove(key(op, args), origin(args));
+      case Ops.REMOVE_IF:
+        return BooleanNode.valueOf(
+            ns(op, args).removeIf(key(op, args), field(op, args, Ops.EXPECTED), origin(args)));
+      case Ops.REPLACE:
+        return ns(op, args).replace(key(op, args), value(op, args), origin(args));
+      case Ops.REPLACE_IF:
+        return BooleanNode.valueOf(
+            ns(op, args)
+                .replaceIf(
+                    key(op, args), field(op, args, Ops.EXPECTED), value(op, args), origin(args)));
+      case Ops.PUT_ALL:
+        ns(op, args).putAll(map(op, args), origin(args));
+        return null;
+      case Ops.PUT_IF_ABSENT:
+        return ns(op, args)
+            .putIfAbsent(
+                key(op, args), value(op, args), flag(args, Ops.NULL_IS_ABSENT), origin(args));
+      case Ops.POP_ITEM:
+        {
+          Map.Entry<String, JsonNode> e = ns(op, args).popItem(origin(args));
+          if (e == null) {
+            return null;
+          }
+          ObjectNode reply = JsonNodeFactory.instance.objectNode();
+          reply.put(Ops.KEY, e.getKey());
+          reply.set(Ops.VALUE, e.getValue());
+          return reply;
+        }
+      case Ops.CONTAINS_KEY:
+        return BooleanNode.valueOf(ns(op, args).containsKey(key(op, args)));
+      case Ops.CONTAINS_VALUE:
+        return BooleanNode.valueOf(ns(op, args).containsValue(value(op, args)));
+      case Ops.SIZE:
+        return JsonNodeFactory.instance.numberNode(ns(op, args).size());
+      case Ops.CLEAR:
+        ns(op, args).clear(origin(args));
+        return null;
+      case Ops.SET:
+        ns(op, args).set(map(op, args), origin(args));
+        return null;
+      case Ops.SNAPSHOT:
+        return ns(op, args).snapshot();
+      case Ops.INCREMENT:
+        {
+          JsonNode delta = field(op, args, Ops.DELTA);
+          if (!delta.isIntegralNumber() || !delta.canConvertToLong()) {
+            throw invalid(op, Ops.DELTA + "' (the delta) must be an integer");
+          }
+          return JsonNodeFactory.instance.numberNode(
+              ns(op, args).increment(key(op, args), delta.longValue(), origin(args)));
+        }
+      case Ops.PING:
+        return JsonNodeFactory.instance.numberNode(PID);
+      default:
+        throw new WireException(
+            WireException.UNKNOWN_OPERATION,
+            "unknown operation '"
+                + op
+                + "'; is the client newer than the server? (connection "
+                + connection.id()
+                + ")");
+    }
+  }
+
+  private Namespace ns(String op, ObjectNode args) {
+    JsonNode ns = args.get(Ops.NS);
+    if (ns == null || !ns.isTextual()) {
+      throw invalid(op, Ops.NS + "' (the namespace) must be a text");
+    }
+    String name = ns.textValue();
+    if (name.isEmpty()) {
+      throw invalid(op, Ops.NS + "' (the namespace) must not be empty");
+    }
+    checkLength("namespace name", name);
+    return engine.namespace(name);
+  }
+
+  private String key(String op, ObjectNode args) {
+    JsonNode key = args.get(Ops.KEY);
+    if (key == null || !key.isTextual()) {
+      throw invalid(op, Ops.KEY + "' (the key) must be a text");
+    }
+    String k = key.textValue();
+    checkLength("key", k);
+    return k;
+  }
+
+  private void checkLength(String what, String text) {
+    if (text.length() * 3 <= maxKeyLength) {
+      return;
+    }
+    int bytes = text.getBytes(StandardCharsets.UTF_8).length;
+    if (bytes > maxKeyLength) {
+      throw new WireException(
+          WireException.LIMIT_EXCEEDED,
+          what
+              + " '"
+              + text.substring(0, Math.min(40, text.length()))
+              + "...' is "
+              + bytes
+              + " UTF-8 bytes, over the server's limit of "
+              + maxKeyLength
+              + "; use a shorter one or raise ServerOptions.maxKeyLength");
+    }
+  }
+
+  private static JsonNode value(String op, ObjectNode args) {
+    return field(op, args, Ops.VALUE);
+  }
+
+  private static JsonNode field(String op, ObjectNode args, String name) {
+    JsonNode v = args.get(name);
+    if (v == null) {
+      throw invalid(op, name + "' is missing");
+    }
+    return v;
+  }
+
+  private static ObjectNode map(String op, ObjectNode args) {
+    JsonNode m = args.get(Ops.MAP);
+    if (!(m instanceof ObjectNode)) {
+      throw invalid(op, Ops.MAP + "' (the entries) must be a map");
+    }
+    return (ObjectNode) m;
+  }
+
+  private static String origin(ObjectNode args) {
+    JsonNode o = args.get(Ops.ORIGIN);
+    return o != null && o.isTextual() ? o.textValue() : "";
+  }
+
+  private static boolean flag(ObjectNode args, String name) {
+    JsonNode f = args.get(name);
+    return f != null && f.asBoolean(false);
+  }
+
+  private static WireException invalid(String op, String what) {
+    return new WireException(
+        WireException.INVALID_ARGUMENT, "operation '" + op + "': argument '" + what);
+  }
+}

@@ -1,0 +1,173 @@
+package io.zproc.rsocket;
+
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.rsocket.core.RSocketConnector;
+import io.rsocket.frame.decoder.PayloadDecoder;
+import io.rsocket.transport.ClientTransport;
+import io.rsocket.transport.local.LocalClientTransport;
+import io.rsocket.transport.netty.client.TcpClientTransport;
+import io.rsocket.transport.netty.client.WebsocketClientTransport;
+import io.rsocket.util.DefaultPayload;
+import io.zproc.rsocket.internal.DirectRegistry;
+import io.zproc.rsocket.internal.Failures;
+import io.zproc.rsocket.internal.Setup;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.tcp.TcpClient;
+
+/** Chooses the shortest path to a server and opens a checked connection on it. */
+final class Connector {
+  private static final Logger log = LoggerFactory.getLogger(Connector.class);
+
+  private Connector() {}
+
+  static Mono<WireClient> connect(WireAddress address, WireClientOptions options) {
+    return Mono.defer(
+        () -> {
+          if (options.direct()) {
+            WireServer server = DirectRegistry.find(address);
+            if (server != null && !server.isDisposed()) {
+              return direct(server, address, options);
+            }
+          }
+          if (address.scheme().equals("tcp")
+              && options.localSocket()
+              && DirectRegistry.isLoopback(address.host())
+              && address.port() > 0) {
+            Path socket =
+                Path.of(
+                    System.getProperty("java.io.tmpdir"),
+                    "zproc-tcp-" + address.port() + ".sock");
+            return Mono.fromCallable(() -> Epoll.isAvailable() && Files.exists(socket))
+                .subscribeOn(Schedulers.boundedElastic())
+                .flatMap(
+                    useSocket ->
+                        useSocket
+                            ? rsocket(unix(socket), "unix", address, options, address.port())
+                                .onErrorResume(
+                                    e -> {
+                                      log.debug("local socket {} unusable, using tcp", socket, e);
+                                      return rsocket(
+                                          transport(address, options), "tcp", address, options, -1);
+                                    })
+                            : rsocket(transport(address, options), "tcp", address, options, -1));
+          }
+          return rsocket(transport(address, options), address.scheme(), address, options, -1);
+        });
+  }
+
+  private static Mono<WireClient> direct(
+      WireServer server, WireAddress address, WireClientOptions options) {
+    return Mono.fromCallable(
+        () -> {
+          DirectWireClient client = new DirectWireClient(address, server.options().maxFrameSize());
+          client.attach(
+              server.openDirect(
+                  new Setup(options.secretKey(), options.clientName(), -1), client::serverClosed));
+          return client;
+        });
+  }
+
+  private static Mono<WireClient> rsocket(
+      ClientTransport transport,
+      String kind,
+      WireAddress address,
+      WireClientOptions options,
+      int expectedPort) {
+    Setup setup = new Setup(options.secretKey(), options.clientName(), expectedPort);
+    Duration timeout = options.connectTimeout();
+    return RSocketConnector.create()
+        .setupPayload(DefaultPayload.create(setup.encode()))
+        .payloadDecoder(PayloadDecoder.ZERO_COPY)
+        .fragment(WireServer.MTU)
+        .keepAlive(Duration.ofSeconds(15), Duration.ofSeconds(90))
+        .connect(transport)
+        .timeout(timeout, Mono.error(() -> timedOut(address, timeout)))
+        .flatMap(
+            socket -> {
+              RSocketWireClient client = new RSocketWireClient(socket, kind, address);
+              return client
+                  .handshake()
+                  .timeout(timeout, Mono.error(() -> timedOut(address, timeout)))
+                  .thenReturn((WireClient) client)
+                  .doOnError(e -> socket.dispose())
+                  .doOnCancel(socket::dispose);
+            })
+        .onErrorMap(e -> Failures.fromTransport(e, address.toString()));
+  }
+
+  private static WireException timedOut(WireAddress address, Duration timeout) {
+    return new WireException(
+        WireException.CONNECTION_CLOSED,
+        "connecting to "
+            + address
+            + " took longer than "
+            + timeout.toMillis()
+            + " ms; is a server running there?",
+        new TimeoutException());
+  }
+
+  private static ClientTransport unix(Path socket) {
+    return TcpClientTransport.create(
+        TcpClient.create().remoteAddress(() -> new DomainSocketAddress(socket.toString())));
+  }
+
+  private static ClientTransport transport(WireAddress address, WireClientOptions options) {
+    switch (address.scheme()) {
+      case "local":
+        return LocalClientTransport.create(address.path());
+      case "unix":
+        if (!Epoll.isAvailable()) {
+          throw new IllegalArgumentException(
+              "cannot use "
+                  + address
+                  + ": unix-domain sockets need Netty's epoll transport (Linux); use tcp://");
+        }
+        return unix(Path.of(address.path()));
+      case "tcp":
+        {
+          TcpClient tcp = TcpClient.create().host(address.host()).port(address.port());
+          if (options.tls()) {
+            SslContext ssl = clientSsl(options);
+            tcp = tcp.secure(spec -> spec.sslContext(ssl));
+          }
+          return TcpClientTransport.create(tcp);
+        }
+      case "ws":
+        {
+          HttpClient http = HttpClient.create().host(address.host()).port(address.port());
+          if (options.tls()) {
+            SslContext ssl = clientSsl(options);
+            http = http.secure(spec -> spec.sslContext(ssl));
+          }
+          return WebsocketClientTransport.create(http, address.path());
+        }
+      default:
+        throw new IllegalArgumentException("unknown scheme " + address.scheme());
+    }
+  }
+
+  private static SslContext clientSsl(WireClientOptions options) {
+    try {
+      SslContextBuilder builder = SslContextBuilder.forClient();
+      Path trust = options.tlsTrust();
+      if (trust != null) {
+        builder.trustManager(trust.toFile());
+      }
+      return builder.build();
+    } catch (Exception e) {
+      throw new IllegalArgumentException(
+          "cannot set up TLS with trust " + options.tlsTrust() + ": " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,103 @@
+package io.zproc.rsocket;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.zproc.rsocket.internal.Failures;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+/**
+ * A connection to a server in this JVM: requests go straight to the server's session, with no
+ * encoding and no socket. The request trees are handed over, and neither side mutates them.
+ */
+final class DirectWireClient implements WireClient {
+  private final WireAddress address;
+  private final int serverMaxFrameSize;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final Sinks.Empty<Void> onClose = Sinks.empty();
+  private @Nullable WireSession session;
+
+  DirectWireClient(WireAddress address, int serverMaxFrameSize) {
+    this.address = address;
+    this.serverMaxFrameSize = serverMaxFrameSize;
+  }
+
+  void attach(WireSession session) {
+    this.session = session;
+  }
+
+  void serverClosed() {
+    closed.set(true);
+    onClose.tryEmitEmpty();
+  }
+
+  private WireSession open() {
+    WireSession s = session;
+    if (s == null || closed.get()) {
+      throw new WireException(
+          WireException.CONNECTION_CLOSED, "the connection to " + address + " is closed");
+    }
+    return s;
+  }
+
+  @Override
+  public Mono<JsonNode> request(WireRequest request) {
+    return Mono.defer(() -> open().request(request)).onErrorMap(Failures::toWireException);
+  }
+
+  @Override
+  public Flux<JsonNode> stream(WireRequest request) {
+    return Flux.defer(() -> open().stream(request))
+        .takeUntilOther(
+            onClose
+                .asMono()
+                .then(
+                    Mono.error(
+                        () ->
+                            new WireException(
+                                WireException.CONNECTION_CLOSED,
+                                "the connection to " + address + " closed"))))
+        .onErrorMap(Failures::toWireException);
+  }
+
+  @Override
+  public String transport() {
+    return "direct";
+  }
+
+  @Override
+  public WireAddress address() {
+    return address;
+  }
+
+  @Override
+  public int serverMaxFrameSize() {
+    return serverMaxFrameSize;
+  }
+
+  @Override
+  public Mono<Void> onClose() {
+    return onClose.asMono();
+  }
+
+  @Override
+  public void dispose() {
+    WireSession s = session;
+    if (s != null && !closed.get()) {
+      s.closed();
+    }
+    serverClosed();
+  }
+
+  @Override
+  public boolean isDisposed() {
+    return closed.get();
+  }
+
+  @Override
+  public String toString() {
+    return "WireClient[direct to " + address + "]";
+  }
+}

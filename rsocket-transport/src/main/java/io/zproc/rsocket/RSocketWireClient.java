@@ -1,0 +1,152 @@
+package io.zproc.rsocket;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.rsocket.Payload;
+import io.rsocket.RSocket;
+import io.rsocket.util.DefaultPayload;
+import io.zproc.rsocket.codec.CborCodec;
+import io.zproc.rsocket.codec.CodecException;
+import io.zproc.rsocket.internal.Failures;
+import io.zproc.rsocket.internal.ServerHandler;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.SynchronousSink;
+
+/** A connection over RSocket: encodes requests, decodes replies at the edge and releases them. */
+final class RSocketWireClient implements WireClient {
+  private final RSocket socket;
+  private final String kind;
+  private final WireAddress address;
+  private volatile int serverMaxFrameSize = WireServerOptions.DEFAULT_MAX_FRAME_SIZE;
+
+  RSocketWireClient(RSocket socket, String kind, WireAddress address) {
+    this.socket = socket;
+    this.kind = kind;
+    this.address = address;
+  }
+
+  /** The first round trip: shows a refused setup now, and learns the server's limits. */
+  Mono<Void> handshake() {
+    return request(WireRequest.of(ServerHandler.PING))
+        .doOnNext(
+            info -> {
+              JsonNode max = info.get("maxFrame");
+              if (max != null && max.canConvertToInt()) {
+                serverMaxFrameSize = max.intValue();
+              }
+            })
+        .then();
+  }
+
+  @Override
+  public Mono<JsonNode> request(WireRequest request) {
+    return Mono.defer(
+            () -> {
+              byte[] bytes = CborCodec.encodeRequest(request);
+              if (bytes.length > serverMaxFrameSize) {
+                return Mono.error(tooLarge(request, bytes.length));
+              }
+              return socket.requestResponse(DefaultPayload.create(bytes));
+            })
+        .<JsonNode>handle(this::decodeReply)
+        .onErrorMap(e -> Failures.fromTransport(e, address.toString()));
+  }
+
+  @Override
+  public Flux<JsonNode> stream(WireRequest request) {
+    return Flux.defer(
+            () -> {
+              byte[] bytes = CborCodec.encodeRequest(request);
+              if (bytes.length > serverMaxFrameSize) {
+                return Flux.error(tooLarge(request, bytes.length));
+              }
+              return socket.requestStream(DefaultPayload.create(bytes));
+            })
+        .<JsonNode>handle(
+            (payload, sink) -> {
+              try {
+                sink.next(CborCodec.decode(payload.data()));
+              } catch (CodecException e) {
+                sink.error(malformed(e));
+              } finally {
+                payload.release();
+              }
+            })
+        .onErrorMap(e -> Failures.fromTransport(e, address.toString()));
+  }
+
+  private void decodeReply(Payload payload, SynchronousSink<JsonNode> sink) {
+    WireReply reply;
+    try {
+      reply = CborCodec.decodeReply(payload.data());
+    } catch (CodecException e) {
+      sink.error(malformed(e));
+      return;
+    } finally {
+      payload.release();
+    }
+    if (reply instanceof WireReply.Failure) {
+      sink.error(((WireReply.Failure) reply).toException());
+      return;
+    }
+    JsonNode value = ((WireReply.Result) reply).value();
+    if (value != null) {
+      sink.next(value);
+    }
+    sink.complete();
+  }
+
+  private WireException malformed(CodecException e) {
+    return new WireException(
+        WireException.INTERNAL,
+        "malformed reply from " + address + ": " + e.getMessage(),
+        e);
+  }
+
+  private WireException tooLarge(WireRequest request, int size) {
+    return new WireException(
+        WireException.LIMIT_EXCEEDED,
+        "request '"
+            + request.op()
+            + "' encodes to "
+            + size
+            + " bytes, over the server's frame limit of "
+            + serverMaxFrameSize
+            + " bytes; raise the server's maxFrameSize option or send smaller values");
+  }
+
+  @Override
+  public String transport() {
+    return kind;
+  }
+
+  @Override
+  public WireAddress address() {
+    return address;
+  }
+
+  @Override
+  public int serverMaxFrameSize() {
+    return serverMaxFrameSize;
+  }
+
+  @Override
+  public Mono<Void> onClose() {
+    return socket.onClose().onErrorResume(e -> Mono.empty());
+  }
+
+  @Override
+  public void dispose() {
+    socket.dispose();
+  }
+
+  @Override
+  public boolean isDisposed() {
+    return socket.isDisposed();
+  }
+
+  @Override
+  public String toString() {
+    return "WireClient[" + kind + " to " + address + "]";
+  }
+}

@@ -1,0 +1,58 @@
+package io.zproc.rsocket;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * One connection to a {@link WireServer}, multiplexing any number of concurrent requests and
+ * streams.
+ *
+ * <p>The connection takes the shortest path to the server: directly, without a socket, when the
+ * server is in this JVM; through the server's unix-domain socket when it is on this host; else the
+ * address's own transport.
+ *
+ * <p><b>Threading:</b> thread-safe. Results are delivered on transport threads (or, on the direct
+ * path, on the subscribing thread). <b>Errors:</b> {@link WireException} with the server's code,
+ * or {@link WireException#CONNECTION_CLOSED} when the connection is gone.
+ */
+public interface WireClient extends Disposable {
+
+  /**
+   * Connects. Lazy: each subscription opens a new connection; the connection is checked with one
+   * round trip before it is emitted, so a refused secret key fails here.
+   *
+   * @throws IllegalArgumentException at once if the address is malformed
+   */
+  static Mono<WireClient> connect(String address, WireClientOptions options) {
+    return Connector.connect(WireAddress.parse(address), options);
+  }
+
+  /**
+   * Sends one request.
+   *
+   * @return emits the result tree, completes empty for "no result", errors with {@link
+   *     WireException}
+   */
+  Mono<JsonNode> request(WireRequest request);
+
+  /**
+   * Opens one stream. Demand is passed to the server.
+   *
+   * @return the server's elements; errors with {@link WireException}
+   */
+  Flux<JsonNode> stream(WireRequest request);
+
+  /** How this connection reaches the server: {@code direct}, {@code local}, {@code unix}, ... */
+  String transport();
+
+  /** The address this connection was asked for. */
+  WireAddress address();
+
+  /** The server's frame limit in bytes, as it said when this connection was made. */
+  int serverMaxFrameSize();
+
+  /** Completes when the connection has closed, whichever side closed it. */
+  Mono<Void> onClose();
+}

@@ -1,0 +1,428 @@
+package io.zproc.rsocket;
+
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.rsocket.Closeable;
+import io.rsocket.SocketAcceptor;
+import io.rsocket.core.RSocketServer;
+import io.rsocket.exceptions.RejectedSetupException;
+import io.rsocket.frame.decoder.PayloadDecoder;
+import io.rsocket.transport.local.LocalServerTransport;
+import io.rsocket.transport.netty.server.CloseableChannel;
+import io.rsocket.transport.netty.server.TcpServerTransport;
+import io.rsocket.transport.netty.server.WebsocketRouteTransport;
+import io.zproc.rsocket.codec.CodecException;
+import io.zproc.rsocket.internal.DirectRegistry;
+import io.zproc.rsocket.internal.ServerHandler;
+import io.zproc.rsocket.internal.Setup;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.KeyManagerFactory;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.tcp.TcpServer;
+
+/**
+ * A bound server: accepts connections on one address and serves them with a {@link WireService}.
+ *
+ * <p>A {@code tcp://} server also listens, by default, on a unix-domain socket in the temporary
+ * directory ({@code zproc-tcp-<port>.sock}, owner-only) that clients on the same host use instead
+ * of TCP, and every server registers itself for the in-JVM direct path. The secret key is checked
+ * on every path.
+ *
+ * <p><b>Threading:</b> thread-safe. {@link #dispose()} is idempotent.
+ */
+public final class WireServer implements Disposable {
+  private static final Logger log = LoggerFactory.getLogger(WireServer.class);
+
+  /** Payloads above this are fragmented; below it they go in one frame. */
+  static final int MTU = 1024 * 1024;
+
+  private static final AtomicLong CONNECTION_IDS = new AtomicLong();
+
+  private volatile WireAddress address;
+  private final WireServerOptions options;
+  private final WireService service;
+  private final List<Disposable> bindings = new CopyOnWriteArrayList<>();
+  private final List<Runnable> directSessions = new CopyOnWriteArrayList<>();
+  private final AtomicBoolean disposed = new AtomicBoolean();
+  private final Sinks.Empty<Void> onClose = Sinks.empty();
+  private volatile @Nullable Path localSocket;
+
+  private WireServer(WireAddress address, WireServerOptions options, WireService service) {
+    this.address = address;
+    this.options = options;
+    this.service = service;
+  }
+
+  /**
+   * Binds a server. Lazy: each subscription binds a new server.
+   *
+   * @param address where to listen; see {@link WireAddress#ACCEPTED_FORMS}
+   * @return emits the bound server; errors if the address is taken or cannot be bound
+   * @throws IllegalArgumentException at once if the address is malformed
+   */
+  public static Mono<WireServer> bind(
+      String address, WireServerOptions options, WireService service) {
+    WireAddress parsed = WireAddress.parse(address);
+    Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(service, "service");
+    return Mono.fromCallable(() -> new Prepared(parsed, options))
+        .subscribeOn(Schedulers.boundedElastic())
+        .flatMap(prepared -> prepared.bind(service));
+  }
+
+  /** The bound address: for {@code tcp://} and {@code ws://} with the real port. */
+  public WireAddress address() {
+    return address;
+  }
+
+  /** The unix-domain socket beside a {@code tcp://} server, or null. */
+  public @Nullable Path localSocket() {
+    return localSocket;
+  }
+
+  /** The options this server was bound with. */
+  public WireServerOptions options() {
+    return options;
+  }
+
+  /** Completes when the server has closed. */
+  public Mono<Void> onClose() {
+    return onClose.asMono();
+  }
+
+  @Override
+  public boolean isDisposed() {
+    return disposed.get();
+  }
+
+  /** Stops listening, closes every connection and removes the local socket file. */
+  @Override
+  public void dispose() {
+    if (!disposed.compareAndSet(false, true)) {
+      return;
+    }
+    DirectRegistry.unregister(address, this);
+    for (Runnable session : directSessions) {
+      session.run();
+    }
+    directSessions.clear();
+    List<Mono<Void>> closes = new ArrayList<>();
+    for (Disposable binding : bindings) {
+      binding.dispose();
+      if (binding instanceof Closeable) {
+        closes.add(((Closeable) binding).onClose());
+      } else if (binding instanceof DisposableServer) {
+        closes.add(((DisposableServer) binding).onDispose());
+      }
+    }
+    Path socket = localSocket;
+    Mono.when(closes)
+        .onErrorResume(e -> Mono.empty())
+        .then(
+            Mono.fromRunnable(
+                    () -> {
+                      if (socket != null) {
+                        try {
+                          Files.deleteIfExists(socket);
+                        } catch (IOException e) {
+                          log.debug("could not delete {}", socket, e);
+                        }
+                      }
+                    })
+                .subscribeOn(Schedulers.boundedElastic()))
+        .subscribe(null, e -> onClose.tryEmitEmpty(), onClose::tryEmitEmpty);
+  }
+
+  /**
+   * Opens a session for an in-JVM client, after the same key check as a socket connection.
+   *
+   * @throws WireException {@link WireException#UNAUTHORIZED} for a wrong key, {@link
+   *     WireException#CONNECTION_CLOSED} if the server is closed
+   */
+  WireSession openDirect(Setup setup, Runnable onServerClose) {
+    if (disposed.get()) {
+      throw new WireException(WireException.CONNECTION_CLOSED, "the server is closed");
+    }
+    setup.checkKey(options.secretKey());
+    WireSession session =
+        service.open(new WireConnection(CONNECTION_IDS.incrementAndGet(), "direct", setup.name()));
+    Runnable closer =
+        new Runnable() {
+          private final AtomicBoolean done = new AtomicBoolean();
+
+          @Override
+          public void run() {
+            if (done.compareAndSet(false, true)) {
+              directSessions.remove(this);
+              session.closed();
+              onServerClose.run();
+            }
+          }
+        };
+    directSessions.add(closer);
+    return new WireSession() {
+      @Override
+      public Mono<com.fasterxml.jackson.databind.JsonNode> request(WireRequest request) {
+        return session.request(request);
+      }
+
+      @Override
+      public reactor.core.publisher.Flux<com.fasterxml.jackson.databind.JsonNode> stream(
+          WireRequest request) {
+        return session.stream(request);
+      }
+
+      @Override
+      public void closed() {
+        closer.run();
+      }
+    };
+  }
+
+  private SocketAcceptor acceptor(String transport, int expectedPort) {
+    return (setupPayload, sendingSocket) -> {
+      Setup setup;
+      try {
+        setup = Setup.decode(setupPayload.data());
+        setup.checkKey(options.secretKey());
+      } catch (CodecException e) {
+        return Mono.error(new RejectedSetupException("malformed setup: " + e.getMessage()));
+      } catch (WireException e) {
+        return Mono.error(new RejectedSetupException(e.getMessage()));
+      }
+      if (setup.port() >= 0 && expectedPort >= 0 && setup.port() != expectedPort) {
+        return Mono.error(
+            new RejectedSetupException(
+                "this socket belongs to the server on tcp port "
+                    + expectedPort
+                    + ", not "
+                    + setup.port()));
+      }
+      WireSession session;
+      try {
+        session =
+            service.open(
+                new WireConnection(CONNECTION_IDS.incrementAndGet(), transport, setup.name()));
+      } catch (RuntimeException e) {
+        return Mono.error(new RejectedSetupException(e.getMessage()));
+      }
+      sendingSocket.onClose().doFinally(s -> session.closed()).subscribe(null, e -> {});
+      return Mono.just(new ServerHandler(session, options.maxFrameSize()));
+    };
+  }
+
+  private RSocketServer rsocketServer(String transport, int expectedPort) {
+    return RSocketServer.create(acceptor(transport, expectedPort))
+        .payloadDecoder(PayloadDecoder.ZERO_COPY)
+        .fragment(MTU)
+        .maxInboundPayloadSize(options.maxFrameSize() + 64 * 1024);
+  }
+
+  /** Everything that needs blocking I/O before binding: TLS material, stale socket files. */
+  private static final class Prepared {
+    final WireAddress address;
+    final WireServerOptions options;
+    final @Nullable SslContext ssl;
+
+    Prepared(WireAddress address, WireServerOptions options) throws Exception {
+      this.address = address;
+      this.options = options;
+      this.ssl = options.tlsKeyStore() == null ? null : sslContext(options);
+      if (address.scheme().equals("unix")) {
+        requireEpoll(address.toString());
+        clearStaleSocket(Path.of(address.path()));
+      }
+    }
+
+    Mono<WireServer> bind(WireService service) {
+      switch (address.scheme()) {
+        case "local":
+          {
+            WireServer server = new WireServer(address, options, service);
+            return server
+                .rsocketServer("local", -1)
+                .bind(LocalServerTransport.create(address.path()))
+                .onErrorMap(WireServer::bindFailure)
+                .map(closeable -> server.started(closeable, address));
+          }
+        case "unix":
+          {
+            WireServer server = new WireServer(address, options, service);
+            TcpServer tcp =
+                TcpServer.create().bindAddress(() -> new DomainSocketAddress(address.path()));
+            return server
+                .rsocketServer("unix", -1)
+                .bind(TcpServerTransport.create(tcp))
+                .onErrorMap(WireServer::bindFailure)
+                .map(
+                    channel -> {
+                      server.localSocket = Path.of(address.path());
+                      return server.started(channel, address);
+                    });
+          }
+        case "tcp":
+          {
+            WireServer server = new WireServer(address, options, service);
+            TcpServer tcp = TcpServer.create().host(address.host()).port(address.port());
+            if (ssl != null) {
+              SslContext context = ssl;
+              tcp = tcp.secure(spec -> spec.sslContext(context));
+            }
+            return server
+                .rsocketServer("tcp", -1)
+                .bind(TcpServerTransport.create(tcp))
+                .onErrorMap(WireServer::bindFailure)
+                .flatMap(
+                    channel -> {
+                      server.started(channel, address.withPort(channel.address().getPort()));
+                      return options.localSocket() && Epoll.isAvailable()
+                          ? server.bindLocalSocket(channel.address().getPort())
+                          : Mono.just(server);
+                    });
+          }
+        case "ws":
+          {
+            WireServer server = new WireServer(address, options, service);
+            HttpServer http = HttpServer.create().host(address.host()).port(address.port());
+            if (ssl != null) {
+              SslContext context = ssl;
+              http = http.secure(spec -> spec.sslContext(context));
+            }
+            String path = address.path();
+            return http.route(
+                    routes ->
+                        routes.ws(
+                            path,
+                            WebsocketRouteTransport.newHandler(
+                                server
+                                    .rsocketServer("ws", -1)
+                                    .asConnectionAcceptor(
+                                        io.rsocket.frame.FrameLengthCodec.FRAME_LENGTH_MASK))))
+                .bind()
+                .onErrorMap(WireServer::bindFailure)
+                .map(
+                    disposable ->
+                        server.started(disposable, address.withPort(disposable.port())));
+          }
+        default:
+          return Mono.error(new IllegalArgumentException("unknown scheme " + address.scheme()));
+      }
+    }
+  }
+
+  private WireServer started(Disposable binding, WireAddress bound) {
+    bindings.add(binding);
+    address = bound;
+    DirectRegistry.register(bound, this);
+    return this;
+  }
+
+  /** Binds the owner-only unix socket beside a tcp server; the server works without it. */
+  private Mono<WireServer> bindLocalSocket(int tcpPort) {
+    Path path = Path.of(System.getProperty("java.io.tmpdir"), "zproc-tcp-" + tcpPort + ".sock");
+    TcpServer unix = TcpServer.create().bindAddress(() -> new DomainSocketAddress(path.toString()));
+    return Mono.fromCallable(
+            () -> {
+              clearStaleSocket(path);
+              return path;
+            })
+        .subscribeOn(Schedulers.boundedElastic())
+        .then(rsocketServer("unix", tcpPort).bind(TcpServerTransport.create(unix)))
+        .publishOn(Schedulers.boundedElastic())
+        .map(
+            channel -> {
+              if (disposed.get()) {
+                channel.dispose();
+                return this;
+              }
+              ownerOnly(path);
+              bindings.add(channel);
+              localSocket = path;
+              return this;
+            })
+        .onErrorResume(
+            e -> {
+              log.info("no local socket beside {}: {}", address, e.toString());
+              return Mono.just(this);
+            });
+  }
+
+  private static Throwable bindFailure(Throwable e) {
+    return new WireException(
+        WireException.CONNECTION_CLOSED, "cannot bind: " + e.getMessage(), e);
+  }
+
+  private static void requireEpoll(String address) {
+    if (!Epoll.isAvailable()) {
+      throw new IllegalArgumentException(
+          "cannot use "
+              + address
+              + ": unix-domain sockets need Netty's epoll transport (Linux); use a tcp:// address");
+    }
+  }
+
+  /** Removes a socket file that no live server listens on; fails if one does. */
+  static void clearStaleSocket(Path path) throws IOException {
+    if (!Files.exists(path)) {
+      return;
+    }
+    try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+      probe.connect(UnixDomainSocketAddress.of(path));
+      throw new IOException("a server is already listening on unix://" + path);
+    } catch (IOException e) {
+      if (e.getMessage() != null && e.getMessage().startsWith("a server is already")) {
+        throw e;
+      }
+      Files.deleteIfExists(path);
+    }
+  }
+
+  private static SslContext sslContext(WireServerOptions options) throws Exception {
+    Path file = Objects.requireNonNull(options.tlsKeyStore());
+    char[] password = Objects.requireNonNull(options.tlsKeyStorePassword()).toCharArray();
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    try (InputStream in = Files.newInputStream(file)) {
+      store.load(in, password);
+    }
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(store, password);
+    return SslContextBuilder.forServer(kmf).build();
+  }
+
+  static void ownerOnly(Path path) {
+    try {
+      Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
+    } catch (IOException | UnsupportedOperationException e) {
+      log.debug("could not restrict {}", path, e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "WireServer[" + address + "]";
+  }
+}

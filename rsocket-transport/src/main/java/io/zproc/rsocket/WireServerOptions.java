@@ -1,0 +1,82 @@
+package io.zproc.rsocket;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * How a {@link WireServer} binds. Immutable; each wither returns a copy.
+ *
+ * @param secretKey the key every connection must present at setup, or {@code null} for none
+ * @param maxFrameSize the largest request payload in bytes; larger ones get a {@link
+ *     WireException#LIMIT_EXCEEDED} reply
+ * @param tlsKeyStore a PKCS#12 key store with the server's key and certificate, or {@code null} for
+ *     no TLS; applies to {@code tcp://} and {@code ws://}
+ * @param tlsKeyStorePassword the key store's password
+ * @param localSocket whether a {@code tcp://} server also listens on a unix-domain socket that
+ *     clients on the same host use instead of TCP
+ */
+public record WireServerOptions(
+    @Nullable String secretKey,
+    int maxFrameSize,
+    @Nullable Path tlsKeyStore,
+    @Nullable String tlsKeyStorePassword,
+    boolean localSocket) {
+
+  /** The default largest request payload: 16 MiB. */
+  public static final int DEFAULT_MAX_FRAME_SIZE = 16 * 1024 * 1024;
+
+  /** The smallest accepted {@link #maxFrameSize}: 1 KiB. */
+  public static final int MIN_MAX_FRAME_SIZE = 1024;
+
+  public WireServerOptions {
+    if (maxFrameSize < MIN_MAX_FRAME_SIZE) {
+      throw new IllegalArgumentException(
+          "maxFrameSize must be at least "
+              + MIN_MAX_FRAME_SIZE
+              + " bytes, got "
+              + maxFrameSize
+              + "; large values need a larger frame, not a smaller one");
+    }
+  }
+
+  /** No secret key, 16 MiB frames, no TLS, a local socket beside {@code tcp://}. */
+  public static WireServerOptions defaults() {
+    return new WireServerOptions(null, DEFAULT_MAX_FRAME_SIZE, null, null, true);
+  }
+
+  /** A copy with this secret key ({@code null} for none). */
+  public WireServerOptions withSecretKey(@Nullable String key) {
+    return new WireServerOptions(key, maxFrameSize, tlsKeyStore, tlsKeyStorePassword, localSocket);
+  }
+
+  /** A copy with this frame limit. */
+  public WireServerOptions withMaxFrameSize(int bytes) {
+    return new WireServerOptions(secretKey, bytes, tlsKeyStore, tlsKeyStorePassword, localSocket);
+  }
+
+  /** A copy serving TLS with this PKCS#12 key store. */
+  public WireServerOptions withTls(Path keyStore, String password) {
+    Objects.requireNonNull(keyStore, "keyStore");
+    Objects.requireNonNull(password, "password");
+    return new WireServerOptions(secretKey, maxFrameSize, keyStore, password, localSocket);
+  }
+
+  /** A copy with or without the local socket beside {@code tcp://}. */
+  public WireServerOptions withLocalSocket(boolean enabled) {
+    return new WireServerOptions(secretKey, maxFrameSize, tlsKeyStore, tlsKeyStorePassword, enabled);
+  }
+
+  @Override
+  public String toString() {
+    return "WireServerOptions[secretKey="
+        + (secretKey == null ? "none" : "***")
+        + ", maxFrameSize="
+        + maxFrameSize
+        + ", tls="
+        + (tlsKeyStore != null)
+        + ", localSocket="
+        + localSocket
+        + "]";
+  }
+}

@@ -1,0 +1,138 @@
+package io.zproc.rsocket.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.rsocket.Payload;
+import io.rsocket.RSocket;
+import io.rsocket.exceptions.ApplicationErrorException;
+import io.rsocket.util.DefaultPayload;
+import io.zproc.rsocket.WireException;
+import io.zproc.rsocket.WireReply;
+import io.zproc.rsocket.WireRequest;
+import io.zproc.rsocket.WireSession;
+import io.zproc.rsocket.codec.CborCodec;
+import io.zproc.rsocket.codec.CodecException;
+import org.reactivestreams.Publisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The server's RSocket for one connection: decodes at the edge (releasing the payload), hands the
+ * request to the session and encodes the reply. Every failure becomes an error reply; nothing a
+ * peer sends closes the connection.
+ */
+public final class ServerHandler implements RSocket {
+  private static final Logger log = LoggerFactory.getLogger(ServerHandler.class);
+
+  /** The transport's own ping: answers with the server's limits. */
+  public static final String PING = "$ping";
+
+  private final WireSession session;
+  private final int maxFrameSize;
+
+  public ServerHandler(WireSession session, int maxFrameSize) {
+    this.session = session;
+    this.maxFrameSize = maxFrameSize;
+  }
+
+  /** The reply to {@link #PING}. */
+  public static JsonNode pingReply(int maxFrameSize) {
+    return JsonNodeFactory.instance.objectNode().put("maxFrame", maxFrameSize);
+  }
+
+  @Override
+  public Mono<Payload> requestResponse(Payload payload) {
+    WireRequest request;
+    try {
+      request = decode(payload);
+    } catch (WireException e) {
+      return Mono.just(reply(Failures.toFailure(e)));
+    }
+    if (PING.equals(request.op())) {
+      return Mono.just(reply(new WireReply.Result(pingReply(maxFrameSize))));
+    }
+    Mono<JsonNode> result;
+    try {
+      result = session.request(request);
+    } catch (RuntimeException e) {
+      result = Mono.error(e);
+    }
+    return result
+        .map(value -> reply(new WireReply.Result(value)))
+        .switchIfEmpty(Mono.fromSupplier(() -> reply(new WireReply.Result(null))))
+        .onErrorResume(
+            e -> {
+              if (!(e instanceof WireException)) {
+                log.warn("request '{}' failed on the server", request.op(), e);
+              }
+              return Mono.just(reply(Failures.toFailure(e)));
+            });
+  }
+
+  @Override
+  public Flux<Payload> requestStream(Payload payload) {
+    WireRequest request;
+    try {
+      request = decode(payload);
+    } catch (WireException e) {
+      return Flux.error(new ApplicationErrorException(Failures.streamErrorText(e)));
+    }
+    Flux<JsonNode> stream;
+    try {
+      stream = session.stream(request);
+    } catch (RuntimeException e) {
+      stream = Flux.error(e);
+    }
+    return stream
+        .map(node -> (Payload) DefaultPayload.create(CborCodec.encode(node)))
+        .onErrorMap(
+            e -> {
+              if (!(e instanceof WireException)) {
+                log.warn("stream '{}' failed on the server", request.op(), e);
+              }
+              return new ApplicationErrorException(Failures.streamErrorText(e));
+            });
+  }
+
+  @Override
+  public Mono<Void> fireAndForget(Payload payload) {
+    payload.release();
+    return Mono.empty();
+  }
+
+  @Override
+  public Flux<Payload> requestChannel(Publisher<Payload> payloads) {
+    return Flux.from(payloads)
+        .doOnNext(Payload::release)
+        .thenMany(
+            Flux.error(
+                new ApplicationErrorException(
+                    "[" + WireException.UNKNOWN_OPERATION + "] this server has no channels")));
+  }
+
+  private WireRequest decode(Payload payload) {
+    try {
+      int size = payload.data().readableBytes();
+      if (size > maxFrameSize) {
+        throw new WireException(
+            WireException.LIMIT_EXCEEDED,
+            "request of "
+                + size
+                + " bytes exceeds the server's frame limit of "
+                + maxFrameSize
+                + " bytes; raise the server's maxFrameSize option or send smaller values");
+      }
+      return CborCodec.decodeRequest(payload.data());
+    } catch (CodecException e) {
+      throw new WireException(WireException.BAD_REQUEST, e.getMessage());
+    } finally {
+      payload.release();
+    }
+  }
+
+  private static Payload reply(WireReply reply) {
+    return DefaultPayload.create(CborCodec.encodeReply(reply));
+  }
+}

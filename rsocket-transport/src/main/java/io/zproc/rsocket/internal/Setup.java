@@ -1,0 +1,81 @@
+package io.zproc.rsocket.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.buffer.ByteBuf;
+import io.zproc.rsocket.WireException;
+import io.zproc.rsocket.codec.CborCodec;
+import io.zproc.rsocket.codec.CodecException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The setup payload: {@code {"key": secret, "name": client, "port": expected tcp port}}.
+ *
+ * @param key the secret key presented, or null
+ * @param name the client's name
+ * @param port the tcp port the client expects the server to have (unix shortcut), or -1
+ */
+public record Setup(@Nullable String key, String name, int port) {
+
+  /** Encodes this setup. */
+  public byte[] encode() {
+    ObjectNode node = JsonNodeFactory.instance.objectNode();
+    if (key != null) {
+      node.put("key", key);
+    }
+    node.put("name", name);
+    if (port >= 0) {
+      node.put("port", port);
+    }
+    return CborCodec.encode(node);
+  }
+
+  /**
+   * Decodes a setup payload; an empty one is a setup without key.
+   *
+   * @throws CodecException if malformed
+   */
+  public static Setup decode(ByteBuf data) {
+    if (data.readableBytes() == 0) {
+      return new Setup(null, "", -1);
+    }
+    JsonNode node = CborCodec.decode(data);
+    if (!node.isObject()) {
+      throw new CodecException("setup must be a CBOR map");
+    }
+    JsonNode key = node.get("key");
+    JsonNode name = node.get("name");
+    JsonNode port = node.get("port");
+    return new Setup(
+        key != null && key.isTextual() ? key.textValue() : null,
+        name != null && name.isTextual() ? name.textValue() : "",
+        port != null && port.canConvertToInt() ? port.intValue() : -1);
+  }
+
+  /**
+   * Checks the presented key against the server's, in constant time.
+   *
+   * @throws WireException {@link WireException#UNAUTHORIZED} when it does not match
+   */
+  public void checkKey(@Nullable String expected) {
+    if (expected == null) {
+      return;
+    }
+    if (key == null) {
+      throw new WireException(
+          WireException.UNAUTHORIZED,
+          "no secret key was given, and this server requires one; give the client the"
+              + " server's secret key");
+    }
+    byte[] a = expected.getBytes(StandardCharsets.UTF_8);
+    byte[] b = key.getBytes(StandardCharsets.UTF_8);
+    if (!MessageDigest.isEqual(a, b)) {
+      throw new WireException(
+          WireException.UNAUTHORIZED,
+          "wrong secret key; give the client the same secret key as the server");
+    }
+  }
+}

@@ -1,0 +1,5 @@
+/** Implementation of the transport; not API, no compatibility promise. */
+@NullMarked
+package io.zproc.rsocket.internal;
+
+import org.jspecify.annotations.NullMarked;
