@@ -8,6 +8,7 @@ import io.rsocket.Closeable;
 import io.rsocket.SocketAcceptor;
 import io.rsocket.core.RSocketServer;
 import io.rsocket.exceptions.RejectedSetupException;
+import io.rsocket.frame.FrameLengthCodec;
 import io.rsocket.frame.decoder.PayloadDecoder;
 import io.rsocket.transport.local.LocalServerTransport;
 import io.rsocket.transport.netty.server.CloseableChannel;
@@ -239,7 +240,8 @@ public final class WireServer implements Disposable {
     return RSocketServer.create(acceptor(transport, expectedPort))
         .payloadDecoder(PayloadDecoder.ZERO_COPY)
         .fragment(MTU)
-        .maxInboundPayloadSize(options.maxFrameSize() + 64 * 1024);
+        .maxInboundPayloadSize(
+            Math.max(options.maxFrameSize() + 64 * 1024, FrameLengthCodec.FRAME_LENGTH_MASK));
   }
 
   /** Everything that needs blocking I/O before binding: TLS material, stale socket files. */
