@@ -85,7 +85,10 @@ public interface ZProc extends AutoCloseable {
    */
   Mono<Long> ping();
 
-  /** Closes the connection, and stops the server if this context started it. */
+  /**
+   * Closes the connection, and stops the server if this context started it (waiting until its
+   * address is free). A context that owns its server is also closed by a JVM shutdown hook.
+   */
   @Override
   void close();
 }

@@ -31,6 +31,7 @@ public final class Context implements ZProc {
   private final AtomicLong stateIds = new AtomicLong();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final StateClient state;
+  private final @Nullable Thread shutdownHook;
 
   private Context(
       WireClient wire, @Nullable StateServer server, String address, ZProcOptions options) {
@@ -40,6 +41,10 @@ public final class Context implements ZProc {
     this.namespace = options.namespace();
     this.idPrefix = Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
     this.state = new StateClient(this, namespace);
+    this.shutdownHook = server == null ? null : new Thread(this::close, "zproc-context-shutdown");
+    if (shutdownHook != null) {
+      Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
   }
 
   /** Starts an embedded server on a free loopback port and connects to it directly. */
@@ -133,6 +138,13 @@ public final class Context implements ZProc {
     wire.dispose();
     if (server != null) {
       server.close();
+    }
+    if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(shutdownHook);
+      } catch (IllegalStateException e) {
+        // the JVM is shutting down: the hook is running or has run
+      }
     }
   }
 

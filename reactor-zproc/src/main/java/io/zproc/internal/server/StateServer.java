@@ -10,10 +10,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /** The {@link ZProcServer}: a {@link StateEngine} served by a {@link WireServer}. */
 public final class StateServer implements ZProcServer {
   private static final Duration BIND_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
   private final WireServer wire;
 
@@ -64,9 +66,20 @@ public final class StateServer implements ZProcServer {
     return ProcessHandle.current().pid();
   }
 
+  /**
+   * Stops the server; on a thread that may block, waits (up to 10 s) until every connection is
+   * closed and the address is free.
+   */
   @Override
   public void close() {
     wire.dispose();
+    if (!Schedulers.isInNonBlockingThread()) {
+      try {
+        wire.onClose().block(CLOSE_TIMEOUT);
+      } catch (RuntimeException e) {
+        // closing went on in the background; nothing more to do here
+      }
+    }
   }
 
   @Override
