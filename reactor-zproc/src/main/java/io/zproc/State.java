@@ -2,6 +2,8 @@ package io.zproc;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Predicate;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -165,4 +167,93 @@ public interface State {
    * Errors are thrown as {@link ZProcException}.
    */
   ConcurrentMap<String, Object> asMap();
+
+  /**
+   * Runs a task on a mutable copy of the namespace and commits its changes as one change record,
+   * only if nothing the task read (every key it touched; everything, if it iterated or sized the
+   * map) changed meanwhile; otherwise it runs again on a fresh copy. Serializable with every other
+   * operation. An exception from the task leaves the state untouched and ends the {@code Mono} with
+   * it. Contending clients all make progress: retries back off with jitter, and a client that keeps
+   * losing takes a short priority lease. A client that dies mid-task blocks nobody.
+   *
+   * <p><b>The task may run more than once.</b> It runs on a transport thread (or, with the server
+   * in this JVM, on the subscribing thread) and must not block.
+   *
+   * @return emits the task's return value from the run that committed; empty if it returned null
+   */
+  <R> Mono<R> atomic(AtomicTask<R> task);
+
+  /**
+   * Every change to the namespace from subscription on, in version order: deltas (touched keys,
+   * values before and after, origin, version, timestamp), including this client's own changes and
+   * changes that leave values identical.
+   *
+   * <p><b>Backpressure:</b> the server sends only as the subscriber's demand allows; a stalled
+   * subscriber costs the server one cursor. <b>Errors:</b> a subscriber that falls behind the
+   * server's journal gets {@link ChangesLostException}, never a silent gap. <b>Connection
+   * drops:</b> the stream reconnects with backoff and resumes after the last change it delivered:
+   * nothing lost, nothing twice. <b>Cancellation</b> releases the server-side watch.
+   */
+  Flux<StateChange> changes();
+
+  /**
+   * As {@link #changes()}, starting after a version: replays from the server's journal, then
+   * continues live.
+   *
+   * @param afterVersion the last version already seen (0 = from the first change)
+   * @throws IllegalArgumentException if negative
+   */
+  Flux<StateChange> changes(long afterVersion);
+
+  /**
+   * The first change after this client's cursor that touches any of the keys (none = any key) and
+   * changes a value, made by another client; completes with the namespace as it was right after
+   * that change and moves the cursor there. Buffered: the cursor starts when this {@code State} is
+   * made, so changes made while the caller was busy are not missed. See {@link #live()} and {@link
+   * #goLive()}.
+   *
+   * @return emits the namespace right after the matching change; errors with {@link
+   *     ChangesLostException} if the cursor fell behind the journal
+   */
+  Mono<Snapshot> whenChange(String... keys);
+
+  /**
+   * Tests the current state, then every later state in order (none skipped, however fast the
+   * writers), and completes with the first that passes. States produced by this client's own
+   * changes are not tested (the next state from another client includes them).
+   *
+   * <p>The predicate runs on a transport thread and must be quick; it sees state, not time: a
+   * predicate on the clock is only re-tested when the state changes.
+   */
+  Mono<Snapshot> when(Predicate<? super Snapshot> test);
+
+  /**
+   * {@link #when} the key is present with a value equal (as JSON: 5 equals 5L) to {@code value}.
+   */
+  Mono<Snapshot> whenEqual(String key, Object value);
+
+  /** {@link #when} the key is present with a value not equal to {@code value}. */
+  Mono<Snapshot> whenNotEqual(String key, Object value);
+
+  /** {@link #when} the key is present and its value is null. */
+  Mono<Snapshot> whenNone(String key);
+
+  /** {@link #when} the key is present and its value is not null. */
+  Mono<Snapshot> whenNotNone(String key);
+
+  /** {@link #when} the key is present. */
+  Mono<Snapshot> whenAvailable(String key);
+
+  /**
+   * A view of this client (same id, same namespace) whose {@link #whenChange} sees only changes
+   * made after each call, never the backlog.
+   */
+  State live();
+
+  /**
+   * Drops the buffered backlog: moves this client's cursor to the namespace's current version.
+   *
+   * @return completes when the cursor has moved
+   */
+  Mono<Void> goLive();
 }

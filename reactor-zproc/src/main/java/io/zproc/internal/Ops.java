@@ -21,6 +21,44 @@ public final class Ops {
   public static final String SNAPSHOT = "snapshot";
   public static final String INCREMENT = "increment";
   public static final String PING = "ping";
+  public static final String VERSION_OF = "version";
+  public static final String COMMIT = "commit";
+
+  /** Commit: the version the atomic task ran on. */
+  public static final String BASE = "base";
+
+  /** Commit: the keys the task read. */
+  public static final String READS = "reads";
+
+  /** Commit: the task read the whole namespace. */
+  public static final String READ_ALL = "all";
+
+  /** Commit: the keys the task removed. */
+  public static final String REMOVES = "rm";
+
+  /** Commit: this client keeps losing; give it priority. */
+  public static final String URGENT = "urgent";
+
+  /** Stream: the changes of a namespace after a version. */
+  public static final String WATCH = "watch";
+
+  /** Watch: the version to resume after (absent: from now). */
+  public static final String AFTER = "after";
+
+  /** Watch: only changes touching one of these keys. */
+  public static final String KEYS = "keys";
+
+  /** Watch: skip changes made by this origin. */
+  public static final String EXCLUDE = "exclude";
+
+  /** Watch: skip changes that leave every value identical. */
+  public static final String CHANGED_ONLY = "changed";
+
+  /** Watch: each element carries the namespace right after the change. */
+  public static final String WITH_SNAPSHOT = "snap";
+
+  /** Watch: complete after the first element. */
+  public static final String ONCE = "once";
 
   /** Namespace name. */
   public static final String NS = "ns";

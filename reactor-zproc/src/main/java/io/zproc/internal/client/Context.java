@@ -12,18 +12,26 @@ import io.zproc.rsocket.WireClient;
 import io.zproc.rsocket.WireClientOptions;
 import io.zproc.rsocket.WireException;
 import io.zproc.rsocket.WireRequest;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.util.retry.Retry;
 
 /**
  * The {@link ZProc} context: one connection, the state clients made from it, and maybe a server.
  */
 public final class Context implements ZProc {
-  private final WireClient wire;
+  private volatile WireClient wire;
+  private final WireClientOptions wireOptions;
+  private final java.time.Duration connectTimeout;
+  private @Nullable Mono<WireClient> reconnecting;
   private final @Nullable StateServer server;
   private final String address;
   private final String namespace;
@@ -36,6 +44,8 @@ public final class Context implements ZProc {
   private Context(
       WireClient wire, @Nullable StateServer server, String address, ZProcOptions options) {
     this.wire = wire;
+    this.wireOptions = wireOptions(options);
+    this.connectTimeout = options.connectTimeout();
     this.server = server;
     this.address = address;
     this.namespace = options.namespace();
@@ -72,7 +82,7 @@ public final class Context implements ZProc {
     return new Context(wire, null, wire.address().toString(), options);
   }
 
-  private static WireClient open(String address, ZProcOptions options) {
+  private static WireClientOptions wireOptions(ZProcOptions options) {
     WireClientOptions wireOptions =
         WireClientOptions.defaults()
             .withSecretKey(options.secretKey())
@@ -82,17 +92,103 @@ public final class Context implements ZProc {
     if (options.tls()) {
       wireOptions = wireOptions.withTls(options.tlsTrust());
     }
+    return wireOptions;
+  }
+
+  private static WireClient open(String address, ZProcOptions options) {
     try {
       return Objects.requireNonNull(
-          WireClient.connect(address, wireOptions).block(options.connectTimeout().plusSeconds(5)));
+          WireClient.connect(address, wireOptions(options))
+              .block(options.connectTimeout().plusSeconds(5)));
     } catch (WireException e) {
       throw Errors.toZProc(e);
     }
   }
 
-  /** Sends one request; errors are {@link ZProcException}. */
+  /** Sends one request; errors are {@link ZProcException}. Never retried (it may be a write). */
   Mono<JsonNode> call(WireRequest request) {
-    return wire.request(request).onErrorMap(WireException.class, Errors::toZProc);
+    WireClient w = wire;
+    Mono<JsonNode> reply =
+        w.isDisposed() ? wire().flatMap(c -> c.request(request)) : w.request(request);
+    return reply.onErrorMap(WireException.class, Errors::toZProc);
+  }
+
+  /**
+   * Opens one stream. Elements from a server in this JVM are moved off the writer's thread, so a
+   * watcher reacting with a write never runs inside another client's call.
+   */
+  Flux<JsonNode> stream(WireRequest request) {
+    return wire()
+        .flatMapMany(
+            c -> {
+              Flux<JsonNode> elements = c.stream(request);
+              return "direct".equals(c.transport())
+                  ? elements.publishOn(Schedulers.parallel(), 8)
+                  : elements;
+            })
+        .onErrorMap(WireException.class, Errors::toZProc);
+  }
+
+  /** The live connection, reconnecting (with backoff, bounded by the connect timeout) if lost. */
+  Mono<WireClient> wire() {
+    WireClient w = wire;
+    if (!w.isDisposed()) {
+      return Mono.just(w);
+    }
+    if (closed.get()) {
+      return Mono.error(
+          new WireException(WireException.CONNECTION_CLOSED, "this context is closed"));
+    }
+    synchronized (this) {
+      if (wire != w) {
+        return Mono.just(wire);
+      }
+      Mono<WireClient> pending = reconnecting;
+      if (pending == null) {
+        pending =
+            Mono.defer(() -> WireClient.connect(address, wireOptions))
+                .retryWhen(
+                    Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(20))
+                        .maxBackoff(Duration.ofMillis(500))
+                        .filter(
+                            e ->
+                                e instanceof WireException
+                                    && WireException.CONNECTION_CLOSED.equals(
+                                        ((WireException) e).code())))
+                .timeout(connectTimeout)
+                .onErrorMap(
+                    TimeoutException.class,
+                    e ->
+                        new WireException(
+                            WireException.CONNECTION_CLOSED,
+                            "lost the connection to "
+                                + address
+                                + " and could not reconnect within "
+                                + connectTimeout.toMillis()
+                                + " ms"))
+                .doOnNext(this::replaced)
+                .doFinally(signal -> clearReconnecting())
+                .cache();
+        reconnecting = pending;
+      }
+      return pending;
+    }
+  }
+
+  private synchronized void replaced(WireClient fresh) {
+    if (closed.get()) {
+      fresh.dispose();
+    }
+    wire = fresh;
+  }
+
+  private synchronized void clearReconnecting() {
+    reconnecting = null;
+  }
+
+  /** Drops the current connection, as a network failure would (for tests of reconnection). */
+  public void dropConnection() {
+    wire.dispose();
   }
 
   /** A new state client id: unique among this server's clients (with high probability). */

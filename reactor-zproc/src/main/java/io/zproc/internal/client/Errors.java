@@ -1,5 +1,6 @@
 package io.zproc.internal.client;
 
+import io.zproc.ChangesLostException;
 import io.zproc.ZProcException;
 import io.zproc.rsocket.WireException;
 
@@ -9,6 +10,18 @@ final class Errors {
 
   static ZProcException toZProc(WireException e) {
     String message = String.valueOf(e.getMessage());
+    if (ChangesLostException.CODE.equals(e.code())) {
+      long lost = 0;
+      int space = message.indexOf(' ');
+      if (space > 0) {
+        try {
+          lost = Long.parseLong(message.substring(0, space));
+        } catch (NumberFormatException ignored) {
+          // the count is informative only
+        }
+      }
+      return new ChangesLostException(lost, message, e);
+    }
     if (WireException.UNAUTHORIZED.equals(e.code())) {
       message += " (set ZProcOptions.secretKey(...) to the server's secret key)";
     }

@@ -1,27 +1,44 @@
 package io.zproc.internal.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.zproc.AtomicTask;
 import io.zproc.Snapshot;
 import io.zproc.State;
+import io.zproc.StateChange;
+import io.zproc.ZProcException;
 import io.zproc.internal.Json;
 import io.zproc.internal.Ops;
+import io.zproc.rsocket.WireException;
 import io.zproc.rsocket.WireRequest;
+import java.time.Duration;
 import java.util.AbstractMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
+import reactor.core.Exceptions;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
 
 /** A {@link State}: builds requests for one namespace and turns replies into Java values. */
 final class StateClient implements State {
+  private static final int FAST_RETRIES = 3;
+  private static final int URGENT_AFTER = 6;
+
   private final Context context;
   private final String namespace;
   private final String id;
+  private final boolean live;
+  private final Cursor cursor;
 
   StateClient(Context context, String namespace) {
     Objects.requireNonNull(namespace, "namespace");
@@ -31,6 +48,44 @@ final class StateClient implements State {
     this.context = context;
     this.namespace = namespace;
     this.id = context.newStateId();
+    this.live = false;
+    this.cursor = new Cursor();
+    ObjectNode args = args();
+    // The buffered cursor starts now: ask the server for the namespace's version at once.
+    Mono<Long> start =
+        call(Ops.VERSION_OF, args).map(JsonNode::longValue).onErrorReturn(-1L).cache();
+    cursor.start(start);
+    start.subscribe();
+  }
+
+  private StateClient(StateClient of, boolean live) {
+    this.context = of.context;
+    this.namespace = of.namespace;
+    this.id = of.id;
+    this.live = live;
+    this.cursor = of.cursor;
+  }
+
+  /**
+   * The buffered cursor: the version after which this client's whenChange looks. Starts at the
+   * namespace's version when the client was made; only moves forward.
+   */
+  private static final class Cursor {
+    private volatile Mono<Long> start = Mono.just(0L);
+    private final java.util.concurrent.atomic.AtomicLong moved =
+        new java.util.concurrent.atomic.AtomicLong(-1);
+
+    void start(Mono<Long> version) {
+      this.start = version;
+    }
+
+    Mono<Long> get() {
+      return start.map(v -> Math.max(v, moved.get()));
+    }
+
+    void advance(long version) {
+      moved.accumulateAndGet(version, Math::max);
+    }
   }
 
   @Override
@@ -219,5 +274,242 @@ final class StateClient implements State {
   @Override
   public String toString() {
     return "State[" + namespace + ", id=" + id + "]";
+  }
+
+  @Override
+  public <R> Mono<R> atomic(AtomicTask<R> task) {
+    Objects.requireNonNull(task, "task");
+    return Mono.defer(
+        () -> call(Ops.SNAPSHOT, args()).flatMap(snapshot -> attempt(task, snapshot, 1)));
+  }
+
+  private <R> Mono<R> attempt(AtomicTask<R> task, JsonNode snapshot, int attempt) {
+    long base = snapshot.get(Ops.VERSION).longValue();
+    LinkedHashMap<String, JsonNode> original = new LinkedHashMap<>();
+    LinkedHashMap<String, Object> copy = new LinkedHashMap<>();
+    snapshot
+        .get(Ops.MAP)
+        .fields()
+        .forEachRemaining(
+            e -> {
+              original.put(e.getKey(), e.getValue());
+              copy.put(e.getKey(), Json.toJava(e.getValue()));
+            });
+    TrackingMap map = new TrackingMap(copy);
+    R result;
+    try {
+      result = task.apply(map);
+    } catch (Throwable t) {
+      Exceptions.throwIfJvmFatal(t);
+      return Mono.error(t);
+    }
+    ObjectNode args = mutation();
+    args.put(Ops.BASE, base);
+    if (map.readAll()) {
+      args.put(Ops.READ_ALL, true);
+    } else {
+      ArrayNode reads = args.putArray(Ops.READS);
+      map.touched().forEach(reads::add);
+    }
+    ObjectNode puts = args.putObject(Ops.MAP);
+    ArrayNode removes = args.putArray(Ops.REMOVES);
+    for (Map.Entry<String, Object> e : map.data().entrySet()) {
+      JsonNode value = Json.toTree(e.getKey(), e.getValue());
+      JsonNode before = original.get(e.getKey());
+      if (before == null
+          || !Json.equal(before, value)
+          || before.getNodeType() != value.getNodeType()) {
+        puts.set(e.getKey(), value);
+      }
+    }
+    for (String key : original.keySet()) {
+      if (!map.data().containsKey(key)) {
+        removes.add(key);
+      }
+    }
+    if (attempt > URGENT_AFTER) {
+      args.put(Ops.URGENT, true);
+    }
+    return call(Ops.COMMIT, args)
+        .flatMap(
+            reply -> {
+              if (reply.get("ok").booleanValue()) {
+                return Mono.justOrEmpty(result);
+              }
+              JsonNode fresh = reply.get("snap");
+              Mono<R> again = Mono.defer(() -> attempt(task, fresh, attempt + 1));
+              if (attempt <= FAST_RETRIES) {
+                return again;
+              }
+              long maxMicros = Math.min(5_000, 50L << Math.min(attempt - FAST_RETRIES, 6));
+              long delay = ThreadLocalRandom.current().nextLong(maxMicros + 1);
+              return Mono.delay(Duration.ofNanos(delay * 1000)).then(again);
+            });
+  }
+
+  @Override
+  public Flux<StateChange> changes() {
+    return Flux.defer(
+            () ->
+                call(Ops.VERSION_OF, args())
+                    .flatMapMany(v -> rawChanges(v.longValue(), false, null)))
+        .map(Change::new);
+  }
+
+  @Override
+  public Flux<StateChange> changes(long afterVersion) {
+    if (afterVersion < 0) {
+      throw new IllegalArgumentException(
+          "afterVersion must be >= 0 (0 replays from the first change), got " + afterVersion);
+    }
+    return Flux.defer(() -> rawChanges(afterVersion, false, null)).map(Change::new);
+  }
+
+  /**
+   * The raw change events after a version, resuming after the last delivered one when the
+   * connection drops.
+   */
+  private Flux<JsonNode> rawChanges(long after, boolean excludeSelf, String @Nullable [] keys) {
+    AtomicLong last = new AtomicLong(after);
+    return Flux.defer(
+            () -> {
+              ObjectNode args = args();
+              args.put(Ops.AFTER, last.get());
+              if (excludeSelf) {
+                args.put(Ops.EXCLUDE, id);
+              }
+              return context.stream(new WireRequest(Ops.WATCH, args));
+            })
+        .doOnNext(event -> last.set(Change.versionOf(event)))
+        .retryWhen(reconnecting());
+  }
+
+  private static Retry reconnecting() {
+    return Retry.backoff(8, Duration.ofMillis(20))
+        .maxBackoff(Duration.ofSeconds(1))
+        .transientErrors(true)
+        .filter(
+            e ->
+                e instanceof ZProcException
+                    && WireException.CONNECTION_CLOSED.equals(((ZProcException) e).code()))
+        .onRetryExhaustedThrow((spec, signal) -> signal.failure());
+  }
+
+  @Override
+  public Mono<Snapshot> whenChange(String... keys) {
+    Objects.requireNonNull(keys, "keys");
+    for (String key : keys) {
+      Objects.requireNonNull(key, "keys must not contain null");
+    }
+    return Mono.defer(
+        () -> {
+          Mono<Long> from =
+              live ? call(Ops.VERSION_OF, args()).map(JsonNode::longValue) : cursor.get();
+          return from.flatMap(after -> watchOnce(after, keys));
+        });
+  }
+
+  private Mono<Snapshot> watchOnce(long after, String[] keys) {
+    AtomicLong last = new AtomicLong(after);
+    return Flux.defer(
+            () -> {
+              ObjectNode args = args();
+              if (last.get() >= 0) {
+                args.put(Ops.AFTER, last.get());
+              }
+              args.put(Ops.EXCLUDE, id);
+              args.put(Ops.CHANGED_ONLY, true);
+              args.put(Ops.WITH_SNAPSHOT, true);
+              args.put(Ops.ONCE, true);
+              if (keys.length > 0) {
+                ArrayNode k = args.putArray(Ops.KEYS);
+                for (String key : keys) {
+                  k.add(key);
+                }
+              }
+              return context.stream(new WireRequest(Ops.WATCH, args));
+            })
+        .retryWhen(reconnecting())
+        .next()
+        .map(
+            element -> {
+              long version = Change.versionOf(element.get("change"));
+              if (!live) {
+                cursor.advance(version);
+              }
+              return toSnapshot(element.get("snap"));
+            });
+  }
+
+  @Override
+  public Mono<Snapshot> when(Predicate<? super Snapshot> test) {
+    Objects.requireNonNull(test, "test");
+    return watch(replica -> test.test(replica.snapshot()));
+  }
+
+  @Override
+  public Mono<Snapshot> whenEqual(String key, @Nullable Object value) {
+    JsonNode expected = Json.toTree(key, value);
+    return watch(r -> r.contains(key) && Json.equal(r.raw(key), expected));
+  }
+
+  @Override
+  public Mono<Snapshot> whenNotEqual(String key, @Nullable Object value) {
+    JsonNode expected = Json.toTree(key, value);
+    return watch(r -> r.contains(key) && !Json.equal(r.raw(key), expected));
+  }
+
+  @Override
+  public Mono<Snapshot> whenNone(String key) {
+    Objects.requireNonNull(key, "key");
+    return watch(r -> r.contains(key) && r.raw(key).isNull());
+  }
+
+  @Override
+  public Mono<Snapshot> whenNotNone(String key) {
+    Objects.requireNonNull(key, "key");
+    return watch(r -> r.contains(key) && !r.raw(key).isNull());
+  }
+
+  @Override
+  public Mono<Snapshot> whenAvailable(String key) {
+    Objects.requireNonNull(key, "key");
+    return watch(r -> r.contains(key));
+  }
+
+  /**
+   * Tests the current state, then the state after every later change (in order, none skipped) made
+   * by another client; completes with the first state that passes.
+   */
+  private Mono<Snapshot> watch(Predicate<Replica> test) {
+    return Mono.defer(
+        () ->
+            call(Ops.SNAPSHOT, args())
+                .flatMap(
+                    snapshot -> {
+                      Replica replica = new Replica(snapshot);
+                      if (test.test(replica)) {
+                        return Mono.just(replica.snapshot());
+                      }
+                      return rawChanges(replica.version(), false, null)
+                          .filter(
+                              event -> {
+                                replica.apply(event);
+                                return !id.equals(event.get(Ops.ORIGIN).textValue())
+                                    && test.test(replica);
+                              })
+                          .next()
+                          .map(event -> replica.snapshot());
+                    }));
+  }
+
+  @Override
+  public State live() {
+    return live ? this : new StateClient(this, true);
+  }
+
+  @Override
+  public Mono<Void> goLive() {
+    return call(Ops.VERSION_OF, args()).doOnNext(v -> cursor.advance(v.longValue())).then();
   }
 }

@@ -1,7 +1,11 @@
 package io.zproc.internal.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.zproc.internal.Json;
+import io.zproc.internal.Ops;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,6 +23,7 @@ final class ChangeRecord {
   final @Nullable JsonNode[] after;
   final boolean identical;
   final long bytes;
+  private volatile @Nullable ObjectNode event;
 
   ChangeRecord(
       String namespace,
@@ -45,5 +50,49 @@ final class ChangeRecord {
     }
     this.identical = same;
     this.bytes = size;
+  }
+
+  /** Whether this change touched any of the keys. */
+  boolean touchesAny(String[] wanted) {
+    for (String k : keys) {
+      for (String w : wanted) {
+        if (k.equals(w)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * This change as a wire event, built once and shared by every watcher (never mutated after):
+   * {@code {"ns", "ver", "t", "o", "keys": [...], "b": {...}, "a": {...}, "same": bool}}; keys
+   * absent before (after) are missing from {@code b} ({@code a}).
+   */
+  ObjectNode event() {
+    ObjectNode e = event;
+    if (e == null) {
+      JsonNodeFactory f = JsonNodeFactory.instance;
+      e = f.objectNode();
+      e.put(Ops.NS, namespace);
+      e.put(Ops.VERSION, version);
+      e.put("t", timestampMillis);
+      e.put(Ops.ORIGIN, origin);
+      ArrayNode k = e.putArray("keys");
+      ObjectNode b = e.putObject("b");
+      ObjectNode a = e.putObject("a");
+      for (int i = 0; i < keys.length; i++) {
+        k.add(keys[i]);
+        if (before[i] != null) {
+          b.set(keys[i], before[i]);
+        }
+        if (after[i] != null) {
+          a.set(keys[i], after[i]);
+        }
+      }
+      e.put("same", identical);
+      event = e;
+    }
+    return e;
   }
 }

@@ -14,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -28,12 +29,15 @@ final class Namespace {
   private final LinkedHashMap<String, JsonNode> data = new LinkedHashMap<>();
   private final Journal journal;
   private final Clock clock;
+  private final Set<Watch> watches = ConcurrentHashMap.newKeySet();
+  private final String journalLimits;
   private long version;
 
   Namespace(String name, int journalSize, long journalBytes, Clock clock) {
     this.name = name;
     this.journal = new Journal(journalSize, journalBytes);
     this.clock = clock;
+    this.journalLimits = journalSize + " changes or " + (journalBytes >> 10) + " KiB";
   }
 
   synchronized long version() {
@@ -232,6 +236,89 @@ final class Namespace {
     return result;
   }
 
+  /**
+   * Commits an atomic task's writes as one change if nothing it read changed after {@code base}.
+   *
+   * @param readKeys the keys the task read, or null if it read the whole namespace
+   * @param urgent whether this origin keeps losing: it takes the namespace's priority lease, and
+   *     while another origin holds an unexpired lease, this commit conflicts
+   * @return {"ok": true, "ver"} or, on conflict, {"ok": false, "snap": {"ver", "m"}} with the
+   *     current state to retry on
+   */
+  synchronized ObjectNode commit(
+      long base,
+      String @Nullable [] readKeys,
+      ObjectNode puts,
+      String[] removes,
+      String origin,
+      boolean urgent,
+      long nowNanos) {
+    boolean leaseHeldByOther =
+        priorityOwner != null
+            && !priorityOwner.equals(origin)
+            && nowNanos - priorityTakenNanos < PRIORITY_LEASE_NANOS;
+    boolean conflict = leaseHeldByOther || base > version || conflicts(base, readKeys);
+    ObjectNode reply = JsonNodeFactory.instance.objectNode();
+    if (conflict) {
+      if (urgent && !leaseHeldByOther) {
+        priorityOwner = origin;
+        priorityTakenNanos = nowNanos;
+      }
+      reply.put("ok", false);
+      reply.set("snap", snapshot());
+      return reply;
+    }
+    if (origin.equals(priorityOwner)) {
+      priorityOwner = null;
+    }
+    int n = puts.size() + removes.length;
+    if (n > 0) {
+      String[] keys = new String[n];
+      JsonNode[] before = new JsonNode[n];
+      JsonNode[] after = new JsonNode[n];
+      int i = 0;
+      Iterator<Map.Entry<String, JsonNode>> fields = puts.fields();
+      while (fields.hasNext()) {
+        Map.Entry<String, JsonNode> e = fields.next();
+        keys[i] = e.getKey();
+        after[i] = e.getValue();
+        before[i] = data.put(e.getKey(), e.getValue());
+        i++;
+      }
+      for (String key : removes) {
+        keys[i] = key;
+        before[i] = data.remove(key);
+        i++;
+      }
+      append(origin, keys, before, after);
+    }
+    reply.put("ok", true);
+    reply.put("ver", version);
+    return reply;
+  }
+
+  private boolean conflicts(long base, String @Nullable [] readKeys) {
+    if (base == version) {
+      return false;
+    }
+    if (readKeys == null) {
+      return true;
+    }
+    for (long v = base + 1; v <= version; v++) {
+      ChangeRecord r = journal.get(v);
+      if (r == null || r.touchesAny(readKeys)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** How long an urgent committer keeps priority if it never commits (it may have died). */
+  static final long PRIORITY_LEASE_NANOS = 200_000_000L;
+
+  private @Nullable String priorityOwner;
+  private long priorityTakenNanos;
+
   /** A copy: {"ver": version, "m": {entries}}. */
   synchronized ObjectNode snapshot() {
     ObjectNode map = JsonNodeFactory.instance.objectNode();
@@ -255,12 +342,103 @@ final class Namespace {
   /** The journal's records after a version, oldest first (a copy). */
   synchronized List<ChangeRecord> changesAfter(long afterVersion) {
     List<ChangeRecord> out = new ArrayList<>();
-    for (ChangeRecord r : journal.records()) {
-      if (r.version > afterVersion) {
+    for (long v = Math.max(afterVersion + 1, journal.oldestVersion()); v <= version; v++) {
+      ChangeRecord r = journal.get(v);
+      if (r != null) {
         out.add(r);
       }
     }
     return out;
+  }
+
+  /**
+   * The change right after a cursor, or null when the cursor is at the newest version.
+   *
+   * @throws WireException {@code CHANGES_LOST} if that change is no longer in the journal
+   */
+  synchronized @Nullable ChangeRecord recordAfter(long cursor) {
+    if (cursor >= version) {
+      return null;
+    }
+    ChangeRecord next = journal.get(cursor + 1);
+    if (next == null) {
+      throw lost(cursor);
+    }
+    return next;
+  }
+
+  /**
+   * A copy of this namespace as it was right after a version, rebuilt from the current state by
+   * undoing newer changes from the journal: {"ver", "m"}. Keys that were removed after that version
+   * are put back at the end of the order.
+   *
+   * @throws WireException {@code CHANGES_LOST} if the journal no longer reaches back that far
+   */
+  synchronized ObjectNode snapshotAt(long at) {
+    if (at >= version) {
+      return snapshot();
+    }
+    if (journal.get(at + 1) == null) {
+      throw lost(at);
+    }
+    LinkedHashMap<String, JsonNode> copy = new LinkedHashMap<>(data);
+    for (long v = version; v > at; v--) {
+      ChangeRecord r = journal.get(v);
+      for (int i = r.keys.length - 1; i >= 0; i--) {
+        if (r.before[i] == null) {
+          copy.remove(r.keys[i]);
+        } else {
+          copy.put(r.keys[i], r.before[i]);
+        }
+      }
+    }
+    ObjectNode map = JsonNodeFactory.instance.objectNode();
+    copy.forEach(map::set);
+    ObjectNode reply = JsonNodeFactory.instance.objectNode();
+    reply.put("ver", at);
+    reply.set("m", map);
+    return reply;
+  }
+
+  private WireException lost(long cursor) {
+    long oldest = journal.size() == 0 ? version + 1 : journal.oldestVersion();
+    long lost = oldest - cursor - 1;
+    return new WireException(
+        CHANGES_LOST,
+        lost
+            + " change(s) of namespace '"
+            + name
+            + "' after version "
+            + cursor
+            + " are no longer in the server's journal (it keeps the last "
+            + journalLimits
+            + "); consume changes faster, or raise ServerOptions.journalSize or"
+            + " ServerOptions.journalBytes");
+  }
+
+  /** The error code of a cursor older than the journal. */
+  static final String CHANGES_LOST = "CHANGES_LOST";
+
+  void addWatch(Watch watch) {
+    watches.add(watch);
+  }
+
+  void removeWatch(Watch watch) {
+    watches.remove(watch);
+  }
+
+  int watchCount() {
+    return watches.size();
+  }
+
+  /** Wakes every watch; called after a mutation, outside the lock. */
+  void signal() {
+    if (watches.isEmpty()) {
+      return;
+    }
+    for (Watch w : watches) {
+      w.drain();
+    }
   }
 
   private void record(

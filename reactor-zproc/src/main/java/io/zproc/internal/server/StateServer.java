@@ -18,9 +18,16 @@ public final class StateServer implements ZProcServer {
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
   private final WireServer wire;
+  private final StateEngine engine;
 
-  private StateServer(WireServer wire) {
+  private StateServer(WireServer wire, StateEngine engine) {
     this.wire = wire;
+    this.engine = engine;
+  }
+
+  /** The number of open watches (change streams and watchers) on a namespace. */
+  public int watchCount(String namespace) {
+    return engine.namespace(namespace).watchCount();
   }
 
   /** Starts a server; blocks until bound. */
@@ -53,7 +60,7 @@ public final class StateServer implements ZProcServer {
           "cannot start a server on " + address + ": " + e.getMessage(),
           e);
     }
-    return new StateServer(Objects.requireNonNull(wire));
+    return new StateServer(Objects.requireNonNull(wire), engine);
   }
 
   @Override

@@ -11,7 +11,9 @@ import io.zproc.rsocket.WireRequest;
 import io.zproc.rsocket.WireSession;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -31,17 +33,119 @@ final class StateSession implements WireSession {
     this.maxKeyLength = engine.options().maxKeyLength();
   }
 
+  private static final Set<String> MUTATIONS =
+      Set.of(
+          Ops.PUT,
+          Ops.REMOVE,
+          Ops.REMOVE_IF,
+          Ops.REPLACE,
+          Ops.REPLACE_IF,
+          Ops.PUT_ALL,
+          Ops.PUT_IF_ABSENT,
+          Ops.POP_ITEM,
+          Ops.CLEAR,
+          Ops.SET,
+          Ops.INCREMENT,
+          Ops.COMMIT);
+
   @Override
   public Mono<JsonNode> request(WireRequest request) {
     try {
-      return Mono.justOrEmpty(handle(request.op(), request.args()));
+      String op = request.op();
+      JsonNode result = handle(op, request.args());
+      if (MUTATIONS.contains(op)) {
+        ns(op, request.args()).signal();
+      }
+      return Mono.justOrEmpty(result);
     } catch (RuntimeException e) {
       return Mono.error(e);
     }
   }
 
+  @Override
+  public Flux<JsonNode> stream(WireRequest request) {
+    String op = request.op();
+    ObjectNode args = request.args();
+    try {
+      if (!op.equals(Ops.WATCH)) {
+        throw new WireException(
+            WireException.UNKNOWN_OPERATION, "unknown stream operation '" + op + "'");
+      }
+      Namespace ns = ns(op, args);
+      JsonNode after = args.get(Ops.AFTER);
+      long cursor = -1;
+      if (after != null && !after.isNull()) {
+        if (!after.canConvertToLong() || after.longValue() < 0) {
+          throw invalid(op, Ops.AFTER + "' (the version to resume after) must be >= 0");
+        }
+        cursor = after.longValue();
+      }
+      String[] keys = null;
+      JsonNode k = args.get(Ops.KEYS);
+      if (k != null && k.isArray() && k.size() > 0) {
+        keys = new String[k.size()];
+        for (int i = 0; i < keys.length; i++) {
+          if (!k.get(i).isTextual()) {
+            throw invalid(op, Ops.KEYS + "' must be a list of texts");
+          }
+          keys[i] = k.get(i).textValue();
+        }
+      }
+      JsonNode ex = args.get(Ops.EXCLUDE);
+      String exclude = ex != null && ex.isTextual() ? ex.textValue() : null;
+      boolean changedOnly = flag(args, Ops.CHANGED_ONLY);
+      String[] wanted = keys;
+      Watch.Filter filter =
+          record ->
+              (exclude == null || !exclude.equals(record.origin))
+                  && (!changedOnly || !record.identical)
+                  && (wanted == null || record.touchesAny(wanted));
+      return Watch.changes(ns, cursor, filter, flag(args, Ops.WITH_SNAPSHOT), flag(args, Ops.ONCE));
+    } catch (RuntimeException e) {
+      return Flux.error(e);
+    }
+  }
+
+  /** The number of open watches on a namespace (for tests and monitoring). */
+  int watchCount(String namespace) {
+    return engine.namespace(namespace).watchCount();
+  }
+
   private @Nullable JsonNode handle(String op, ObjectNode args) {
     switch (op) {
+      case Ops.COMMIT:
+        {
+          JsonNode base = field(op, args, Ops.BASE);
+          if (!base.canConvertToLong()) {
+            throw invalid(op, Ops.BASE + "' (the version the task ran on) must be an integer");
+          }
+          String[] reads = texts(op, args, Ops.READS);
+          if (flag(args, Ops.READ_ALL)) {
+            reads = null;
+          }
+          JsonNode puts = args.get(Ops.MAP);
+          if (puts != null && !(puts instanceof ObjectNode)) {
+            throw invalid(op, Ops.MAP + "' (the writes) must be a map");
+          }
+          String[] removes = texts(op, args, Ops.REMOVES);
+          for (String k : removes) {
+            checkLength("key", k);
+          }
+          ObjectNode writes =
+              puts == null ? JsonNodeFactory.instance.objectNode() : (ObjectNode) puts;
+          writes.fieldNames().forEachRemaining(k -> checkLength("key", k));
+          return ns(op, args)
+              .commit(
+                  base.longValue(),
+                  reads,
+                  writes,
+                  removes,
+                  origin(args),
+                  flag(args, Ops.URGENT),
+                  System.nanoTime());
+        }
+      case Ops.VERSION_OF:
+        return JsonNodeFactory.instance.numberNode(ns(op, args).version());
       case Ops.GET:
         return ns(op, args).get(key(op, args));
       case Ops.PUT:
@@ -155,6 +259,24 @@ final class StateSession implements WireSession {
               + maxKeyLength
               + "; use a shorter one or raise ServerOptions.maxKeyLength");
     }
+  }
+
+  private static String[] texts(String op, ObjectNode args, String name) {
+    JsonNode list = args.get(name);
+    if (list == null || list.isNull()) {
+      return new String[0];
+    }
+    if (!list.isArray()) {
+      throw invalid(op, name + "' must be a list of texts");
+    }
+    String[] out = new String[list.size()];
+    for (int i = 0; i < out.length; i++) {
+      if (!list.get(i).isTextual()) {
+        throw invalid(op, name + "' must be a list of texts");
+      }
+      out[i] = list.get(i).textValue();
+    }
+    return out;
   }
 
   private static JsonNode value(String op, ObjectNode args) {

@@ -1,0 +1,452 @@
+package io.zproc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.zproc.internal.client.Context;
+import io.zproc.internal.server.StateServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.TestInstance;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.test.StepVerifier;
+
+/** Watching and atomic changes, run per path by the subclasses. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class WatchContractTest {
+  private static final AtomicInteger NAMESPACES = new AtomicInteger();
+  private static final Duration WAIT = Duration.ofSeconds(20);
+  private static final int JOURNAL = 1000;
+
+  protected StateServer server;
+  protected ZProc writerCtx;
+  protected ZProc watcherCtx;
+  protected String ns;
+  protected State writer;
+
+  /** Options for the watcher's context (direct or through a socket). */
+  protected abstract ZProcOptions watcherOptions();
+
+  @BeforeAll
+  void startAll() {
+    server =
+        (StateServer)
+            ZProcServer.start("tcp://127.0.0.1:0", ServerOptions.defaults().journalSize(JOURNAL));
+    writerCtx = ZProc.connect(server.address());
+    watcherCtx = ZProc.connect(server.address(), watcherOptions());
+  }
+
+  @AfterAll
+  void stopAll() {
+    watcherCtx.close();
+    writerCtx.close();
+    server.close();
+  }
+
+  @BeforeEach
+  void fresh(TestInfo info) {
+    ns = info.getTestMethod().orElseThrow().getName() + "-" + NAMESPACES.incrementAndGet();
+    writer = writerCtx.state(ns);
+  }
+
+  /** Waits until the server holds this many watches on the test's namespace. */
+  private void awaitWatches(int count) {
+    await().atMost(WAIT).until(() -> server.watchCount(ns) == count);
+  }
+
+  private State watcher() {
+    State s = watcherCtx.state(ns);
+    s.size().block(); // the buffered cursor is set once the client's first request returned
+    return s;
+  }
+
+  @Test
+  void changes_deliversDeltasInOrder() {
+    State watcher = watcher();
+    Flux<StateChange> changes = watcher.changes();
+    StepVerifier.create(changes.take(3))
+        .then(
+            () -> writer.put("a", 1).then(writer.put("a", 2)).then(writer.remove("a")).subscribe())
+        .assertNext(
+            c -> {
+              assertThat(c.namespace()).isEqualTo(ns);
+              assertThat(c.keys()).containsExactly("a");
+              assertThat(c.before()).isEmpty();
+              assertThat(c.after()).containsEntry("a", 1);
+              assertThat(c.origin()).isEqualTo(writer.id());
+              assertThat(c.identical()).isFalse();
+              assertThat(c.timestamp()).isNotNull();
+            })
+        .assertNext(c -> assertThat(c.before()).containsEntry("a", 1))
+        .assertNext(
+            c -> {
+              assertThat(c.after()).isEmpty();
+              assertThat(c.version()).isEqualTo(3);
+            })
+        .expectComplete()
+        .verify(WAIT);
+  }
+
+  @Test
+  void changes_identicalWriteIsDeliveredAndMarked() {
+    writer.put("a", 1).block();
+    StepVerifier.create(watcher().changes().take(1))
+        .then(() -> awaitWatches(1))
+        .then(() -> writer.put("a", 1L).subscribe())
+        .assertNext(c -> assertThat(c.identical()).isTrue())
+        .expectComplete()
+        .verify(WAIT);
+  }
+
+  @Test
+  void changesAfter_replaysJournalThenLive() {
+    for (int i = 1; i <= 5; i++) {
+      writer.put("k", i).block();
+    }
+    StepVerifier.create(watcher().changes(2).map(StateChange::version).take(5))
+        .expectNext(3L, 4L, 5L)
+        .then(() -> writer.put("k", 6).then(writer.put("k", 7)).subscribe())
+        .expectNext(6L, 7L)
+        .expectComplete()
+        .verify(WAIT);
+  }
+
+  @Test
+  void changesAfter_olderThanJournal_errorsWithLostCount() {
+    for (int i = 1; i <= JOURNAL + 10; i++) {
+      writer.put("k", i).block();
+    }
+    StepVerifier.create(watcher().changes(0))
+        .expectErrorSatisfies(
+            e -> {
+              assertThat(e).isInstanceOf(ChangesLostException.class);
+              assertThat(((ChangesLostException) e).lost()).isEqualTo(10);
+              assertThat(e).hasMessageContaining("journalSize");
+            })
+        .verify(WAIT);
+  }
+
+  @Test
+  void changes_backpressure_serverSendsOnlyWhatIsRequested() {
+    for (int i = 1; i <= 20; i++) {
+      writer.put("k", i).block();
+    }
+    StepVerifier.create(watcher().changes(0).map(StateChange::version), 2)
+        .expectNext(1L, 2L)
+        .expectNoEvent(Duration.ofMillis(200))
+        .thenRequest(3)
+        .expectNext(3L, 4L, 5L)
+        .thenCancel()
+        .verify(WAIT);
+  }
+
+  @Test
+  void changes_slowSubscriberFallsBehindJournal_getsChangesLost() {
+    List<Long> versions = new CopyOnWriteArrayList<>();
+    StepVerifier.create(watcher().changes(0).map(StateChange::version), 1)
+        .then(
+            () -> {
+              for (int i = 1; i <= JOURNAL + 50; i++) {
+                writer.put("k", i).block();
+              }
+            })
+        .expectNextCount(1)
+        .thenRequest(Long.MAX_VALUE)
+        .recordWith(() -> versions)
+        .thenConsumeWhile(v -> true)
+        .expectError(ChangesLostException.class)
+        .verify(WAIT);
+    // a few may have been in flight; what was delivered has no gap, and then the stream ended
+    for (int i = 0; i < versions.size(); i++) {
+      assertThat(versions.get(i)).isEqualTo(i + 2L);
+    }
+    assertThat(versions.size()).isLessThan(40);
+  }
+
+  @Test
+  void whenChange_buffered_seesChangeMadeWhileBusy() {
+    State watcher = watcher();
+    writer.put("cookies", 1).block();
+    Snapshot s = watcher.whenChange("cookies").block(WAIT);
+    assertThat(s).containsEntry("cookies", 1);
+    writer.put("cookies", 2).block();
+    writer.put("cookies", 3).block();
+    assertThat(watcher.whenChange("cookies").block(WAIT)).containsEntry("cookies", 2);
+    assertThat(watcher.whenChange("cookies").block(WAIT)).containsEntry("cookies", 3);
+  }
+
+  @Test
+  void whenChange_filtersKeysAndIdenticalAndSelf() {
+    State watcher = watcher();
+    watcher.put("mine", 1).block();
+    writer.put("other", 1).block();
+    writer.put("cookies", 0).block();
+    writer.put("cookies", 0).block();
+    writer.put("cookies", 5).block();
+    Snapshot s = watcher.whenChange("cookies").block(WAIT);
+    assertThat(s).containsEntry("cookies", 0).containsEntry("mine", 1);
+    s = watcher.whenChange("cookies").block(WAIT);
+    assertThat(s).containsEntry("cookies", 5);
+    watcher.put("cookies", 6).block();
+    StepVerifier.create(watcher.whenChange("cookies"))
+        .expectSubscription()
+        .expectNoEvent(Duration.ofMillis(300))
+        .then(() -> writer.put("cookies", 7).subscribe())
+        .assertNext(snap -> assertThat(snap).containsEntry("cookies", 7))
+        .expectComplete()
+        .verify(WAIT);
+  }
+
+  @Test
+  void whenChange_noKeys_anyChange() {
+    State watcher = watcher();
+    writer.put("x", 1).block();
+    assertThat(watcher.whenChange().block(WAIT)).containsEntry("x", 1);
+  }
+
+  @Test
+  void live_ignoresBacklog_goLiveDropsIt() {
+    State watcher = watcher();
+    writer.put("k", 1).block();
+    StepVerifier.create(watcher.live().whenChange("k"))
+        .expectSubscription()
+        .then(() -> awaitWatches(1))
+        .then(() -> writer.put("k", 2).subscribe())
+        .assertNext(s -> assertThat(s).containsEntry("k", 2))
+        .expectComplete()
+        .verify(WAIT);
+    State other = watcher();
+    writer.put("k", 3).block();
+    other.goLive().block(WAIT);
+    StepVerifier.create(other.whenChange("k"))
+        .expectSubscription()
+        .then(() -> awaitWatches(1))
+        .expectNoEvent(Duration.ofMillis(200))
+        .then(() -> writer.put("k", 4).subscribe())
+        .assertNext(s -> assertThat(s).containsEntry("k", 4))
+        .expectComplete()
+        .verify(WAIT);
+  }
+
+  @Test
+  void when_testsCurrentStateFirst() {
+    writer.put("cookies", 5).block();
+    assertThat(watcher().whenEqual("cookies", 5L).block(WAIT)).containsEntry("cookies", 5);
+  }
+
+  @Test
+  void when_seesEveryStateInOrder_noneSkipped() {
+    State watcher = watcher();
+    List<Integer> seen = new CopyOnWriteArrayList<>();
+    Mono<Snapshot> done =
+        watcher.when(
+            s -> {
+              Object v = s.get("n");
+              if (v != null) {
+                seen.add((Integer) v);
+              }
+              return Integer.valueOf(200).equals(v);
+            });
+    StepVerifier.create(done)
+        .then(
+            () ->
+                Flux.range(1, 200)
+                    .concatMap(i -> writer.put("n", i))
+                    .subscribeOn(Schedulers.boundedElastic())
+                    .subscribe())
+        .assertNext(s -> assertThat(s).containsEntry("n", 200))
+        .expectComplete()
+        .verify(WAIT);
+    List<Integer> expected = new ArrayList<>();
+    for (int i = seen.get(0); i <= 200; i++) {
+      expected.add(i);
+    }
+    assertThat(seen).isEqualTo(expected);
+  }
+
+  @Test
+  void whenVariants_matchAsTheOriginal_keyErrorSafe() {
+    State watcher = watcher();
+    Mono<Snapshot> equal = watcher.whenEqual("k", 1).cache();
+    Mono<Snapshot> notEqual = watcher.whenNotEqual("k", 1).cache();
+    Mono<Snapshot> none = watcher.whenNone("k").cache();
+    Mono<Snapshot> notNone = watcher.whenNotNone("k").cache();
+    Mono<Snapshot> available = watcher.whenAvailable("k").cache();
+    List<Disposable> running =
+        List.of(
+            equal.subscribe(),
+            notEqual.subscribe(),
+            none.subscribe(),
+            notNone.subscribe(),
+            available.subscribe());
+    writer.put("other", 1).block();
+    writer.put("k", null).block();
+    assertThat(none.block(WAIT)).containsEntry("k", null);
+    assertThat(available.block(WAIT)).containsEntry("k", null);
+    assertThat(notEqual.block(WAIT)).containsEntry("k", null);
+    writer.put("k", 1).block();
+    assertThat(equal.block(WAIT)).containsEntry("k", 1);
+    assertThat(notNone.block(WAIT)).containsEntry("k", 1);
+    running.forEach(Disposable::dispose);
+  }
+
+  @Test
+  void timeouts_releaseServerWatches() {
+    State watcher = watcher();
+    Flux.range(0, 10_000)
+        .flatMap(
+            i ->
+                watcher
+                    .whenChange("never")
+                    .timeout(Duration.ofMillis(1))
+                    .onErrorResume(TimeoutException.class, e -> Mono.empty()),
+            256)
+        .then()
+        .block(Duration.ofSeconds(120));
+    Flux.range(0, 200)
+        .flatMap(
+            i ->
+                watcher
+                    .whenEqual("never", 1)
+                    .timeout(Duration.ofMillis(5))
+                    .onErrorResume(TimeoutException.class, e -> Mono.empty()),
+            64)
+        .then()
+        .block(Duration.ofSeconds(60));
+    await().atMost(WAIT).untilAsserted(() -> assertThat(server.watchCount(ns)).isZero());
+  }
+
+  @Test
+  void atomic_fourClientsIncrementExactly() {
+    List<ZProc> clients = new ArrayList<>();
+    try {
+      for (int c = 0; c < 4; c++) {
+        clients.add(ZProc.connect(server.address(), watcherOptions()));
+      }
+      Flux.fromIterable(clients)
+          .flatMap(
+              ctx -> {
+                State s = ctx.state(ns);
+                return Flux.range(0, 500)
+                    .concatMap(
+                        i ->
+                            s.atomic(
+                                map -> {
+                                  Number n = (Number) map.getOrDefault("n", 0);
+                                  map.put("n", n.intValue() + 1);
+                                  return n;
+                                }))
+                    .subscribeOn(Schedulers.boundedElastic());
+              })
+          .then()
+          .block(Duration.ofSeconds(120));
+    } finally {
+      clients.forEach(ZProc::close);
+    }
+    assertThat(writer.get("n").block()).isEqualTo(2000);
+  }
+
+  @Test
+  void atomic_nestedMutation_commitsAsOneChange_exceptionLeavesStateUntouched() {
+    writer.put("numbers", List.of(1, 2, 3)).block();
+    State s = watcher();
+    long before = writer.snapshot().block().version();
+    Integer size =
+        s.atomic(
+                map -> {
+                  @SuppressWarnings("unchecked")
+                  List<Object> numbers = (List<Object>) map.get("numbers");
+                  numbers.add(4);
+                  map.put("count", numbers.size());
+                  return numbers.size();
+                })
+            .block(WAIT);
+    assertThat(size).isEqualTo(4);
+    Snapshot after = writer.snapshot().block();
+    assertThat(after).containsEntry("numbers", List.of(1, 2, 3, 4)).containsEntry("count", 4);
+    assertThat(after.version()).isEqualTo(before + 1);
+    StepVerifier.create(
+            s.atomic(
+                map -> {
+                  map.put("numbers", List.of());
+                  throw new IllegalStateException("changed my mind");
+                }))
+        .expectErrorMessage("changed my mind")
+        .verify(WAIT);
+    assertThat(writer.get("numbers").block()).isEqualTo(List.of(1, 2, 3, 4));
+  }
+
+  @Test
+  void atomic_retriesWhenWhatItReadChanged() {
+    writer.put("n", 0).block();
+    AtomicInteger runs = new AtomicInteger();
+    Integer result =
+        watcher()
+            .atomic(
+                map -> {
+                  if (runs.incrementAndGet() == 1) {
+                    // the writer is in this JVM: its put runs at subscription, before the commit
+                    writer.put("n", 100).subscribe();
+                  }
+                  int n = (Integer) map.get("n");
+                  map.put("n", n + 1);
+                  return n + 1;
+                })
+            .block(WAIT);
+    assertThat(runs.get()).isEqualTo(2);
+    assertThat(result).isEqualTo(101);
+    assertThat(writer.get("n").block()).isEqualTo(101);
+  }
+
+  @Test
+  void increment_neverConflicts() {
+    Flux.range(0, 400).flatMap(i -> writer.increment("c", 1), 32).then().block(WAIT);
+    assertThat(writer.get("c").block()).isEqualTo(400);
+  }
+
+  @Test
+  void putAll_isOneChange() {
+    StepVerifier.create(watcher().changes().take(1))
+        .then(() -> awaitWatches(1))
+        .then(() -> writer.putAll(Map.of("a", 1, "b", 2)).subscribe())
+        .assertNext(c -> assertThat(c.keys()).containsExactlyInAnyOrder("a", "b"))
+        .expectComplete()
+        .verify(WAIT);
+  }
+
+  @Test
+  void connectionDrop_changesResumeWithoutLossOrDuplicates() {
+    State watcher = watcher();
+    List<Long> versions = new CopyOnWriteArrayList<>();
+    Disposable stream = watcher.changes().subscribe(c -> versions.add(c.version()));
+    try {
+      for (int i = 1; i <= 30; i++) {
+        writer.put("k", i).block();
+        if (i % 10 == 5) {
+          ((Context) watcherCtx).dropConnection();
+        }
+      }
+      await().atMost(WAIT).until(() -> versions.size() >= 30);
+    } finally {
+      stream.dispose();
+    }
+    List<Long> expected = new ArrayList<>();
+    for (long v = 1; v <= 30; v++) {
+      expected.add(v);
+    }
+    assertThat(versions).isEqualTo(expected);
+  }
+}
