@@ -2,10 +2,13 @@ package io.zproc.examples;
 
 import io.zproc.Snapshot;
 import io.zproc.State;
+import io.zproc.StateChange;
 import io.zproc.ZProc;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentMap;
+import reactor.core.publisher.Mono;
 
 /**
  * The README's tour: starts an embedded state server, writes and reads state in two namespaces, and
@@ -47,6 +50,39 @@ public final class Tour {
       System.out.println("jobs has " + jobs.size().block() + " key(s): " + jobs.snapshot().block());
       System.out.println(
           "'default' has no 'queued': containsKey = " + state.containsKey("queued").block());
+
+      System.out.println("\n-- watching: react to changes instead of polling --");
+      State baker = ctx.state("default"); // another client of the same namespace
+      Mono<Snapshot> hot = state.whenEqual("oven", "hot").cache();
+      hot.subscribe();
+      baker.put("oven", "warm").then(baker.put("oven", "hot")).block();
+      Snapshot woke = hot.block(Duration.ofSeconds(10));
+      System.out.println("whenEqual(oven, hot) woke with oven=" + woke.get("oven"));
+      baker.put("cookies", 12).block(); // made while we were busy: the buffered cursor keeps it
+      Snapshot change = state.whenChange("cookies").block(Duration.ofSeconds(10));
+      System.out.println("whenChange(cookies) -> cookies=" + change.get("cookies"));
+      long since = state.snapshot().block().version();
+      baker.put("cookies", 11).then(baker.remove("oven")).block();
+      List<StateChange> log = state.changes(since).take(2).collectList().block();
+      for (StateChange c : log) {
+        System.out.println(
+            "change v" + (c.version() - since) + ": " + c.before() + " -> " + c.after());
+      }
+
+      System.out.println("\n-- atomic: change nested values safely --");
+      int count =
+          state
+              .atomic(
+                  s -> {
+                    @SuppressWarnings("unchecked")
+                    List<Object> b = (List<Object>) s.get("basket");
+                    b.add("plum");
+                    s.put("basketSize", b.size());
+                    return b.size();
+                  })
+              .block();
+      System.out.println(
+          "atomic added a plum: basket=" + state.get("basket").block() + ", size=" + count);
 
       ConcurrentMap<String, Object> map = jobs.asMap();
       map.merge("queued", 1, (a, b) -> ((Number) a).intValue() + ((Number) b).intValue());

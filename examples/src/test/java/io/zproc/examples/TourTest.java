@@ -27,6 +27,11 @@ class TourTest {
         .contains("increment pears by 2  -> 5")
         .contains("the server still has [apple, pear]")
         .contains("'default' has no 'queued': containsKey = false")
+        .contains("whenEqual(oven, hot) woke with oven=hot")
+        .contains("whenChange(cookies) -> cookies=12")
+        .contains("change v1: {cookies=12} -> {cookies=11}")
+        .contains("change v2: {oven=hot} -> {}")
+        .contains("atomic added a plum: basket=[apple, pear, plum], size=3")
         .contains("asMap().merge(queued, +1) -> 3")
         .contains("closed the context");
   }
