@@ -23,6 +23,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
+import reactor.test.subscriber.TestSubscriber;
 
 /** Watching and atomic changes, run per path by the subclasses. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -78,6 +79,7 @@ abstract class WatchContractTest {
     State watcher = watcher();
     Flux<StateChange> changes = watcher.changes();
     StepVerifier.create(changes.take(3))
+        .then(() -> awaitWatches(1))
         .then(
             () -> writer.put("a", 1).then(writer.put("a", 2)).then(writer.remove("a")).subscribe())
         .assertNext(
@@ -155,23 +157,20 @@ abstract class WatchContractTest {
 
   @Test
   void changes_slowSubscriberFallsBehindJournal_getsChangesLost() {
-    List<Long> versions = new CopyOnWriteArrayList<>();
-    StepVerifier.create(watcher().changes(0).map(StateChange::version), 1)
-        .then(
-            () -> {
-              for (int i = 1; i <= JOURNAL + 50; i++) {
-                writer.put("k", i).block();
-              }
-            })
-        .expectNextCount(1)
-        .thenRequest(Long.MAX_VALUE)
-        .recordWith(() -> versions)
-        .thenConsumeWhile(v -> true)
-        .expectError(ChangesLostException.class)
-        .verify(WAIT);
-    // a few may have been in flight; what was delivered has no gap, and then the stream ended
+    TestSubscriber<Long> subscriber = TestSubscriber.<Long>builder().initialRequest(1).build();
+    watcher().changes(0).map(StateChange::version).subscribe(subscriber);
+    writer.put("k", 0).block();
+    await().atMost(WAIT).until(() -> subscriber.getReceivedOnNext().size() == 1);
+    for (int i = 1; i <= JOURNAL + 50; i++) {
+      writer.put("k", i).block();
+    }
+    subscriber.request(Long.MAX_VALUE);
+    await().atMost(WAIT).until(subscriber::isTerminated);
+    assertThat(subscriber.expectTerminalError()).isInstanceOf(ChangesLostException.class);
+    // a few changes may have been in flight before the stall; what was delivered has no gap
+    List<Long> versions = subscriber.getReceivedOnNext();
     for (int i = 0; i < versions.size(); i++) {
-      assertThat(versions.get(i)).isEqualTo(i + 2L);
+      assertThat(versions.get(i)).isEqualTo(i + 1L);
     }
     assertThat(versions.size()).isLessThan(40);
   }
@@ -412,6 +411,38 @@ abstract class WatchContractTest {
   }
 
   @Test
+  void atomic_clientDiesMidTask_blocksNobody() {
+    writer.put("n", 0).block();
+    ZProc doomed = ZProc.connect(server.address(), watcherOptions());
+    State dying = doomed.state(ns);
+    StepVerifier.create(
+            dying.atomic(
+                map -> {
+                  doomed.close(); // the process dies while its task runs
+                  map.put("n", -1);
+                  return null;
+                }))
+        .expectErrorSatisfies(
+            e ->
+                assertThat(e)
+                    .isInstanceOf(ZProcException.class)
+                    .extracting(x -> ((ZProcException) x).code())
+                    .isEqualTo("CONNECTION_CLOSED"))
+        .verify(WAIT);
+    Flux.range(0, 100)
+        .concatMap(
+            i ->
+                writer.atomic(
+                    m -> {
+                      m.put("n", ((Number) m.get("n")).intValue() + 1);
+                      return true;
+                    }))
+        .then()
+        .block(WAIT);
+    assertThat(writer.get("n").block()).isEqualTo(100);
+  }
+
+  @Test
   void increment_neverConflicts() {
     Flux.range(0, 400).flatMap(i -> writer.increment("c", 1), 32).then().block(WAIT);
     assertThat(writer.get("c").block()).isEqualTo(400);
@@ -431,7 +462,8 @@ abstract class WatchContractTest {
   void connectionDrop_changesResumeWithoutLossOrDuplicates() {
     State watcher = watcher();
     List<Long> versions = new CopyOnWriteArrayList<>();
-    Disposable stream = watcher.changes().subscribe(c -> versions.add(c.version()));
+    List<Throwable> errors = new CopyOnWriteArrayList<>();
+    Disposable stream = watcher.changes(0).subscribe(c -> versions.add(c.version()), errors::add);
     try {
       for (int i = 1; i <= 30; i++) {
         writer.put("k", i).block();
@@ -439,7 +471,13 @@ abstract class WatchContractTest {
           ((Context) watcherCtx).dropConnection();
         }
       }
-      await().atMost(WAIT).until(() -> versions.size() >= 30);
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () -> {
+                assertThat(errors).isEmpty();
+                assertThat(versions).hasSizeGreaterThanOrEqualTo(30);
+              });
     } finally {
       stream.dispose();
     }

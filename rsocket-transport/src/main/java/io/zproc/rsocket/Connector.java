@@ -46,8 +46,7 @@ final class Connector {
               && address.port() > 0) {
             Path socket =
                 Path.of(
-                    System.getProperty("java.io.tmpdir"),
-                    "zproc-tcp-" + address.port() + ".sock");
+                    System.getProperty("java.io.tmpdir"), "zproc-tcp-" + address.port() + ".sock");
             return Mono.fromCallable(() -> Epoll.isAvailable() && Files.exists(socket))
                 .subscribeOn(Schedulers.boundedElastic())
                 .flatMap(
@@ -55,6 +54,7 @@ final class Connector {
                         useSocket
                             ? rsocket(unix(socket), "unix", address, options, address.port())
                                 .onErrorResume(
+                                    Connector::worthTcpFallback,
                                     e -> {
                                       log.debug("local socket {} unusable, using tcp", socket, e);
                                       return rsocket(
@@ -103,7 +103,24 @@ final class Connector {
                   .doOnError(e -> socket.dispose())
                   .doOnCancel(socket::dispose);
             })
-        .onErrorMap(e -> Failures.fromTransport(e, address.toString()));
+        .onErrorMap(e -> Failures.fromConnect(e, address.toString()));
+  }
+
+  /**
+   * Whether a failed unix shortcut is worth retrying over TCP: yes when the socket could not be
+   * used (stale file, refused, another server's socket); no when the server refused the key or did
+   * not answer in time, which TCP would only repeat.
+   */
+  private static boolean worthTcpFallback(Throwable error) {
+    if (!(error instanceof WireException)) {
+      return true;
+    }
+    WireException wire = (WireException) error;
+    if (wire.getCause() instanceof TimeoutException) {
+      return false;
+    }
+    return !wire.code().equals(WireException.UNAUTHORIZED)
+        || !String.valueOf(wire.getMessage()).contains("secret key");
   }
 
   private static WireException timedOut(WireAddress address, Duration timeout) {

@@ -1,6 +1,8 @@
 package io.zproc.rsocket;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.zproc.rsocket.codec.CborCodec;
+import io.zproc.rsocket.codec.CodecException;
 import io.zproc.rsocket.internal.Failures;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
@@ -42,14 +44,43 @@ final class DirectWireClient implements WireClient {
     return s;
   }
 
+  /**
+   * Refuses what a socket path would refuse (a request over the server's frame limit, or one that
+   * cannot be encoded), so that every path has the same limits; a cheap bound spares encoding all
+   * but the requests near the limit.
+   */
+  private void checkSize(WireRequest request) {
+    if (!request.args().has("op") && CborCodec.requestSizeBound(request) <= serverMaxFrameSize) {
+      return;
+    }
+    int size;
+    try {
+      size = CborCodec.encodeRequest(request).length;
+    } catch (CodecException | IllegalArgumentException e) {
+      throw Failures.unencodable(request.op(), e);
+    }
+    if (size > serverMaxFrameSize) {
+      throw Failures.tooLarge(request.op(), size, serverMaxFrameSize);
+    }
+  }
+
   @Override
   public Mono<JsonNode> request(WireRequest request) {
-    return Mono.defer(() -> open().request(request)).onErrorMap(Failures::toWireException);
+    return Mono.defer(
+            () -> {
+              checkSize(request);
+              return open().request(request);
+            })
+        .onErrorMap(Failures::toWireException);
   }
 
   @Override
   public Flux<JsonNode> stream(WireRequest request) {
-    return Flux.defer(() -> open().stream(request))
+    return Flux.defer(
+            () -> {
+              checkSize(request);
+              return open().stream(request);
+            })
         .takeUntilOther(
             onClose
                 .asMono()

@@ -42,9 +42,11 @@ final class RSocketWireClient implements WireClient {
   public Mono<JsonNode> request(WireRequest request) {
     return Mono.defer(
             () -> {
-              byte[] bytes = CborCodec.encodeRequest(request);
-              if (bytes.length > serverMaxFrameSize) {
-                return Mono.error(tooLarge(request, bytes.length));
+              byte[] bytes;
+              try {
+                bytes = encode(request);
+              } catch (WireException e) {
+                return Mono.error(e);
               }
               return socket.requestResponse(DefaultPayload.create(bytes));
             })
@@ -56,9 +58,11 @@ final class RSocketWireClient implements WireClient {
   public Flux<JsonNode> stream(WireRequest request) {
     return Flux.defer(
             () -> {
-              byte[] bytes = CborCodec.encodeRequest(request);
-              if (bytes.length > serverMaxFrameSize) {
-                return Flux.error(tooLarge(request, bytes.length));
+              byte[] bytes;
+              try {
+                bytes = encode(request);
+              } catch (WireException e) {
+                return Flux.error(e);
               }
               return socket.requestStream(DefaultPayload.create(bytes));
             })
@@ -98,21 +102,22 @@ final class RSocketWireClient implements WireClient {
 
   private WireException malformed(CodecException e) {
     return new WireException(
-        WireException.INTERNAL,
-        "malformed reply from " + address + ": " + e.getMessage(),
-        e);
+        WireException.INTERNAL, "malformed reply from " + address + ": " + e.getMessage(), e);
   }
 
-  private WireException tooLarge(WireRequest request, int size) {
-    return new WireException(
-        WireException.LIMIT_EXCEEDED,
-        "request '"
-            + request.op()
-            + "' encodes to "
-            + size
-            + " bytes, over the server's frame limit of "
-            + serverMaxFrameSize
-            + " bytes; raise the server's maxFrameSize option or send smaller values");
+  /** Encodes a request the server will accept, or throws the error it would get. */
+  private byte[] encode(WireRequest request) {
+    byte[] bytes;
+    try {
+      bytes = CborCodec.encodeRequest(request);
+    } catch (CodecException | IllegalArgumentException e) {
+      throw Failures.unencodable(request.op(), e);
+    }
+    int limit = serverMaxFrameSize;
+    if (bytes.length > limit) {
+      throw Failures.tooLarge(request.op(), bytes.length, limit);
+    }
+    return bytes;
   }
 
   @Override

@@ -14,8 +14,8 @@ import reactor.core.publisher.Mono;
  * address's own transport.
  *
  * <p><b>Threading:</b> thread-safe. Results are delivered on transport threads (or, on the direct
- * path, on the subscribing thread). <b>Errors:</b> {@link WireException} with the server's code,
- * or {@link WireException#CONNECTION_CLOSED} when the connection is gone.
+ * path, on the subscribing thread). <b>Errors:</b> {@link WireException} with the server's code, or
+ * {@link WireException#CONNECTION_CLOSED} when the connection is gone.
  */
 public interface WireClient extends Disposable {
 
@@ -32,13 +32,19 @@ public interface WireClient extends Disposable {
   /**
    * Sends one request.
    *
+   * <p>On every path, a request that encodes to more than {@link #serverMaxFrameSize()} bytes fails
+   * with {@link WireException#LIMIT_EXCEEDED} without being sent, and one that cannot be encoded
+   * (an {@code "op"} entry in its arguments; on socket paths also a string with an unpaired
+   * surrogate) fails with {@link WireException#INVALID_ARGUMENT}.
+   *
    * @return emits the result tree, completes empty for "no result", errors with {@link
    *     WireException}
    */
   Mono<JsonNode> request(WireRequest request);
 
   /**
-   * Opens one stream. Demand is passed to the server.
+   * Opens one stream. Demand is passed to the server. The request is checked as by {@link
+   * #request}.
    *
    * @return the server's elements; errors with {@link WireException}
    */

@@ -30,8 +30,7 @@ public record WireClientOptions(
     Objects.requireNonNull(connectTimeout, "connectTimeout");
     Objects.requireNonNull(clientName, "clientName");
     if (connectTimeout.isNegative() || connectTimeout.isZero()) {
-      throw new IllegalArgumentException(
-          "connectTimeout must be positive, got " + connectTimeout);
+      throw new IllegalArgumentException("connectTimeout must be positive, got " + connectTimeout);
     }
   }
 

@@ -5,8 +5,8 @@ import java.util.Objects;
 /**
  * An error with a code, as carried by an error reply or a stream's terminal error.
  *
- * <p>Codes are upper-case words. The transport defines the generic ones as constants here; a
- * {@link WireService} may use its own.
+ * <p>Codes are upper-case words. The transport defines the generic ones as constants here; a {@link
+ * WireService} may use its own.
  */
 public class WireException extends RuntimeException {
   private static final long serialVersionUID = 1L;

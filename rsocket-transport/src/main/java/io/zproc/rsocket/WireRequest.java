@@ -16,9 +16,19 @@ import java.util.Objects;
  */
 public record WireRequest(String op, ObjectNode args) {
 
+  /**
+   * @throws IllegalArgumentException if {@code args} has an {@code "op"} entry
+   */
   public WireRequest {
     Objects.requireNonNull(op, "op");
     Objects.requireNonNull(args, "args");
+    if (args.has("op")) {
+      throw new IllegalArgumentException(
+          "the arguments of request '"
+              + op
+              + "' have an 'op' entry, which would replace the operation on the wire; nest the"
+              + " value under another name");
+    }
   }
 
   /** A request with no arguments yet; add them to {@link #args()}. */

@@ -5,13 +5,13 @@ import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.rsocket.Closeable;
+import io.rsocket.RSocket;
 import io.rsocket.SocketAcceptor;
 import io.rsocket.core.RSocketServer;
 import io.rsocket.exceptions.RejectedSetupException;
 import io.rsocket.frame.FrameLengthCodec;
 import io.rsocket.frame.decoder.PayloadDecoder;
 import io.rsocket.transport.local.LocalServerTransport;
-import io.rsocket.transport.netty.server.CloseableChannel;
 import io.rsocket.transport.netty.server.TcpServerTransport;
 import io.rsocket.transport.netty.server.WebsocketRouteTransport;
 import io.zproc.rsocket.codec.CodecException;
@@ -30,6 +30,8 @@ import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -68,6 +70,10 @@ public final class WireServer implements Disposable {
   private final WireService service;
   private final List<Disposable> bindings = new CopyOnWriteArrayList<>();
   private final List<Runnable> directSessions = new CopyOnWriteArrayList<>();
+
+  /** The open socket connections; closing a listener does not close them. */
+  private final Set<RSocket> connections = ConcurrentHashMap.newKeySet();
+
   private final AtomicBoolean disposed = new AtomicBoolean();
   private final Sinks.Empty<Void> onClose = Sinks.empty();
   private volatile @Nullable Path localSocket;
@@ -132,6 +138,10 @@ public final class WireServer implements Disposable {
     }
     directSessions.clear();
     List<Mono<Void>> closes = new ArrayList<>();
+    for (RSocket connection : connections) {
+      connection.dispose();
+      closes.add(connection.onClose());
+    }
     for (Disposable binding : bindings) {
       binding.dispose();
       if (binding instanceof Closeable) {
@@ -209,12 +219,10 @@ public final class WireServer implements Disposable {
       Setup setup;
       try {
         setup = Setup.decode(setupPayload.data());
-        setup.checkKey(options.secretKey());
       } catch (CodecException e) {
         return Mono.error(new RejectedSetupException("malformed setup: " + e.getMessage()));
-      } catch (WireException e) {
-        return Mono.error(new RejectedSetupException(e.getMessage()));
       }
+      // Before the key: a client that reached another server's socket falls back to TCP.
       if (setup.port() >= 0 && expectedPort >= 0 && setup.port() != expectedPort) {
         return Mono.error(
             new RejectedSetupException(
@@ -222,6 +230,11 @@ public final class WireServer implements Disposable {
                     + expectedPort
                     + ", not "
                     + setup.port()));
+      }
+      try {
+        setup.checkKey(options.secretKey());
+      } catch (WireException e) {
+        return Mono.error(new RejectedSetupException(e.getMessage()));
       }
       WireSession session;
       try {
@@ -231,7 +244,19 @@ public final class WireServer implements Disposable {
       } catch (RuntimeException e) {
         return Mono.error(new RejectedSetupException(e.getMessage()));
       }
-      sendingSocket.onClose().doFinally(s -> session.closed()).subscribe(null, e -> {});
+      connections.add(sendingSocket);
+      sendingSocket
+          .onClose()
+          .doFinally(
+              s -> {
+                connections.remove(sendingSocket);
+                session.closed();
+              })
+          .subscribe(null, e -> {});
+      if (disposed.get()) {
+        // dispose() ran while this connection was being accepted and may not have seen it.
+        sendingSocket.dispose();
+      }
       return Mono.just(new ServerHandler(session, options.maxFrameSize()));
     };
   }
@@ -326,9 +351,7 @@ public final class WireServer implements Disposable {
                                         io.rsocket.frame.FrameLengthCodec.FRAME_LENGTH_MASK))))
                 .bind()
                 .onErrorMap(WireServer::bindFailure)
-                .map(
-                    disposable ->
-                        server.started(disposable, address.withPort(disposable.port())));
+                .map(disposable -> server.started(disposable, address.withPort(disposable.port())));
           }
         default:
           return Mono.error(new IllegalArgumentException("unknown scheme " + address.scheme()));
@@ -374,8 +397,7 @@ public final class WireServer implements Disposable {
   }
 
   private static Throwable bindFailure(Throwable e) {
-    return new WireException(
-        WireException.CONNECTION_CLOSED, "cannot bind: " + e.getMessage(), e);
+    return new WireException(WireException.CONNECTION_CLOSED, "cannot bind: " + e.getMessage(), e);
   }
 
   private static void requireEpoll(String address) {
@@ -406,13 +428,25 @@ public final class WireServer implements Disposable {
   private static SslContext sslContext(WireServerOptions options) throws Exception {
     Path file = Objects.requireNonNull(options.tlsKeyStore());
     char[] password = Objects.requireNonNull(options.tlsKeyStorePassword()).toCharArray();
-    KeyStore store = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(file)) {
-      store.load(in, password);
+    try {
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      try (InputStream in = Files.newInputStream(file)) {
+        store.load(in, password);
+      }
+      KeyManagerFactory kmf =
+          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      kmf.init(store, password);
+      return SslContextBuilder.forServer(kmf).build();
+    } catch (Exception e) {
+      throw new IllegalArgumentException(
+          "cannot use the TLS key store "
+              + file
+              + ": "
+              + e
+              + "; give a readable PKCS#12 file with the server's key and certificate, and its"
+              + " password",
+          e);
     }
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    kmf.init(store, password);
-    return SslContextBuilder.forServer(kmf).build();
   }
 
   static void ownerOnly(Path path) {

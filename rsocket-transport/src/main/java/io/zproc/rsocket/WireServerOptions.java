@@ -64,7 +64,8 @@ public record WireServerOptions(
 
   /** A copy with or without the local socket beside {@code tcp://}. */
   public WireServerOptions withLocalSocket(boolean enabled) {
-    return new WireServerOptions(secretKey, maxFrameSize, tlsKeyStore, tlsKeyStorePassword, enabled);
+    return new WireServerOptions(
+        secretKey, maxFrameSize, tlsKeyStore, tlsKeyStorePassword, enabled);
   }
 
   @Override

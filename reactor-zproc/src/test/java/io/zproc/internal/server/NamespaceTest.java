@@ -85,4 +85,67 @@ class NamespaceTest {
     assertThat(change.after[0]).isNull();
     assertThat(change.before[1]).isNull();
   }
+
+  @Test
+  void commit_conflictsOnlyWhenWhatWasReadChanged() {
+    Namespace ns = new Namespace("n", 100, 1 << 20, clock);
+    ns.put("a", IntNode.valueOf(1), "w");
+    ns.put("b", IntNode.valueOf(1), "w");
+    long base = ns.version();
+    ns.put("b", IntNode.valueOf(2), "w");
+    var puts = JsonNodeFactory.instance.objectNode().put("a", 5);
+    assertThat(
+            ns.commit(base, new String[] {"b"}, puts, new String[0], "t", false, 0)
+                .get("ok")
+                .asBoolean())
+        .isFalse();
+    var result = ns.commit(base, new String[] {"a"}, puts, new String[0], "t", false, 0);
+    assertThat(result.get("ok").asBoolean()).isTrue();
+    assertThat(ns.get("a")).isEqualTo(IntNode.valueOf(5));
+    assertThat(ns.commit(base, null, puts, new String[0], "t", false, 0).get("ok").asBoolean())
+        .isFalse();
+  }
+
+  @Test
+  void commit_priorityLease_expiresWhenHolderDies() {
+    Namespace ns = new Namespace("n", 100, 1 << 20, clock);
+    ns.put("a", IntNode.valueOf(1), "w");
+    var puts = JsonNodeFactory.instance.objectNode().put("a", 2);
+    long t0 = 1_000_000_000L;
+    // the loser asks for priority on a conflicting commit and then dies
+    assertThat(ns.commit(0, null, puts, new String[0], "loser", true, t0).get("ok").asBoolean())
+        .isFalse();
+    long v = ns.version();
+    assertThat(
+            ns.commit(v, null, puts, new String[0], "other", false, t0 + 1_000_000)
+                .get("ok")
+                .asBoolean())
+        .isFalse();
+    assertThat(
+            ns.commit(
+                    v,
+                    null,
+                    puts,
+                    new String[0],
+                    "other",
+                    false,
+                    t0 + Namespace.PRIORITY_LEASE_NANOS + 1)
+                .get("ok")
+                .asBoolean())
+        .isTrue();
+  }
+
+  @Test
+  void snapshotAt_rebuildsOlderVersion() {
+    Namespace ns = new Namespace("n", 100, 1 << 20, clock);
+    ns.put("a", IntNode.valueOf(1), "w");
+    ns.put("b", IntNode.valueOf(2), "w");
+    ns.put("a", IntNode.valueOf(3), "w");
+    ns.remove("b", "w");
+    var at2 = ns.snapshotAt(2);
+    assertThat(at2.get("ver").asLong()).isEqualTo(2);
+    assertThat(at2.get("m").get("a").asInt()).isEqualTo(1);
+    assertThat(at2.get("m").get("b").asInt()).isEqualTo(2);
+    assertThat(ns.snapshotAt(4).get("m").has("b")).isFalse();
+  }
 }

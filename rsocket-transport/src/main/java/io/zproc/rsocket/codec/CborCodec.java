@@ -1,9 +1,11 @@
 package io.zproc.rsocket.codec;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.BinaryNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
@@ -62,8 +64,21 @@ public final class CborCodec {
         .build();
   }
 
-  /** Encodes a request: one CBOR map with {@code "op"} first, then the arguments. */
+  /**
+   * Encodes a request: one CBOR map with {@code "op"} first, then the arguments.
+   *
+   * @throws CodecException if a string in it cannot be encoded (an unpaired UTF-16 surrogate)
+   * @throws IllegalArgumentException if the arguments have an {@code "op"} entry
+   */
   public static byte[] encodeRequest(WireRequest request) {
+    if (request.args().has("op")) {
+      // The record checks this, but its args tree may have been changed since.
+      throw new IllegalArgumentException(
+          "the arguments of request '"
+              + request.op()
+              + "' have an 'op' entry, which would replace the operation on the wire; nest the"
+              + " value under another name");
+    }
     ObjectNode node = JsonNodeFactory.instance.objectNode();
     node.put("op", request.op());
     node.setAll(request.args());
@@ -89,7 +104,11 @@ public final class CborCodec {
     return new WireRequest(op.textValue(), map);
   }
 
-  /** Encodes a successful reply; {@code null} means "no result". */
+  /**
+   * Encodes a successful reply; {@code null} means "no result".
+   *
+   * @throws CodecException if a string in it cannot be encoded (an unpaired UTF-16 surrogate)
+   */
   public static byte[] encodeResult(@Nullable JsonNode result) {
     if (result == null) {
       return EMPTY_RESULT.clone();
@@ -99,12 +118,41 @@ public final class CborCodec {
     return write(node);
   }
 
-  /** Encodes an error reply. */
+  /**
+   * Encodes an error reply.
+   *
+   * @throws CodecException if a string in it cannot be encoded (an unpaired UTF-16 surrogate)
+   */
   public static byte[] encodeFailure(String code, String message) {
     ObjectNode node = JsonNodeFactory.instance.objectNode();
-    node.put("e", code);
-    node.put("m", message);
+    // Messages may quote what a peer sent; an error reply must always be encodable.
+    node.put("e", wellFormed(code));
+    node.put("m", wellFormed(message));
     return write(node);
+  }
+
+  /** The text with every unpaired surrogate replaced by U+FFFD, so that it can be encoded. */
+  private static String wellFormed(String text) {
+    int length = text.length();
+    int i = 0;
+    while (i < length && !Character.isSurrogate(text.charAt(i))) {
+      i++;
+    }
+    if (i == length) {
+      return text;
+    }
+    StringBuilder fixed = new StringBuilder(length).append(text, 0, i);
+    for (; i < length; i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c)
+          && i + 1 < length
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
+        fixed.append(c).append(text.charAt(++i));
+      } else {
+        fixed.append(Character.isSurrogate(c) ? '\uFFFD' : c);
+      }
+    }
+    return fixed.toString();
   }
 
   /** Encodes any reply. */
@@ -149,7 +197,83 @@ public final class CborCodec {
     return new WireReply.Result(result);
   }
 
-  /** Encodes a plain tree (a stream element, a setup payload). */
+  /**
+   * An upper bound of the size of {@link #encodeRequest}'s result, found by walking the tree
+   * without encoding it: a text counts 4 bytes per char plus headers, a number 9 (a big one its
+   * digits), a container its header and contents. Returns {@link Long#MAX_VALUE} for a tree with
+   * nodes the bound does not know (such as a POJO node).
+   */
+  public static long requestSizeBound(WireRequest request) {
+    long size = 9 + textBound("op") + textBound(request.op());
+    Iterator<Map.Entry<String, JsonNode>> fields = request.args().fields();
+    while (fields.hasNext()) {
+      Map.Entry<String, JsonNode> field = fields.next();
+      size =
+          saturatedAdd(size, saturatedAdd(textBound(field.getKey()), sizeBound(field.getValue())));
+    }
+    return size;
+  }
+
+  private static long sizeBound(JsonNode node) {
+    switch (node.getNodeType()) {
+      case STRING:
+        return textBound(node.textValue());
+      case BOOLEAN:
+      case NULL:
+        return 1;
+      case NUMBER:
+        if (node.isBigInteger()) {
+          return 16 + node.bigIntegerValue().bitLength() / 8;
+        }
+        if (node.isBigDecimal()) {
+          return 32 + node.decimalValue().unscaledValue().bitLength() / 8;
+        }
+        return 9;
+      case BINARY:
+        return node instanceof BinaryNode
+            ? 9 + ((BinaryNode) node).binaryValue().length
+            : Long.MAX_VALUE;
+      case ARRAY:
+        {
+          long size = 9;
+          for (JsonNode element : node) {
+            size = saturatedAdd(size, sizeBound(element));
+          }
+          return size;
+        }
+      case OBJECT:
+        {
+          long size = 9;
+          Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+          while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            size =
+                saturatedAdd(
+                    size, saturatedAdd(textBound(field.getKey()), sizeBound(field.getValue())));
+          }
+          return size;
+        }
+      default:
+        return Long.MAX_VALUE;
+    }
+  }
+
+  /** UTF-8 takes at most 3 bytes per UTF-16 char; chunked long strings add a header per chunk. */
+  private static long textBound(String text) {
+    return 16 + 4L * text.length();
+  }
+
+  /** Adds two non-negative sizes, sticking at {@link Long#MAX_VALUE}. */
+  private static long saturatedAdd(long a, long b) {
+    long sum = a + b;
+    return sum < 0 ? Long.MAX_VALUE : sum;
+  }
+
+  /**
+   * Encodes a plain tree (a stream element, a setup payload).
+   *
+   * @throws CodecException if a string in it cannot be encoded (an unpaired UTF-16 surrogate)
+   */
   public static byte[] encode(JsonNode node) {
     return write(Objects.requireNonNull(node, "node"));
   }
@@ -171,9 +295,17 @@ public final class CborCodec {
   private static byte[] write(JsonNode node) {
     try {
       return MAPPER.writeValueAsBytes(node);
-    } catch (IOException e) {
-      // Writing a tree to a byte array does not fail for any tree the mapper itself builds.
-      throw new CodecException("cannot encode tree: " + e.getMessage(), e);
+    } catch (JsonProcessingException e) {
+      // Happens for text CBOR cannot carry (an unpaired UTF-16 surrogate) and for trees nested
+      // deeper than the generator allows.
+      String why = String.valueOf(e.getOriginalMessage());
+      throw new CodecException(
+          "cannot encode tree: "
+              + why
+              + (why.contains("surrogate")
+                  ? "; CBOR text must be valid Unicode, so replace or drop unpaired surrogates"
+                  : ""),
+          e);
     }
   }
 

@@ -19,7 +19,9 @@ public final class Failures {
     }
     return new WireReply.Failure(
         WireException.INTERNAL,
-        "the server failed on this request: " + error.getClass().getName() + ": "
+        "the server failed on this request: "
+            + error.getClass().getName()
+            + ": "
             + error.getMessage());
   }
 
@@ -31,10 +33,45 @@ public final class Failures {
     return toFailure(error).toException();
   }
 
+  /** The client-side refusal of a request that the server's frame limit would refuse. */
+  public static WireException tooLarge(String op, long size, int limit) {
+    return new WireException(
+        WireException.LIMIT_EXCEEDED,
+        "request '"
+            + op
+            + "' encodes to "
+            + size
+            + " bytes, over the server's frame limit of "
+            + limit
+            + " bytes; raise the server's maxFrameSize option or send smaller values");
+  }
+
+  /** A request that cannot be encoded, such as one with an unpaired surrogate in a string. */
+  public static WireException unencodable(String op, RuntimeException error) {
+    return new WireException(
+        WireException.INVALID_ARGUMENT,
+        "request '" + op + "' cannot be sent: " + error.getMessage(),
+        error);
+  }
+
   /** The text a stream's terminal error carries: {@code [CODE] message}. */
   public static String streamErrorText(Throwable error) {
     WireReply.Failure f = toFailure(error);
     return "[" + f.code() + "] " + f.message();
+  }
+
+  /**
+   * Maps a failure to connect to a {@link WireException}: as {@link #fromTransport}, and anything
+   * else (such as the local transport's "could not find server") as {@link
+   * WireException#CONNECTION_CLOSED}.
+   */
+  public static WireException fromConnect(Throwable error, String address) {
+    Throwable mapped = fromTransport(error, address);
+    if (mapped instanceof WireException) {
+      return (WireException) mapped;
+    }
+    return new WireException(
+        WireException.CONNECTION_CLOSED, "connection to " + address + " failed: " + error, error);
   }
 
   /** Maps a client-side transport error to a {@link WireException}. */
@@ -66,7 +103,10 @@ public final class Failures {
         || (error instanceof java.util.concurrent.CancellationException)) {
       return new WireException(
           WireException.CONNECTION_CLOSED,
-          "connection to " + address + " failed: " + error.getClass().getSimpleName()
+          "connection to "
+              + address
+              + " failed: "
+              + error.getClass().getSimpleName()
               + (error.getMessage() == null ? "" : ": " + error.getMessage()),
           error);
     }

@@ -1,0 +1,115 @@
+package io.zproc.rsocket;
+
+import static io.zproc.rsocket.WirePair.TIMEOUT;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import reactor.test.StepVerifier;
+
+/**
+ * The secret key is checked at setup on every path to a {@code tcp://} server: real TCP, the unix
+ * shortcut and the in-JVM direct path. A refused key fails {@code connect()} at once (well within
+ * the connect timeout) with {@link WireException#UNAUTHORIZED}.
+ */
+class SecretKeyTest {
+  private static final String KEY = "s3cret-\u00e9-key";
+
+  /** Long enough that a refusal that only surfaced as a timeout would fail the tests. */
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(20);
+
+  /** A refusal must be much quicker than the connect timeout. */
+  private static final Duration QUICKLY = Duration.ofSeconds(5);
+
+  private static TestService service;
+  private static WireServer server;
+
+  @BeforeAll
+  static void bind() {
+    service = new TestService();
+    server =
+        WireServer.bind(
+                "tcp://127.0.0.1:0", WireServerOptions.defaults().withSecretKey(KEY), service)
+            .block(TIMEOUT);
+  }
+
+  @AfterAll
+  static void dispose() {
+    WirePair.dispose(server);
+  }
+
+  static Stream<Arguments> paths() {
+    WireClientOptions base = WireClientOptions.defaults().withConnectTimeout(CONNECT_TIMEOUT);
+    return Stream.of(
+        Arguments.of(Named.of("tcp", base.withDirect(false).withLocalSocket(false)), "tcp"),
+        Arguments.of(Named.of("unix shortcut", base.withDirect(false)), "unix"),
+        Arguments.of(Named.of("direct", base), "direct"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("paths")
+  void connect_rightKey_served(WireClientOptions options, String transport) {
+    WireClient client =
+        WireClient.connect(server.address().toString(), options.withSecretKey(KEY)).block(TIMEOUT);
+    try {
+      assertThat(client.transport()).isEqualTo(transport);
+      client
+          .request(TestService.echo(1))
+          .as(StepVerifier::create)
+          .expectNextCount(1)
+          .expectComplete()
+          .verify(TIMEOUT);
+    } finally {
+      client.dispose();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("paths")
+  void connect_wrongKey_unauthorizedQuickly(WireClientOptions options, String transport) {
+    int sessions = service.connections.size();
+
+    WireClient.connect(server.address().toString(), options.withSecretKey(KEY + "x"))
+        .as(StepVerifier::create)
+        .expectErrorSatisfies(
+            error -> {
+              assertThat(error).isInstanceOf(WireException.class);
+              assertThat(((WireException) error).code()).isEqualTo(WireException.UNAUTHORIZED);
+              assertThat(error).hasMessageContaining("wrong secret key");
+            })
+        .verify(QUICKLY);
+    assertThat(service.connections).hasSize(sessions);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("paths")
+  void connect_noKey_unauthorizedQuicklySayingOneIsRequired(
+      WireClientOptions options, String transport) {
+    WireClient.connect(server.address().toString(), options.withSecretKey(null))
+        .as(StepVerifier::create)
+        .expectErrorSatisfies(
+            error -> {
+              assertThat(error).isInstanceOf(WireException.class);
+              assertThat(((WireException) error).code()).isEqualTo(WireException.UNAUTHORIZED);
+              assertThat(error).hasMessageContaining("no secret key was given");
+            })
+        .verify(QUICKLY);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("paths")
+  void connect_keyWithSamePrefix_unauthorized(WireClientOptions options, String transport) {
+    WireClient.connect(server.address().toString(), options.withSecretKey(KEY.substring(0, 3)))
+        .as(StepVerifier::create)
+        .expectErrorSatisfies(
+            error ->
+                assertThat(((WireException) error).code()).isEqualTo(WireException.UNAUTHORIZED))
+        .verify(QUICKLY);
+  }
+}

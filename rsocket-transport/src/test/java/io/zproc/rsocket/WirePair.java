@@ -1,0 +1,68 @@
+package io.zproc.rsocket;
+
+import java.time.Duration;
+import java.util.UUID;
+
+/**
+ * A bound server with a {@link TestService} and one client connected to it, for one test. {@link
+ * #close()} disposes both and waits until the server has closed.
+ */
+final class WirePair implements AutoCloseable {
+  static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+  final TestService service;
+  final WireServer server;
+  final WireClient client;
+
+  private WirePair(TestService service, WireServer server, WireClient client) {
+    this.service = service;
+    this.server = server;
+    this.client = client;
+  }
+
+  /** A unique unix socket path in the temporary directory. */
+  static String unixAddress() {
+    return "unix://"
+        + System.getProperty("java.io.tmpdir")
+        + "/zproc-test-"
+        + UUID.randomUUID().toString().substring(0, 8)
+        + ".sock";
+  }
+
+  /** A unique in-JVM name. */
+  static String localAddress() {
+    return "local:zproc-test-" + UUID.randomUUID();
+  }
+
+  /** Binds a server at {@code address} and connects one client to its bound address. */
+  static WirePair start(
+      String address, WireServerOptions serverOptions, WireClientOptions clientOptions) {
+    TestService service = new TestService();
+    WireServer server = WireServer.bind(address, serverOptions, service).block(TIMEOUT);
+    try {
+      WireClient client =
+          WireClient.connect(server.address().toString(), clientOptions).block(TIMEOUT);
+      return new WirePair(service, server, client);
+    } catch (RuntimeException e) {
+      dispose(server);
+      throw e;
+    }
+  }
+
+  /** Another client of the same server; the caller disposes it. */
+  WireClient connect(WireClientOptions options) {
+    return WireClient.connect(server.address().toString(), options).block(TIMEOUT);
+  }
+
+  @Override
+  public void close() {
+    client.dispose();
+    dispose(server);
+  }
+
+  /** Disposes a server and waits until it has closed. */
+  static void dispose(WireServer server) {
+    server.dispose();
+    server.onClose().block(TIMEOUT);
+  }
+}
