@@ -1,6 +1,7 @@
 package io.zproc;
 
 import io.zproc.internal.client.Context;
+import java.util.List;
 import reactor.core.publisher.Mono;
 
 /**
@@ -86,8 +87,95 @@ public interface ZProc extends AutoCloseable {
   Mono<Long> ping();
 
   /**
-   * Closes the connection, and stops the server if this context started it (waiting until its
-   * address is free). A context that owns its server is also closed by a JVM shutdown hook.
+   * Starts a task in a child JVM (by default) at once. The task is serialized and sent to the child
+   * over its stdin; the child connects to this context's server, runs the task with a {@link State}
+   * of this context's namespace, and sends back its return value. The child's output shows up in
+   * this JVM's {@code System.out} and {@code System.err}; a child whose parent dies exits by
+   * itself. With a pre-started spare JVM (see {@link ZProcOptions#spareProcesses(int)}) this does
+   * not wait for a JVM to boot.
+   *
+   * <p><b>Threading:</b> starting a JVM forks: call it from your own threads.
+   *
+   * @throws IllegalArgumentException if the task is not serializable, naming what it captures
+   * @throws ZProcException if a child JVM cannot be started
+   */
+  <R> ZProcess<R> process(ProcessTask<R> task);
+
+  /**
+   * As {@link #process(ProcessTask)}, with options: retries, JVM options, environment, backend.
+   *
+   * @throws IllegalArgumentException if the task is not serializable
+   */
+  <R> ZProcess<R> process(ProcessTask<R> task, ProcessOptions options);
+
+  /**
+   * Starts a task that gets its own {@link ZProc} in the child, connected to the same server (the
+   * original's {@code pass_context}); it can start processes of its own.
+   *
+   * @throws IllegalArgumentException if the task is not serializable
+   */
+  <R> ZProcess<R> processWithContext(ContextTask<R> task);
+
+  /** As {@link #processWithContext(ContextTask)}, with options. */
+  <R> ZProcess<R> processWithContext(ContextTask<R> task, ProcessOptions options);
+
+  /**
+   * Starts {@code count} processes running the same task.
+   *
+   * @throws IllegalArgumentException if count is negative or the task not serializable
+   */
+  <R> List<ZProcess<R>> processFactory(int count, ProcessTask<R> task);
+
+  /** The processes this context started, in start order. */
+  List<ZProcess<?>> processes();
+
+  /**
+   * Waits for every process this context started so far.
+   *
+   * @return emits their results in start order (null for none); errors, once all have ended, with
+   *     the first failure if any failed
+   */
+  Mono<List<Object>> waitAll();
+
+  /**
+   * Stops every process this context started.
+   *
+   * @return completes when all have ended
+   */
+  Mono<Void> stopAll();
+
+  /**
+   * Starts a process that calls back on every change (by another client) touching any of the keys
+   * (none = any key), with the state right after it, until the callback throws {@link ProcessExit}.
+   * Buffered: no change is missed while the callback runs.
+   */
+  ZProcess<Void> callWhenChange(WatchCallback callback, String... keys);
+
+  /**
+   * Starts a process that calls back on every state that passes the test (the current state, then
+   * the state after each change by another client), until the callback throws {@link ProcessExit}.
+   */
+  ZProcess<Void> callWhen(SnapshotPredicate test, WatchCallback callback);
+
+  /** {@link #callWhen} the key is present and equal to the value (which must be serializable). */
+  ZProcess<Void> callWhenEqual(String key, Object value, WatchCallback callback);
+
+  /** {@link #callWhen} the key is present and not equal to the value. */
+  ZProcess<Void> callWhenNotEqual(String key, Object value, WatchCallback callback);
+
+  /** {@link #callWhen} the key is present and null. */
+  ZProcess<Void> callWhenNone(String key, WatchCallback callback);
+
+  /** {@link #callWhen} the key is present and not null. */
+  ZProcess<Void> callWhenNotNone(String key, WatchCallback callback);
+
+  /** {@link #callWhen} the key is present. */
+  ZProcess<Void> callWhenAvailable(String key, WatchCallback callback);
+
+  /**
+   * Stops this context's processes and pre-started JVMs, closes the connection, and stops the
+   * server if this context started it (waiting until its address is free). A context that owns its
+   * server is also closed by a JVM shutdown hook.
    */
   @Override
   void close();

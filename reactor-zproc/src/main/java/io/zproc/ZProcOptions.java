@@ -23,7 +23,8 @@ public final class ZProcOptions {
           Duration.ofSeconds(10),
           ServerOptions.defaults(),
           true,
-          true);
+          true,
+          1);
 
   private final String namespace;
   private final @Nullable String secretKey;
@@ -33,6 +34,7 @@ public final class ZProcOptions {
   private final ServerOptions serverOptions;
   private final boolean directPath;
   private final boolean localSocket;
+  private final int spareProcesses;
 
   private ZProcOptions(
       String namespace,
@@ -42,7 +44,8 @@ public final class ZProcOptions {
       Duration connectTimeout,
       ServerOptions serverOptions,
       boolean directPath,
-      boolean localSocket) {
+      boolean localSocket,
+      int spareProcesses) {
     this.namespace = namespace;
     this.secretKey = secretKey;
     this.tls = tls;
@@ -51,6 +54,7 @@ public final class ZProcOptions {
     this.serverOptions = serverOptions;
     this.directPath = directPath;
     this.localSocket = localSocket;
+    this.spareProcesses = spareProcesses;
   }
 
   /**
@@ -72,7 +76,15 @@ public final class ZProcOptions {
       throw new IllegalArgumentException("namespace must not be empty");
     }
     return new ZProcOptions(
-        name, secretKey, tls, tlsTrust, connectTimeout, serverOptions, directPath, localSocket);
+        name,
+        secretKey,
+        tls,
+        tlsTrust,
+        connectTimeout,
+        serverOptions,
+        directPath,
+        localSocket,
+        spareProcesses);
   }
 
   /**
@@ -86,7 +98,15 @@ public final class ZProcOptions {
       throw new IllegalArgumentException("secretKey must not be empty; pass null for no key");
     }
     return new ZProcOptions(
-        namespace, key, tls, tlsTrust, connectTimeout, serverOptions, directPath, localSocket);
+        namespace,
+        key,
+        tls,
+        tlsTrust,
+        connectTimeout,
+        serverOptions,
+        directPath,
+        localSocket,
+        spareProcesses);
   }
 
   /**
@@ -102,7 +122,8 @@ public final class ZProcOptions {
         connectTimeout,
         serverOptions,
         directPath,
-        localSocket);
+        localSocket,
+        spareProcesses);
   }
 
   /**
@@ -116,7 +137,15 @@ public final class ZProcOptions {
       throw new IllegalArgumentException("connectTimeout must be positive, got " + timeout);
     }
     return new ZProcOptions(
-        namespace, secretKey, tls, tlsTrust, timeout, serverOptions, directPath, localSocket);
+        namespace,
+        secretKey,
+        tls,
+        tlsTrust,
+        timeout,
+        serverOptions,
+        directPath,
+        localSocket,
+        spareProcesses);
   }
 
   /**
@@ -127,7 +156,15 @@ public final class ZProcOptions {
   public ZProcOptions serverOptions(ServerOptions options) {
     Objects.requireNonNull(options, "options");
     return new ZProcOptions(
-        namespace, secretKey, tls, tlsTrust, connectTimeout, options, directPath, localSocket);
+        namespace,
+        secretKey,
+        tls,
+        tlsTrust,
+        connectTimeout,
+        options,
+        directPath,
+        localSocket,
+        spareProcesses);
   }
 
   /**
@@ -136,7 +173,15 @@ public final class ZProcOptions {
    */
   public ZProcOptions directPath(boolean enabled) {
     return new ZProcOptions(
-        namespace, secretKey, tls, tlsTrust, connectTimeout, serverOptions, enabled, localSocket);
+        namespace,
+        secretKey,
+        tls,
+        tlsTrust,
+        connectTimeout,
+        serverOptions,
+        enabled,
+        localSocket,
+        spareProcesses);
   }
 
   /**
@@ -145,7 +190,44 @@ public final class ZProcOptions {
    */
   public ZProcOptions localSocket(boolean enabled) {
     return new ZProcOptions(
-        namespace, secretKey, tls, tlsTrust, connectTimeout, serverOptions, directPath, enabled);
+        namespace,
+        secretKey,
+        tls,
+        tlsTrust,
+        connectTimeout,
+        serverOptions,
+        directPath,
+        enabled,
+        spareProcesses);
+  }
+
+  /**
+   * How many child JVMs to keep pre-started, so that {@link ZProc#process} does not wait for a JVM
+   * to boot. The pool fills after the first process is started and refills in the background. By
+   * default 1; 0 turns it off. Processes with their own JVM options or environment never use a
+   * spare.
+   *
+   * @throws IllegalArgumentException if negative or over 16
+   */
+  public ZProcOptions spareProcesses(int count) {
+    if (count < 0 || count > 16) {
+      throw new IllegalArgumentException("spareProcesses must be 0..16, got " + count);
+    }
+    return new ZProcOptions(
+        namespace,
+        secretKey,
+        tls,
+        tlsTrust,
+        connectTimeout,
+        serverOptions,
+        directPath,
+        localSocket,
+        count);
+  }
+
+  /** How many child JVMs are kept pre-started. */
+  public int spareProcesses() {
+    return spareProcesses;
   }
 
   /** Whether the in-JVM direct path is used. */

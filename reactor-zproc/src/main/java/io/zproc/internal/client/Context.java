@@ -1,18 +1,28 @@
 package io.zproc.internal.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.zproc.ContextTask;
+import io.zproc.ProcessOptions;
+import io.zproc.ProcessTask;
 import io.zproc.ServerOptions;
+import io.zproc.SnapshotPredicate;
 import io.zproc.State;
+import io.zproc.WatchCallback;
 import io.zproc.ZProc;
 import io.zproc.ZProcException;
 import io.zproc.ZProcOptions;
+import io.zproc.ZProcess;
 import io.zproc.internal.Ops;
+import io.zproc.internal.process.Processes;
+import io.zproc.internal.process.Watchers;
 import io.zproc.internal.server.StateServer;
 import io.zproc.rsocket.WireClient;
 import io.zproc.rsocket.WireClientOptions;
 import io.zproc.rsocket.WireException;
 import io.zproc.rsocket.WireRequest;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
@@ -38,13 +48,16 @@ public final class Context implements ZProc {
   private final String idPrefix;
   private final AtomicLong stateIds = new AtomicLong();
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final StateClient state;
+  private final ZProcOptions options;
+  private volatile @Nullable Processes processes;
+  private volatile StateClient state;
   private final @Nullable Thread shutdownHook;
 
   private Context(
       WireClient wire, @Nullable StateServer server, String address, ZProcOptions options) {
     this.wire = wire;
     this.wireOptions = wireOptions(options);
+    this.options = options;
     this.connectTimeout = options.connectTimeout();
     this.server = server;
     this.address = address;
@@ -196,6 +209,21 @@ public final class Context implements ZProc {
     return idPrefix + "-" + stateIds.incrementAndGet();
   }
 
+  /**
+   * Makes a new own state client whose buffered cursor starts at a version (a pre-started child
+   * gets its task later than it connected, and its cursor starts when the parent started it).
+   */
+  public void renewState(long cursor) {
+    state = new StateClient(this, namespace, cursor);
+  }
+
+  /** The namespace's current version (one blocking round trip). */
+  long versionNow() {
+    JsonNode version =
+        call(new WireRequest(Ops.VERSION_OF, StateClient.nsArgs(namespace))).block(connectTimeout);
+    return version == null ? 0 : version.longValue();
+  }
+
   /** How this context reaches its server: {@code direct}, {@code unix}, {@code tcp}, ... */
   public String transport() {
     return wire.transport();
@@ -226,10 +254,123 @@ public final class Context implements ZProc {
     return call(WireRequest.of(Ops.PING)).map(JsonNode::longValue);
   }
 
+  private Processes processManager() {
+    Processes p = processes;
+    if (p == null) {
+      synchronized (this) {
+        p = processes;
+        if (p == null) {
+          p =
+              new Processes(
+                  Processes.spec(address, namespace, options.secretKey()),
+                  options.spareProcesses(),
+                  this::versionNow,
+                  cursor -> new StateClient(this, namespace, cursor),
+                  () -> ZProc.connect(address, options));
+          processes = p;
+        }
+      }
+    }
+    return p;
+  }
+
+  @Override
+  public <R> ZProcess<R> process(ProcessTask<R> task) {
+    return process(task, ProcessOptions.defaults());
+  }
+
+  @Override
+  public <R> ZProcess<R> process(ProcessTask<R> task, ProcessOptions options) {
+    Objects.requireNonNull(task, "task");
+    Objects.requireNonNull(options, "options");
+    return processManager().start(false, task, options);
+  }
+
+  @Override
+  public <R> ZProcess<R> processWithContext(ContextTask<R> task) {
+    return processWithContext(task, ProcessOptions.defaults());
+  }
+
+  @Override
+  public <R> ZProcess<R> processWithContext(ContextTask<R> task, ProcessOptions options) {
+    Objects.requireNonNull(task, "task");
+    Objects.requireNonNull(options, "options");
+    return processManager().start(true, task, options);
+  }
+
+  @Override
+  public <R> List<ZProcess<R>> processFactory(int count, ProcessTask<R> task) {
+    if (count < 0) {
+      throw new IllegalArgumentException("count must be >= 0, got " + count);
+    }
+    List<ZProcess<R>> started = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      started.add(process(task));
+    }
+    return started;
+  }
+
+  @Override
+  public List<ZProcess<?>> processes() {
+    Processes p = processes;
+    return p == null ? List.of() : p.list();
+  }
+
+  @Override
+  public Mono<List<Object>> waitAll() {
+    Processes p = processes;
+    return p == null ? Mono.just(List.of()) : p.waitAll();
+  }
+
+  @Override
+  public Mono<Void> stopAll() {
+    Processes p = processes;
+    return p == null ? Mono.empty() : p.stopAll();
+  }
+
+  @Override
+  public ZProcess<Void> callWhenChange(WatchCallback callback, String... keys) {
+    return process(Watchers.onChange(Objects.requireNonNull(callback, "callback"), keys));
+  }
+
+  @Override
+  public ZProcess<Void> callWhen(SnapshotPredicate test, WatchCallback callback) {
+    return process(Watchers.when(Objects.requireNonNull(test, "test"), callback));
+  }
+
+  @Override
+  public ZProcess<Void> callWhenEqual(String key, Object value, WatchCallback callback) {
+    return process(Watchers.equal(Objects.requireNonNull(key, "key"), value, callback));
+  }
+
+  @Override
+  public ZProcess<Void> callWhenNotEqual(String key, Object value, WatchCallback callback) {
+    return process(Watchers.notEqual(Objects.requireNonNull(key, "key"), value, callback));
+  }
+
+  @Override
+  public ZProcess<Void> callWhenNone(String key, WatchCallback callback) {
+    return process(Watchers.none(Objects.requireNonNull(key, "key"), callback));
+  }
+
+  @Override
+  public ZProcess<Void> callWhenNotNone(String key, WatchCallback callback) {
+    return process(Watchers.notNone(Objects.requireNonNull(key, "key"), callback));
+  }
+
+  @Override
+  public ZProcess<Void> callWhenAvailable(String key, WatchCallback callback) {
+    return process(Watchers.available(Objects.requireNonNull(key, "key"), callback));
+  }
+
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
+    }
+    Processes p = processes;
+    if (p != null) {
+      p.close();
     }
     wire.dispose();
     if (server != null) {

@@ -58,6 +58,23 @@ final class StateClient implements State {
     start.subscribe();
   }
 
+  /** A client whose buffered cursor starts at a known version. */
+  StateClient(Context context, String namespace, long cursor) {
+    Objects.requireNonNull(namespace, "namespace");
+    this.context = context;
+    this.namespace = namespace;
+    this.id = context.newStateId();
+    this.live = false;
+    this.cursor = new Cursor();
+    this.cursor.start(Mono.just(cursor));
+  }
+
+  static ObjectNode nsArgs(String namespace) {
+    ObjectNode args = JsonNodeFactory.instance.objectNode();
+    args.put(Ops.NS, namespace);
+    return args;
+  }
+
   private StateClient(StateClient of, boolean live) {
     this.context = of.context;
     this.namespace = of.namespace;
@@ -475,6 +492,31 @@ final class StateClient implements State {
   public Mono<Snapshot> whenAvailable(String key) {
     Objects.requireNonNull(key, "key");
     return watch(r -> r.contains(key));
+  }
+
+  /**
+   * Every state that passes the test: the current one, then the state after each later change by
+   * another client, in order. For the {@code callWhen*} processes.
+   */
+  Flux<Snapshot> hits(Predicate<Replica> test) {
+    return Flux.defer(
+        () ->
+            call(Ops.SNAPSHOT, args())
+                .flatMapMany(
+                    snapshot -> {
+                      Replica replica = new Replica(snapshot);
+                      Flux<Snapshot> first =
+                          test.test(replica) ? Flux.just(replica.snapshot()) : Flux.empty();
+                      return first.concatWith(
+                          rawChanges(replica.version(), false, null)
+                              .filter(
+                                  event -> {
+                                    replica.apply(event);
+                                    return !id.equals(event.get(Ops.ORIGIN).textValue())
+                                        && test.test(replica);
+                                  })
+                              .map(event -> replica.snapshot()));
+                    }));
   }
 
   /**

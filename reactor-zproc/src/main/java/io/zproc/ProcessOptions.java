@@ -1,0 +1,159 @@
+package io.zproc;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How {@link ZProc#process} runs a task. Immutable: each wither returns a changed copy.
+ *
+ * <pre>{@code
+ * ProcessOptions.defaults().retryFor(IOException.class).retryDelay(Duration.ofSeconds(1)).maxRetries(3)
+ * }</pre>
+ */
+public final class ProcessOptions {
+  private static final ProcessOptions DEFAULTS =
+      new ProcessOptions(List.of(), Duration.ofSeconds(5), 0, Backend.JVM, List.of(), Map.of());
+
+  private final List<Class<? extends Throwable>> retryFor;
+  private final Duration retryDelay;
+  private final int maxRetries;
+  private final Backend backend;
+  private final List<String> jvmOptions;
+  private final Map<String, String> environment;
+
+  private ProcessOptions(
+      List<Class<? extends Throwable>> retryFor,
+      Duration retryDelay,
+      int maxRetries,
+      Backend backend,
+      List<String> jvmOptions,
+      Map<String, String> environment) {
+    this.retryFor = retryFor;
+    this.retryDelay = retryDelay;
+    this.maxRetries = maxRetries;
+    this.backend = backend;
+    this.jvmOptions = jvmOptions;
+    this.environment = environment;
+  }
+
+  /** No retries, a child JVM, no extra JVM options or environment. */
+  public static ProcessOptions defaults() {
+    return DEFAULTS;
+  }
+
+  /**
+   * Re-runs the task (in the same child) when it throws one of these types, up to {@link
+   * #maxRetries} times, after {@link #retryDelay}; each failure prints a short crash report to the
+   * child's stderr. By default none. With types but no {@code maxRetries}, the task is retried
+   * without limit, as the original did.
+   */
+  @SafeVarargs
+  public final ProcessOptions retryFor(Class<? extends Throwable>... types) {
+    for (Class<? extends Throwable> t : types) {
+      Objects.requireNonNull(t, "types must not contain null");
+    }
+    return new ProcessOptions(
+        List.of(types), retryDelay, maxRetries, backend, jvmOptions, environment);
+  }
+
+  /**
+   * The pause before a retry. By default 5 seconds (the original's default).
+   *
+   * @throws IllegalArgumentException if negative
+   */
+  public ProcessOptions retryDelay(Duration delay) {
+    Objects.requireNonNull(delay, "delay");
+    if (delay.isNegative()) {
+      throw new IllegalArgumentException("retryDelay must not be negative, got " + delay);
+    }
+    return new ProcessOptions(retryFor, delay, maxRetries, backend, jvmOptions, environment);
+  }
+
+  /**
+   * How many times to retry; 0 (the default) means without limit when {@link #retryFor} is set.
+   *
+   * @throws IllegalArgumentException if negative
+   */
+  public ProcessOptions maxRetries(int retries) {
+    if (retries < 0) {
+      throw new IllegalArgumentException("maxRetries must be >= 0, got " + retries);
+    }
+    return new ProcessOptions(retryFor, retryDelay, retries, backend, jvmOptions, environment);
+  }
+
+  /** Where the task runs. By default {@link Backend#JVM}. */
+  public ProcessOptions backend(Backend where) {
+    Objects.requireNonNull(where, "where");
+    return new ProcessOptions(retryFor, retryDelay, maxRetries, where, jvmOptions, environment);
+  }
+
+  /** Extra options for the child JVM, e.g. {@code -Xmx512m}. By default none. */
+  public ProcessOptions jvmOptions(String... options) {
+    for (String o : options) {
+      Objects.requireNonNull(o, "options must not contain null");
+    }
+    return new ProcessOptions(
+        retryFor, retryDelay, maxRetries, backend, List.of(options), environment);
+  }
+
+  /** An environment variable for the child JVM (added to the parent's). */
+  public ProcessOptions environment(String name, String value) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(value, "value");
+    Map<String, String> env = new LinkedHashMap<>(environment);
+    env.put(name, value);
+    return new ProcessOptions(
+        retryFor, retryDelay, maxRetries, backend, jvmOptions, Collections.unmodifiableMap(env));
+  }
+
+  /** The exception types that cause a retry. */
+  public List<Class<? extends Throwable>> retryFor() {
+    return retryFor;
+  }
+
+  /** The pause before a retry. */
+  public Duration retryDelay() {
+    return retryDelay;
+  }
+
+  /** The retry limit (0 = none, when retryFor is set). */
+  public int maxRetries() {
+    return maxRetries;
+  }
+
+  /** The backend. */
+  public Backend backend() {
+    return backend;
+  }
+
+  /** Extra JVM options. */
+  public List<String> jvmOptions() {
+    return jvmOptions;
+  }
+
+  /** Extra environment variables. */
+  public Map<String, String> environment() {
+    return environment;
+  }
+
+  @Override
+  public String toString() {
+    return "ProcessOptions[retryFor="
+        + retryFor
+        + ", retryDelay="
+        + retryDelay
+        + ", maxRetries="
+        + maxRetries
+        + ", backend="
+        + backend
+        + ", jvmOptions="
+        + jvmOptions
+        + ", environment="
+        + environment.keySet()
+        + "]";
+  }
+}

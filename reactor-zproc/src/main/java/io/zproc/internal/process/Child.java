@@ -1,0 +1,289 @@
+package io.zproc.internal.process;
+
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A started child JVM: its stdin (header sent), and two pump threads that copy its stdout and
+ * stderr to this JVM's {@code System.out} and {@code System.err}, picking out its frames. Frames
+ * and the exit go to the listener once one is attached (until then they are held).
+ */
+final class Child {
+  private static final Logger log = LoggerFactory.getLogger(Child.class);
+
+  /** Receives a child's frames and its exit. Called on the child's pump thread. */
+  interface Listener {
+    void frame(String type, byte[] payload);
+
+    void exited(int exitCode);
+  }
+
+  /** Everything a child needs to connect. */
+  record Spec(String address, String namespace, @Nullable String secretKey) {}
+
+  final Process process;
+  private final DataOutputStream stdin;
+  final String token;
+  private final List<Object[]> held = new ArrayList<>();
+  private @Nullable Listener listener;
+  private volatile boolean ready;
+
+  private Child(Process process, String token) {
+    this.process = process;
+    this.token = token;
+    this.stdin = new DataOutputStream(new BufferedOutputStream(process.getOutputStream()));
+  }
+
+  /**
+   * Starts a child JVM and sends its header. Blocks for the fork only.
+   *
+   * @throws IllegalStateException if the JVM cannot be started
+   */
+  static Child start(Spec spec, List<String> jvmOptions, Map<String, String> environment) {
+    List<String> command = Launcher.command(jvmOptions);
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().putAll(environment);
+    Process process;
+    try {
+      process = builder.start();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot start a child JVM (" + command.get(0) + "): " + e, e);
+    }
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    String token = Long.toHexString(random.nextLong()) + Long.toHexString(random.nextLong());
+    Child child = new Child(process, token);
+    try {
+      child.stdin.writeUTF(Wire.MAGIC);
+      child.stdin.writeUTF(spec.address());
+      child.stdin.writeUTF(spec.namespace());
+      child.stdin.writeBoolean(spec.secretKey() != null);
+      if (spec.secretKey() != null) {
+        child.stdin.writeUTF(spec.secretKey());
+      }
+      child.stdin.writeUTF(token);
+      child.stdin.flush();
+    } catch (IOException e) {
+      process.destroyForcibly();
+      throw new IllegalStateException("cannot talk to the child JVM it just started: " + e, e);
+    }
+    child.pump(process.getInputStream(), true);
+    child.pump(process.getErrorStream(), false);
+    return child;
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  boolean isReady() {
+    return ready;
+  }
+
+  /** Attaches the listener; frames and an exit that arrived before it are delivered now. */
+  void attach(Listener l) {
+    List<Object[]> pending;
+    synchronized (this) {
+      listener = l;
+      pending = new ArrayList<>(held);
+      held.clear();
+    }
+    for (Object[] event : pending) {
+      if (event.length == 1) {
+        l.exited((Integer) event[0]);
+      } else {
+        l.frame((String) event[0], (byte[]) event[1]);
+      }
+    }
+  }
+
+  /** Sends the task. */
+  synchronized void sendTask(
+      byte kind,
+      long cursor,
+      int maxRetries,
+      long retryDelayMillis,
+      List<String> retryFor,
+      byte[] task)
+      throws IOException {
+    stdin.writeByte(Wire.TASK);
+    stdin.writeByte(kind);
+    stdin.writeLong(cursor);
+    stdin.writeInt(maxRetries);
+    stdin.writeLong(retryDelayMillis);
+    stdin.writeInt(retryFor.size());
+    for (String type : retryFor) {
+      stdin.writeUTF(type);
+    }
+    stdin.writeInt(task.length);
+    stdin.write(task);
+    stdin.flush();
+  }
+
+  /** Acknowledges the child's outcome: it may exit now. */
+  synchronized void ack() {
+    try {
+      stdin.writeByte(Wire.ACK);
+      stdin.flush();
+    } catch (IOException e) {
+      log.debug("child {} is gone before its acknowledgement", pid(), e);
+    }
+  }
+
+  void kill() {
+    process.destroyForcibly();
+  }
+
+  /**
+   * Tells an idle child to go: closes its stdin, so it finishes connecting and closes cleanly;
+   * kills it if it is still there after a grace period.
+   */
+  void retire() {
+    try {
+      synchronized (this) {
+        stdin.close();
+      }
+    } catch (IOException e) {
+      log.debug("child {} stdin already closed", pid(), e);
+    }
+    process
+        .onExit()
+        .orTimeout(5, java.util.concurrent.TimeUnit.SECONDS)
+        .whenComplete(
+            (p, e) -> {
+              if (e != null) {
+                process.destroyForcibly();
+              }
+            });
+  }
+
+  private void deliverFrame(String type, byte[] payload) {
+    if (Wire.READY.equals(type)) {
+      ready = true;
+    }
+    Listener l;
+    synchronized (this) {
+      l = listener;
+      if (l == null) {
+        held.add(new Object[] {type, payload});
+        return;
+      }
+    }
+    l.frame(type, payload);
+  }
+
+  private void deliverExit(int code) {
+    Listener l;
+    synchronized (this) {
+      l = listener;
+      if (l == null) {
+        held.add(new Object[] {code});
+        return;
+      }
+    }
+    l.exited(code);
+  }
+
+  private void pump(InputStream from, boolean isStdout) {
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                if (isStdout) {
+                  pumpStdout(from);
+                } else {
+                  pumpStderr(from);
+                }
+              } catch (IOException e) {
+                log.debug("child {} output closed", pid(), e);
+              }
+              if (isStdout) {
+                int code;
+                try {
+                  code = process.waitFor();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                  code = -1;
+                }
+                deliverExit(code);
+              }
+            },
+            "zproc-child-" + pid() + (isStdout ? "-out" : "-err"));
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** Copies the user's output through; collects frame lines (they start with 0x1E). */
+  private void pumpStdout(InputStream from) throws IOException {
+    byte[] buffer = new byte[8192];
+    ByteArrayOutputStream frame = new ByteArrayOutputStream();
+    boolean lineStart = true;
+    boolean inFrame = false;
+    int n;
+    while ((n = from.read(buffer)) >= 0) {
+      PrintStream out = System.out;
+      int plainStart = -1;
+      for (int i = 0; i < n; i++) {
+        byte b = buffer[i];
+        if (inFrame) {
+          if (b == '\n') {
+            inFrame = false;
+            lineStart = true;
+            handleFrameLine(frame.toByteArray());
+            frame.reset();
+          } else {
+            frame.write(b);
+          }
+          continue;
+        }
+        if (lineStart && b == Wire.FRAME_START) {
+          if (plainStart >= 0) {
+            out.write(buffer, plainStart, i - plainStart);
+            plainStart = -1;
+          }
+          inFrame = true;
+          frame.write(b);
+          continue;
+        }
+        if (plainStart < 0) {
+          plainStart = i;
+        }
+        lineStart = b == '\n';
+      }
+      if (plainStart >= 0) {
+        out.write(buffer, plainStart, n - plainStart);
+      }
+      out.flush();
+    }
+  }
+
+  private void handleFrameLine(byte[] line) {
+    String[] parsed = Wire.parseFrame(line, line.length, token);
+    if (parsed == null) {
+      System.out.println(new String(line, java.nio.charset.StandardCharsets.ISO_8859_1));
+      return;
+    }
+    deliverFrame(parsed[0], Base64.getDecoder().decode(parsed[1]));
+  }
+
+  private void pumpStderr(InputStream from) throws IOException {
+    byte[] buffer = new byte[8192];
+    int n;
+    while ((n = from.read(buffer)) >= 0) {
+      PrintStream err = System.err;
+      err.write(buffer, 0, n);
+      err.flush();
+    }
+  }
+}

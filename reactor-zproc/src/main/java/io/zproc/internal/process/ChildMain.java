@@ -1,0 +1,327 @@
+package io.zproc.internal.process;
+
+import io.zproc.ContextTask;
+import io.zproc.ProcessExit;
+import io.zproc.ProcessTask;
+import io.zproc.RemoteException;
+import io.zproc.ZProc;
+import io.zproc.ZProcOptions;
+import io.zproc.internal.client.Context;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The child JVM's main: reads its header and task from stdin, connects to the state server, runs
+ * the task, sends the outcome on stdout and waits for the parent's acknowledgement before it exits.
+ * Exits at once when stdin closes (the parent died).
+ */
+public final class ChildMain {
+  private static volatile boolean taskStarted;
+
+  private ChildMain() {}
+
+  /** Runs the child. */
+  public static void main(String[] args) {
+    FrameOut out = FrameOut.install();
+    DataInputStream in = new DataInputStream(new BufferedInputStream(System.in, 1 << 16));
+    Header header;
+    try {
+      header = Header.read(in);
+    } catch (EOFException e) {
+      Runtime.getRuntime().halt(0); // the parent went away before sending anything
+      return;
+    } catch (IOException e) {
+      System.err.println("[zproc child] bad header from parent: " + e);
+      Runtime.getRuntime().halt(2);
+      return;
+    }
+    BlockingQueue<TaskFrame> tasks = new LinkedBlockingQueue<>();
+    CountDownLatch ack = new CountDownLatch(1);
+    Thread reader =
+        new Thread(
+            () -> {
+              try {
+                for (; ; ) {
+                  int type = in.read();
+                  if (type < 0) {
+                    break;
+                  }
+                  if (type == Wire.TASK) {
+                    tasks.put(TaskFrame.read(in));
+                  } else if (type == Wire.ACK) {
+                    ack.countDown();
+                  }
+                }
+              } catch (IOException | InterruptedException e) {
+                // fall through: stdin is unusable, the parent is gone
+              }
+              if (!taskStarted) {
+                // An idle spare told to go: finish connecting, then close cleanly.
+                tasks.add(TaskFrame.POISON);
+                return;
+              }
+              // The parent died (or closed our stdin): a child never outlives its parent.
+              Runtime.getRuntime().halt(ack.getCount() == 0 ? 0 : 137);
+            },
+            "zproc-child-stdin");
+    reader.setDaemon(true);
+    reader.start();
+
+    ZProcOptions options = ZProcOptions.defaults().namespace(header.namespace);
+    if (header.secretKey != null) {
+      options = options.secretKey(header.secretKey);
+    }
+    Context ctx;
+    try {
+      ctx = (Context) ZProc.connect(header.address, options);
+    } catch (RuntimeException e) {
+      System.err.println("[zproc child] cannot connect to " + header.address + ": " + e);
+      Runtime.getRuntime().halt(3);
+      return;
+    }
+    out.send(header.token, Wire.READY, new byte[0]);
+
+    int status;
+    try {
+      TaskFrame task = tasks.take();
+      if (task == TaskFrame.POISON) {
+        ctx.close();
+        Runtime.getRuntime().halt(0);
+        return;
+      }
+      taskStarted = true;
+      // the task's state sees changes after the parent's process() call, not after this JVM started
+      ctx.renewState(task.cursor);
+      status = run(ctx, task, header.token, out);
+    } catch (InterruptedException e) {
+      status = 1;
+    }
+    try {
+      ack.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    ctx.close();
+    System.out.flush();
+    System.err.flush();
+    Runtime.getRuntime().halt(status);
+  }
+
+  private static int run(Context ctx, TaskFrame task, String token, FrameOut out) {
+    Object target;
+    try {
+      target = Wire.deserialize(task.bytes, ChildMain.class.getClassLoader());
+    } catch (Exception e) {
+      out.send(token, Wire.ERROR, serializeError(e));
+      return 1;
+    }
+    int attempt = 0;
+    for (; ; ) {
+      attempt++;
+      try {
+        Object result;
+        if (task.kind == Wire.CONTEXT_TASK) {
+          result = ((ContextTask<?>) target).run(ctx);
+        } else {
+          result = ((ProcessTask<?>) target).run(ctx.state());
+        }
+        byte[] bytes;
+        try {
+          bytes = Wire.serialize(result);
+        } catch (IOException e) {
+          out.send(
+              token,
+              Wire.ERROR,
+              serializeError(
+                  new IllegalStateException(
+                      "the task's result of type "
+                          + result.getClass().getName()
+                          + " is not serializable; return a Serializable value",
+                      e)));
+          return 1;
+        }
+        out.send(token, Wire.RESULT, bytes);
+        return 0;
+      } catch (ProcessExit exit) {
+        out.send(token, Wire.EXIT, new byte[] {(byte) exit.status()});
+        return exit.status();
+      } catch (Throwable t) {
+        if (t instanceof VirtualMachineError) {
+          throw (VirtualMachineError) t;
+        }
+        if (task.shouldRetry(t, attempt)) {
+          System.err.println(
+              "[zproc] task failed (attempt "
+                  + attempt
+                  + "): "
+                  + t
+                  + "; retrying in "
+                  + task.retryDelayMillis
+                  + " ms");
+          try {
+            Thread.sleep(task.retryDelayMillis);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          continue;
+        }
+        out.send(token, Wire.ERROR, serializeError(t));
+        return 1;
+      }
+    }
+  }
+
+  private static byte[] serializeError(Throwable t) {
+    try {
+      return Wire.serialize(RemoteException.of(t));
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot serialize " + t, e);
+    }
+  }
+
+  /** The header: who to connect to and how. */
+  static final class Header {
+    final String address;
+    final String namespace;
+    final @Nullable String secretKey;
+    final String token;
+
+    Header(String address, String namespace, @Nullable String secretKey, String token) {
+      this.address = address;
+      this.namespace = namespace;
+      this.secretKey = secretKey;
+      this.token = token;
+    }
+
+    static Header read(DataInputStream in) throws IOException {
+      String magic = in.readUTF();
+      if (!Wire.MAGIC.equals(magic)) {
+        throw new IOException("not a zproc header: " + magic);
+      }
+      String address = in.readUTF();
+      String namespace = in.readUTF();
+      String key = in.readBoolean() ? in.readUTF() : null;
+      String token = in.readUTF();
+      return new Header(address, namespace, key, token);
+    }
+  }
+
+  /** One task: what to run and how to retry. */
+  static final class TaskFrame {
+    static final TaskFrame POISON = new TaskFrame((byte) 0, -1, 0, 0, List.of(), new byte[0]);
+
+    final byte kind;
+    final long cursor;
+    final int maxRetries;
+    final long retryDelayMillis;
+    final List<String> retryFor;
+    final byte[] bytes;
+
+    TaskFrame(
+        byte kind,
+        long cursor,
+        int maxRetries,
+        long retryDelayMillis,
+        List<String> retryFor,
+        byte[] bytes) {
+      this.kind = kind;
+      this.cursor = cursor;
+      this.maxRetries = maxRetries;
+      this.retryDelayMillis = retryDelayMillis;
+      this.retryFor = retryFor;
+      this.bytes = bytes;
+    }
+
+    static TaskFrame read(DataInputStream in) throws IOException {
+      byte kind = in.readByte();
+      long cursor = in.readLong();
+      int maxRetries = in.readInt();
+      long delay = in.readLong();
+      int n = in.readInt();
+      List<String> types = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        types.add(in.readUTF());
+      }
+      byte[] bytes = new byte[in.readInt()];
+      in.readFully(bytes);
+      return new TaskFrame(kind, cursor, maxRetries, delay, types, bytes);
+    }
+
+    boolean shouldRetry(Throwable t, int attempt) {
+      if (retryFor.isEmpty() || (maxRetries > 0 && attempt > maxRetries)) {
+        return false;
+      }
+      for (Class<?> c = t.getClass(); c != null; c = c.getSuperclass()) {
+        if (retryFor.contains(c.getName())) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
+  /**
+   * The child's stdout: the user's output passes through; frames are written whole, each at a line
+   * start, under the same lock as the user's prints.
+   */
+  static final class FrameOut extends FilterOutputStream {
+    private int last = '\n';
+
+    private FrameOut(OutputStream out) {
+      super(out);
+    }
+
+    static FrameOut install() {
+      FrameOut out = new FrameOut(new FileOutputStream(FileDescriptor.out));
+      System.setOut(new PrintStream(out, true));
+      return out;
+    }
+
+    @Override
+    public synchronized void write(int b) throws IOException {
+      out.write(b);
+      last = b;
+    }
+
+    @Override
+    public synchronized void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+      if (len > 0) {
+        last = b[off + len - 1];
+      }
+    }
+
+    /** Writes a frame; locks as the user's prints do (the PrintStream, then this stream). */
+    void send(String token, String type, byte[] payload) {
+      PrintStream ps = System.out;
+      synchronized (ps) {
+        ps.flush();
+        try {
+          if (last != '\n') {
+            write('\n');
+          }
+          byte[] frame = Wire.frame(token, type, payload).getBytes(StandardCharsets.ISO_8859_1);
+          write(frame, 0, frame.length);
+          flush();
+        } catch (IOException e) {
+          Runtime.getRuntime().halt(137); // stdout is gone: so is the parent
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,158 @@
+package io.zproc.internal.process;
+
+import io.zproc.ProcessFailedException;
+import io.zproc.RemoteException;
+import io.zproc.ZProcess;
+import java.time.Duration;
+import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
+
+/** A task running in a child JVM. */
+final class JvmProcess<R> implements ZProcess<R>, Child.Listener {
+  private final Child child;
+  private final @Nullable ClassLoader loader;
+  private final Sinks.One<R> result = Sinks.one();
+  private volatile @Nullable Object outcome;
+  private volatile int exitCode = Integer.MIN_VALUE;
+
+  JvmProcess(Child child, @Nullable ClassLoader loader) {
+    this.child = child;
+    this.loader = loader;
+  }
+
+  /** Starts listening; call after the task was sent. */
+  void start() {
+    child.attach(this);
+  }
+
+  @Override
+  public void frame(String type, byte[] payload) {
+    try {
+      switch (type) {
+        case Wire.RESULT:
+          outcome = new Value(Wire.deserialize(payload, loader));
+          break;
+        case Wire.ERROR:
+          outcome = Wire.deserialize(payload, loader);
+          break;
+        case Wire.EXIT:
+          outcome = new Exit(payload[0] & 0xff);
+          break;
+        default:
+          return; // READY and unknown frames need no answer
+      }
+    } catch (Exception e) {
+      outcome =
+          RemoteException.of(
+              new IllegalStateException("cannot read the child's " + type + " frame: " + e, e));
+    }
+    child.ack();
+  }
+
+  @Override
+  public void exited(int code) {
+    exitCode = code;
+    Object o = outcome;
+    if (o instanceof Value && code == 0) {
+      @SuppressWarnings("unchecked")
+      R value = (R) ((Value) o).value;
+      if (value == null) {
+        result.tryEmitEmpty();
+      } else {
+        result.tryEmitValue(value);
+      }
+    } else if (o instanceof RemoteException) {
+      RemoteException remote = (RemoteException) o;
+      result.tryEmitError(
+          new ProcessFailedException(
+              code,
+              "process " + pid() + " failed (exit code " + code + "): " + remote.getMessage(),
+              remote));
+    } else if (o instanceof Exit && ((Exit) o).status == 0) {
+      result.tryEmitEmpty();
+    } else if (o instanceof Exit) {
+      result.tryEmitError(
+          new ProcessFailedException(
+              code,
+              "process " + pid() + " ended with ProcessExit(" + ((Exit) o).status + ")",
+              null));
+    } else {
+      result.tryEmitError(
+          new ProcessFailedException(
+              code,
+              "process "
+                  + pid()
+                  + " died without a result (exit code "
+                  + code
+                  + (code == 137 || code == 143 ? ": killed or stopped" : "")
+                  + "); see its output above",
+              null));
+    }
+  }
+
+  @Override
+  public long pid() {
+    return child.pid();
+  }
+
+  @Override
+  public boolean isAlive() {
+    return child.process.isAlive();
+  }
+
+  @Override
+  public OptionalInt exitCode() {
+    int code = exitCode;
+    return code == Integer.MIN_VALUE ? OptionalInt.empty() : OptionalInt.of(code);
+  }
+
+  @Override
+  public Mono<R> result() {
+    return result.asMono();
+  }
+
+  @Override
+  public Mono<Integer> stop() {
+    return Mono.fromCallable(
+            () -> {
+              Process p = child.process;
+              p.destroy();
+              if (!p.waitFor(5, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                p.waitFor(5, TimeUnit.SECONDS);
+              }
+              return p.exitValue();
+            })
+        .subscribeOn(Schedulers.boundedElastic())
+        .timeout(Duration.ofSeconds(15));
+  }
+
+  void kill() {
+    child.kill();
+  }
+
+  @Override
+  public String toString() {
+    return "ZProcess[jvm pid=" + pid() + (isAlive() ? ", running" : ", exit=" + exitCode) + "]";
+  }
+
+  private static final class Value {
+    final @Nullable Object value;
+
+    Value(@Nullable Object value) {
+      this.value = value;
+    }
+  }
+
+  private static final class Exit {
+    final int status;
+
+    Exit(int status) {
+      this.status = status;
+    }
+  }
+}

@@ -1,0 +1,241 @@
+package io.zproc.internal.process;
+
+import io.zproc.Backend;
+import io.zproc.ProcessOptions;
+import io.zproc.State;
+import io.zproc.ZProc;
+import io.zproc.ZProcException;
+import io.zproc.ZProcess;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongFunction;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The processes of one context: starts them (taking a pre-started spare JVM when the options
+ * allow), lists them in start order, waits for and stops them. Spares are refilled in the
+ * background, up to a bound.
+ */
+public final class Processes {
+  private static final Logger log = LoggerFactory.getLogger(Processes.class);
+
+  private final Child.Spec spec;
+  private final int spareCount;
+  private final LongFunction<State> freshState;
+  private final LongSupplier version;
+  private final Supplier<ZProc> freshContext;
+  private final List<ZProcess<?>> started = new CopyOnWriteArrayList<>();
+  private final ConcurrentLinkedDeque<Child> spares = new ConcurrentLinkedDeque<>();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final ExecutorService refiller;
+
+  /**
+   * @param spec how children connect
+   * @param spareCount how many pre-started JVMs to keep (0 = none)
+   * @param version the namespace's current version: a task's state sees changes after it
+   * @param freshState a new state client of the context's namespace whose cursor starts at a
+   *     version (thread backend)
+   * @param freshContext a new context on the same server (thread backend's context tasks)
+   */
+  public Processes(
+      Child.Spec spec,
+      int spareCount,
+      LongSupplier version,
+      LongFunction<State> freshState,
+      Supplier<ZProc> freshContext) {
+    this.spec = spec;
+    this.version = version;
+    this.spareCount = spareCount;
+    this.freshState = freshState;
+    this.freshContext = freshContext;
+    this.refiller =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "zproc-spare-jvms");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /** What children of this context connect to. */
+  public static Child.Spec spec(String address, String namespace, String secretKey) {
+    return new Child.Spec(address, namespace, secretKey);
+  }
+
+  /**
+   * Starts a task.
+   *
+   * @param contextTask whether the task is a ContextTask (else a ProcessTask)
+   * @throws IllegalArgumentException if the task is not serializable, naming the culprit
+   * @throws ZProcException if a child JVM cannot be started
+   */
+  public <R> ZProcess<R> start(boolean contextTask, Object task, ProcessOptions options) {
+    if (closed.get()) {
+      throw new IllegalStateException("this context is closed: it starts no more processes");
+    }
+    byte[] bytes = Wire.serializeTask(task);
+    byte kind = contextTask ? Wire.CONTEXT_TASK : Wire.STATE_TASK;
+    List<String> retryFor = new ArrayList<>();
+    options.retryFor().forEach(t -> retryFor.add(t.getName()));
+    ClassLoader loader = task.getClass().getClassLoader();
+    long cursor = version.getAsLong();
+    ZProcess<R> process;
+    if (options.backend() == Backend.THREAD) {
+      ThreadProcess<R> thread =
+          new ThreadProcess<>(
+              bytes,
+              kind,
+              cursor,
+              freshState,
+              freshContext,
+              options.maxRetries(),
+              options.retryDelay().toMillis(),
+              retryFor,
+              loader);
+      thread.start();
+      process = thread;
+    } else {
+      boolean plain = options.jvmOptions().isEmpty() && options.environment().isEmpty();
+      Child child = plain ? takeSpare() : null;
+      if (child == null) {
+        child = launch(options.jvmOptions(), options.environment());
+      }
+      JvmProcess<R> jvm = new JvmProcess<>(child, loader);
+      try {
+        child.sendTask(
+            kind, cursor, options.maxRetries(), options.retryDelay().toMillis(), retryFor, bytes);
+      } catch (IOException e) {
+        child.kill();
+        throw new ZProcException(
+            "PROCESS_FAILED", "the child JVM " + child.pid() + " died before its task: " + e, e);
+      }
+      jvm.start();
+      process = jvm;
+      if (plain) {
+        refill();
+      }
+    }
+    started.add(process);
+    return process;
+  }
+
+  private Child launch(List<String> jvmOptions, java.util.Map<String, String> environment) {
+    try {
+      return Child.start(spec, jvmOptions, environment);
+    } catch (IllegalStateException e) {
+      throw new ZProcException("PROCESS_FAILED", e.getMessage(), e);
+    }
+  }
+
+  private Child takeSpare() {
+    Child child;
+    while ((child = spares.poll()) != null) {
+      if (child.process.isAlive()) {
+        return child;
+      }
+    }
+    return null;
+  }
+
+  private void refill() {
+    if (spareCount <= 0 || closed.get()) {
+      return;
+    }
+    refiller.execute(
+        () -> {
+          while (!closed.get() && spares.size() < spareCount) {
+            try {
+              Child child = Child.start(spec, List.of(), java.util.Map.of());
+              child.attach(
+                  new Child.Listener() {
+                    @Override
+                    public void frame(String type, byte[] payload) {}
+
+                    @Override
+                    public void exited(int exitCode) {
+                      spares.remove(child);
+                    }
+                  });
+              spares.add(child);
+              if (closed.get()) {
+                child.retire();
+              }
+            } catch (RuntimeException e) {
+              log.warn("cannot pre-start a spare JVM: {}", e.toString());
+              return;
+            }
+          }
+        });
+  }
+
+  /** The processes started so far, in start order. */
+  public List<ZProcess<?>> list() {
+    return List.copyOf(started);
+  }
+
+  /** Their results in start order; errors (after all ended) if any failed. */
+  public Mono<List<Object>> waitAll() {
+    List<ZProcess<?>> all = list();
+    return Flux.fromIterable(all)
+        .concatMap(
+            p ->
+                p.result()
+                    .<Object>map(v -> (Object) Optional.of(v))
+                    .defaultIfEmpty(Optional.empty())
+                    .onErrorResume(e -> Mono.just(e)))
+        .collectList()
+        .flatMap(
+            outcomes -> {
+              List<Object> values = new ArrayList<>();
+              Throwable failure = null;
+              for (Object o : outcomes) {
+                if (o instanceof Throwable) {
+                  if (failure == null) {
+                    failure = (Throwable) o;
+                  } else {
+                    failure.addSuppressed((Throwable) o);
+                  }
+                  values.add(null);
+                } else {
+                  values.add(((Optional<?>) o).orElse(null));
+                }
+              }
+              return failure == null ? Mono.just(values) : Mono.error(failure);
+            });
+  }
+
+  /** Stops every process; completes when all have ended. */
+  public Mono<Void> stopAll() {
+    return Flux.fromIterable(list()).flatMap(ZProcess::stop).then();
+  }
+
+  /** Kills every child and spare; waits briefly for them to end. */
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    refiller.shutdownNow();
+    for (Child spare : spares) {
+      spare.retire();
+    }
+    spares.clear();
+    try {
+      stopAll().block(Duration.ofSeconds(20));
+    } catch (RuntimeException e) {
+      log.warn("some processes did not stop in time: {}", e.toString());
+    }
+  }
+}
