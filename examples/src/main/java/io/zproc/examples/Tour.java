@@ -4,6 +4,7 @@ import io.zproc.Snapshot;
 import io.zproc.State;
 import io.zproc.StateChange;
 import io.zproc.ZProc;
+import io.zproc.ZProcess;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -83,6 +84,24 @@ public final class Tour {
               .block();
       System.out.println(
           "atomic added a plum: basket=" + state.get("basket").block() + ", size=" + count);
+
+      System.out.println("\n-- processes: child JVMs that share the state --");
+      ZProcess<String> child =
+          ctx.process(
+              s -> {
+                s.put("greeting", "hello from a child JVM").block();
+                return "Hello There!";
+              });
+      System.out.println("a child JVM returned: " + child.result().block(Duration.ofSeconds(60)));
+      System.out.println("and wrote: greeting=" + state.get("greeting").block());
+      List<ZProcess<Long>> workers =
+          ctx.processFactory(3, s -> s.namespace("jobs").increment("done", 1).block());
+      ctx.waitAll().block(Duration.ofSeconds(60));
+      System.out.println(
+          workers.size()
+              + " processes from processFactory counted done="
+              + jobs.get("done").block());
+      jobs.remove("done").block();
 
       ConcurrentMap<String, Object> map = jobs.asMap();
       map.merge("queued", 1, (a, b) -> ((Number) a).intValue() + ((Number) b).intValue());

@@ -32,6 +32,9 @@ class TourTest {
         .contains("change v1: {cookies=12} -> {cookies=11}")
         .contains("change v2: {oven=hot} -> {}")
         .contains("atomic added a plum: basket=[apple, pear, plum], size=3")
+        .contains("a child JVM returned: Hello There!")
+        .contains("and wrote: greeting=hello from a child JVM")
+        .contains("3 processes from processFactory counted done=3")
         .contains("asMap().merge(queued, +1) -> 3")
         .contains("closed the context");
   }
