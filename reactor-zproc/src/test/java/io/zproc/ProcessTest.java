@@ -89,6 +89,7 @@ class ProcessTest {
     StepVerifier.create(three.result())
         .expectErrorSatisfies(e -> assertThat(((ProcessFailedException) e).exitCode()).isEqualTo(3))
         .verify(WAIT);
+    await().atMost(WAIT).until(() -> three.exitCode().isPresent());
     assertThat(three.exitCode().getAsInt()).isEqualTo(3);
     ZProcess<Object> zero =
         ctx.process(

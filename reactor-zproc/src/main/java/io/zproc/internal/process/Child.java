@@ -39,6 +39,7 @@ final class Child {
   private final List<Object[]> held = new ArrayList<>();
   private @Nullable Listener listener;
   private volatile boolean ready;
+  private volatile java.nio.file.@Nullable Path recording;
 
   private Child(Process process, String token) {
     this.process = process;
@@ -52,7 +53,8 @@ final class Child {
    * @throws IllegalStateException if the JVM cannot be started
    */
   static Child start(Spec spec, List<String> jvmOptions, Map<String, String> environment) {
-    List<String> command = Launcher.command(jvmOptions);
+    Launcher.Command launch = Launcher.command(jvmOptions);
+    List<String> command = launch.args();
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().putAll(environment);
     Process process;
@@ -64,6 +66,7 @@ final class Child {
     ThreadLocalRandom random = ThreadLocalRandom.current();
     String token = Long.toHexString(random.nextLong()) + Long.toHexString(random.nextLong());
     Child child = new Child(process, token);
+    child.recording = launch.recording();
     try {
       child.stdin.writeUTF(Wire.MAGIC);
       child.stdin.writeUTF(spec.address());
@@ -215,6 +218,10 @@ final class Child {
                 } catch (InterruptedException e) {
                   Thread.currentThread().interrupt();
                   code = -1;
+                }
+                java.nio.file.Path archive = recording;
+                if (archive != null) {
+                  Launcher.recorded(archive);
                 }
                 deliverExit(code);
               }

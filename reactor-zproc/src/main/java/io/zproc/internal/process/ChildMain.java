@@ -95,6 +95,7 @@ public final class ChildMain {
       return;
     }
     out.send(header.token, Wire.READY, new byte[0]);
+    warmUp(ctx);
 
     int status;
     try {
@@ -119,7 +120,30 @@ public final class ChildMain {
     ctx.close();
     System.out.flush();
     System.err.flush();
+    if (Boolean.getBoolean(Launcher.DUMPING)) {
+      System.exit(status); // a normal exit writes the class-data archive
+    }
     Runtime.getRuntime().halt(status);
+  }
+
+  /**
+   * While a spare waits for its task, runs once through everything a task's path needs (task
+   * deserialization, a state call, result serialization and framing), so that the task itself does
+   * not pay for cold code.
+   */
+  private static void warmUp(Context ctx) {
+    try {
+      ProcessTask<Object> probe = state -> state.namespace();
+      for (int i = 0; i < 20; i++) {
+        Object task = Wire.deserialize(Wire.serialize(probe), ChildMain.class.getClassLoader());
+        Object result = ((ProcessTask<?>) task).run(ctx.state());
+        Wire.frame("warmup", Wire.RESULT, Wire.serialize(result));
+        Wire.serialize(RemoteException.of(new IllegalStateException("warm-up")));
+      }
+      ctx.state().size().block();
+    } catch (Exception e) {
+      // warming up is best effort
+    }
   }
 
   private static int run(Context ctx, TaskFrame task, String token, FrameOut out) {

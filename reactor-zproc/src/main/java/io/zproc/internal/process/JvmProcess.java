@@ -29,35 +29,36 @@ final class JvmProcess<R> implements ZProcess<R>, Child.Listener {
     child.attach(this);
   }
 
+  /**
+   * The child's outcome. The result is emitted at once (the child's exit code follows from the
+   * protocol: 0 after a result, 1 after an error, the status after an exit), then acknowledged so
+   * the child may exit.
+   */
   @Override
   public void frame(String type, byte[] payload) {
+    Object o;
     try {
       switch (type) {
         case Wire.RESULT:
-          outcome = new Value(Wire.deserialize(payload, loader));
+          o = new Value(Wire.deserialize(payload, loader));
           break;
         case Wire.ERROR:
-          outcome = Wire.deserialize(payload, loader);
+          o = Wire.deserialize(payload, loader);
           break;
         case Wire.EXIT:
-          outcome = new Exit(payload[0] & 0xff);
+          o = new Exit(payload[0] & 0xff);
           break;
         default:
           return; // READY and unknown frames need no answer
       }
     } catch (Exception e) {
-      outcome =
+      o =
           RemoteException.of(
               new IllegalStateException("cannot read the child's " + type + " frame: " + e, e));
     }
+    outcome = o;
     child.ack();
-  }
-
-  @Override
-  public void exited(int code) {
-    exitCode = code;
-    Object o = outcome;
-    if (o instanceof Value && code == 0) {
+    if (o instanceof Value) {
       @SuppressWarnings("unchecked")
       R value = (R) ((Value) o).value;
       if (value == null) {
@@ -69,18 +70,23 @@ final class JvmProcess<R> implements ZProcess<R>, Child.Listener {
       RemoteException remote = (RemoteException) o;
       result.tryEmitError(
           new ProcessFailedException(
-              code,
-              "process " + pid() + " failed (exit code " + code + "): " + remote.getMessage(),
-              remote));
-    } else if (o instanceof Exit && ((Exit) o).status == 0) {
-      result.tryEmitEmpty();
-    } else if (o instanceof Exit) {
-      result.tryEmitError(
-          new ProcessFailedException(
-              code,
-              "process " + pid() + " ended with ProcessExit(" + ((Exit) o).status + ")",
-              null));
+              1, "process " + pid() + " failed: " + remote.getMessage(), remote));
     } else {
+      int status = ((Exit) o).status;
+      if (status == 0) {
+        result.tryEmitEmpty();
+      } else {
+        result.tryEmitError(
+            new ProcessFailedException(
+                status, "process " + pid() + " ended with ProcessExit(" + status + ")", null));
+      }
+    }
+  }
+
+  @Override
+  public void exited(int code) {
+    exitCode = code;
+    if (outcome == null) {
       result.tryEmitError(
           new ProcessFailedException(
               code,

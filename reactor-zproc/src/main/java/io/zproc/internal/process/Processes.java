@@ -170,9 +170,6 @@ public final class Processes {
                     }
                   });
               spares.add(child);
-              if (closed.get()) {
-                child.retire();
-              }
             } catch (RuntimeException e) {
               log.warn("cannot pre-start a spare JVM: {}", e.toString());
               return;
@@ -227,11 +224,26 @@ public final class Processes {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    refiller.shutdownNow();
-    for (Child spare : spares) {
+    refiller.shutdown();
+    try {
+      refiller.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    List<Child> retiring = new ArrayList<>(spares);
+    spares.clear();
+    for (Child spare : retiring) {
       spare.retire();
     }
-    spares.clear();
+    // Let idle spares finish connecting and leave cleanly before the server may close.
+    for (Child spare : retiring) {
+      try {
+        spare.process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
     try {
       stopAll().block(Duration.ofSeconds(20));
     } catch (RuntimeException e) {
