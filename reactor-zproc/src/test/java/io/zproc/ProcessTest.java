@@ -239,6 +239,26 @@ class ProcessTest {
   }
 
   @Test
+  void jvmOptionsAndEnvironment_reachTheChild() {
+    ZProcess<String> p =
+        ctx.process(
+            state -> System.getProperty("zproc.test.prop") + "/" + System.getenv("ZPROC_TEST_ENV"),
+            ProcessOptions.defaults()
+                .jvmOptions("-Dzproc.test.prop=from-options")
+                .environment("ZPROC_TEST_ENV", "from-env"));
+    assertThat(p.result().block(WAIT)).isEqualTo("from-options/from-env");
+  }
+
+  @Test
+  void capturingNonSerializable_namesTheClass() {
+    Object lock = new Object();
+    assertThatThrownBy(() -> ctx.process(state -> lock.hashCode()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("java.lang.Object")
+        .hasMessageContaining("not serializable");
+  }
+
+  @Test
   void threadBackend_sameSemantics() {
     ZProcess<Long> p =
         ctx.process(

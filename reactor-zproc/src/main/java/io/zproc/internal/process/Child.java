@@ -162,7 +162,7 @@ final class Child {
     }
     process
         .onExit()
-        .orTimeout(5, java.util.concurrent.TimeUnit.SECONDS)
+        .orTimeout(30, java.util.concurrent.TimeUnit.SECONDS)
         .whenComplete(
             (p, e) -> {
               if (e != null) {

@@ -82,7 +82,11 @@ public final class ChildMain {
     reader.setDaemon(true);
     reader.start();
 
-    ZProcOptions options = ZProcOptions.defaults().namespace(header.namespace);
+    // A generous timeout: a child may boot on a machine busy with many others.
+    ZProcOptions options =
+        ZProcOptions.defaults()
+            .namespace(header.namespace)
+            .connectTimeout(java.time.Duration.ofSeconds(30));
     if (header.secretKey != null) {
       options = options.secretKey(header.secretKey);
     }

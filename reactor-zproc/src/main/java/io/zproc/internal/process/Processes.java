@@ -238,7 +238,7 @@ public final class Processes {
     // Let idle spares finish connecting and leave cleanly before the server may close.
     for (Child spare : retiring) {
       try {
-        spare.process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+        spare.process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         break;

@@ -128,20 +128,30 @@ final class Namespace {
   }
 
   synchronized void putAll(ObjectNode values, String origin) {
-    if (values.isEmpty()) {
+    apply(values, new String[0], origin);
+  }
+
+  /** Stores these values and removes these keys as one change; nothing if both are empty. */
+  private void apply(ObjectNode puts, String[] removes, String origin) {
+    int n = puts.size() + removes.length;
+    if (n == 0) {
       return;
     }
-    int n = values.size();
     String[] keys = new String[n];
     JsonNode[] before = new JsonNode[n];
     JsonNode[] after = new JsonNode[n];
     int i = 0;
-    Iterator<Map.Entry<String, JsonNode>> fields = values.fields();
+    Iterator<Map.Entry<String, JsonNode>> fields = puts.fields();
     while (fields.hasNext()) {
       Map.Entry<String, JsonNode> e = fields.next();
       keys[i] = e.getKey();
       after[i] = e.getValue();
       before[i] = data.put(e.getKey(), e.getValue());
+      i++;
+    }
+    for (String key : removes) {
+      keys[i] = key;
+      before[i] = data.remove(key);
       i++;
     }
     append(origin, keys, before, after);
@@ -271,27 +281,7 @@ final class Namespace {
     if (origin.equals(priorityOwner)) {
       priorityOwner = null;
     }
-    int n = puts.size() + removes.length;
-    if (n > 0) {
-      String[] keys = new String[n];
-      JsonNode[] before = new JsonNode[n];
-      JsonNode[] after = new JsonNode[n];
-      int i = 0;
-      Iterator<Map.Entry<String, JsonNode>> fields = puts.fields();
-      while (fields.hasNext()) {
-        Map.Entry<String, JsonNode> e = fields.next();
-        keys[i] = e.getKey();
-        after[i] = e.getValue();
-        before[i] = data.put(e.getKey(), e.getValue());
-        i++;
-      }
-      for (String key : removes) {
-        keys[i] = key;
-        before[i] = data.remove(key);
-        i++;
-      }
-      append(origin, keys, before, after);
-    }
+    apply(puts, removes, origin);
     reply.put("ok", true);
     reply.put("ver", version);
     return reply;

@@ -46,6 +46,8 @@ public final class CborCodec {
     }
   }
 
+  private static final WireReply NO_RESULT = new WireReply.Result(null);
+
   private CborCodec() {}
 
   private static CBORMapper newMapper() {
@@ -170,6 +172,9 @@ public final class CborCodec {
    * @throws CodecException if the bytes are not a reply map
    */
   public static WireReply decodeReply(ByteBuf data) {
+    if (data.readableBytes() == 1 && data.getUnsignedByte(data.readerIndex()) == 0xA0) {
+      return NO_RESULT; // {} : the most common reply, decoded without a parser
+    }
     JsonNode node = read(data);
     if (!(node instanceof ObjectNode)) {
       throw new CodecException("a reply must be a CBOR map, got a " + node.getNodeType());

@@ -15,6 +15,8 @@ import io.zproc.rsocket.codec.CodecException;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.Exceptions;
+import reactor.core.Fuseable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -59,16 +61,29 @@ public final class ServerHandler implements RSocket {
     } catch (RuntimeException e) {
       result = Mono.error(e);
     }
+    if (result instanceof Fuseable.ScalarCallable) {
+      // The common case (a synchronous operation): answer without an operator chain.
+      JsonNode value;
+      try {
+        @SuppressWarnings("unchecked")
+        Fuseable.ScalarCallable<JsonNode> scalar = (Fuseable.ScalarCallable<JsonNode>) result;
+        value = scalar.call();
+      } catch (Exception e) {
+        return Mono.just(failureReply(request, Exceptions.unwrap(e)));
+      }
+      return Mono.just(reply(new WireReply.Result(value)));
+    }
     return result
         .map(value -> reply(new WireReply.Result(value)))
         .switchIfEmpty(Mono.fromSupplier(() -> reply(new WireReply.Result(null))))
-        .onErrorResume(
-            e -> {
-              if (!(e instanceof WireException)) {
-                log.warn("request '{}' failed on the server", request.op(), e);
-              }
-              return Mono.just(reply(Failures.toFailure(e)));
-            });
+        .onErrorResume(e -> Mono.just(failureReply(request, e)));
+  }
+
+  private static Payload failureReply(WireRequest request, Throwable e) {
+    if (!(e instanceof WireException)) {
+      log.warn("request '{}' failed on the server", request.op(), e);
+    }
+    return reply(Failures.toFailure(e));
   }
 
   @Override
