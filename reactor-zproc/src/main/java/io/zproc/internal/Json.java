@@ -38,6 +38,17 @@ public final class Json {
           .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
           .build();
 
+  static {
+    // Build Jackson's common (de)serializers now rather than on the first, possibly concurrent,
+    // calls from event-loop threads, where they would wait for a lock in Jackson's caches.
+    try {
+      MAPPER.treeToValue(
+          MAPPER.valueToTree(java.util.Map.of("a", java.util.List.of(1))), Object.class);
+    } catch (Exception e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   /** Numbers compare by value (5 equals 5L equals 5.0); everything else as Jackson does. */
   private static final Comparator<JsonNode> VALUE_EQUALITY =
       (a, b) -> {

@@ -47,14 +47,16 @@ class ProcessStressTest {
   private static final int CONTEXTS = Integer.getInteger("zproc.stress.contexts", 1000);
   private static final int PROCESSES = Integer.getInteger("zproc.stress.processes", 1000);
 
-  /** Contexts the processes are spread over, and processes started or awaited at once. */
+  /** Contexts the processes are spread over. */
   private static final int PROCESS_CONTEXTS = 4;
 
+  /** Processes under way at once. */
   private static final int CONCURRENCY = 4;
 
-  /** One context's start, round trip and close; one process's start and result. */
+  /** One context's start, put/get round trip and close. */
   private static final Duration ITERATION_TIMEOUT = Duration.ofSeconds(30);
 
+  /** One process's result, from its start. */
   private static final Duration PROCESS_TIMEOUT = Duration.ofSeconds(120);
 
   /** How long children may take to go after their contexts closed. */

@@ -215,6 +215,19 @@ public final class WireServer implements Disposable {
   }
 
   private SocketAcceptor acceptor(String transport, int expectedPort) {
+    SocketAcceptor accept = accept(transport, expectedPort);
+    // rsocket-core releases the setup frame only when the returned Mono terminates: whatever
+    // happens in the acceptor (even an Error), it must return a Mono, never throw.
+    return (setupPayload, sendingSocket) -> {
+      try {
+        return accept.accept(setupPayload, sendingSocket);
+      } catch (Throwable e) {
+        return Mono.error(new RejectedSetupException("the server failed to accept: " + e));
+      }
+    };
+  }
+
+  private SocketAcceptor accept(String transport, int expectedPort) {
     return (setupPayload, sendingSocket) -> {
       Setup setup;
       try {

@@ -114,6 +114,8 @@ public final class Processes {
         child = launch(options.jvmOptions(), options.environment());
       }
       JvmProcess<R> jvm = new JvmProcess<>(child, loader);
+      // Listen before sending: a warm spare may answer before the next line runs.
+      jvm.start();
       try {
         child.sendTask(
             kind, cursor, options.maxRetries(), options.retryDelay().toMillis(), retryFor, bytes);
@@ -122,7 +124,6 @@ public final class Processes {
         throw new ZProcException(
             "PROCESS_FAILED", "the child JVM " + child.pid() + " died before its task: " + e, e);
       }
-      jvm.start();
       process = jvm;
       if (plain) {
         refill();

@@ -41,6 +41,9 @@ public final class CborCodec {
   static {
     try {
       EMPTY_RESULT = MAPPER.writeValueAsBytes(JsonNodeFactory.instance.objectNode());
+      // Build and cache the tree deserializer now, on whichever thread loads this class: the
+      // first decodes otherwise race for a lock in Jackson's cache on event-loop threads.
+      MAPPER.readTree(MAPPER.writeValueAsBytes(JsonNodeFactory.instance.objectNode().put("a", 1)));
     } catch (IOException e) {
       throw new ExceptionInInitializerError(e);
     }
