@@ -2,22 +2,17 @@ package io.zproc.internal.process;
 
 import io.zproc.ProcessFailedException;
 import io.zproc.RemoteException;
-import io.zproc.ZProcess;
 import java.time.Duration;
-import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 
 /** A task running in a child JVM. */
-final class JvmProcess<R> implements ZProcess<R>, Child.Listener {
+final class JvmProcess<R> extends BaseProcess<R> implements Child.Listener {
   private final Child child;
   private final @Nullable ClassLoader loader;
-  private final Sinks.One<R> result = Sinks.one();
   private volatile @Nullable Object outcome;
-  private volatile int exitCode = Integer.MIN_VALUE;
 
   JvmProcess(Child child, @Nullable ClassLoader loader) {
     this.child = child;
@@ -61,11 +56,7 @@ final class JvmProcess<R> implements ZProcess<R>, Child.Listener {
     if (o instanceof Value) {
       @SuppressWarnings("unchecked")
       R value = (R) ((Value) o).value;
-      if (value == null) {
-        result.tryEmitEmpty();
-      } else {
-        result.tryEmitValue(value);
-      }
+      succeed(value);
     } else if (o instanceof RemoteException) {
       RemoteException remote = (RemoteException) o;
       result.tryEmitError(
@@ -85,7 +76,7 @@ final class JvmProcess<R> implements ZProcess<R>, Child.Listener {
 
   @Override
   public void exited(int code) {
-    exitCode = code;
+    recordExit(code);
     if (outcome == null) {
       result.tryEmitError(
           new ProcessFailedException(
@@ -111,17 +102,6 @@ final class JvmProcess<R> implements ZProcess<R>, Child.Listener {
   }
 
   @Override
-  public OptionalInt exitCode() {
-    int code = exitCode;
-    return code == Integer.MIN_VALUE ? OptionalInt.empty() : OptionalInt.of(code);
-  }
-
-  @Override
-  public Mono<R> result() {
-    return result.asMono();
-  }
-
-  @Override
   public Mono<Integer> stop() {
     return Mono.fromCallable(
             () -> {
@@ -143,7 +123,7 @@ final class JvmProcess<R> implements ZProcess<R>, Child.Listener {
 
   @Override
   public String toString() {
-    return "ZProcess[jvm pid=" + pid() + (isAlive() ? ", running" : ", exit=" + exitCode) + "]";
+    return "ZProcess[jvm pid=" + pid() + (isAlive() ? ", running" : ", exit=" + exitCode()) + "]";
   }
 
   private static final class Value {

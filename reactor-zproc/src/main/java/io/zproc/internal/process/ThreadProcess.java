@@ -7,14 +7,11 @@ import io.zproc.ProcessTask;
 import io.zproc.RemoteException;
 import io.zproc.State;
 import io.zproc.ZProc;
-import io.zproc.ZProcess;
 import java.util.List;
-import java.util.OptionalInt;
 import java.util.function.LongFunction;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 
 /**
@@ -22,10 +19,8 @@ import reactor.core.scheduler.Schedulers;
  * works here works in a child JVM), gets its own state client or context, and ends as a child
  * would: a result, a {@link RemoteException}, or a {@link ProcessExit} status.
  */
-final class ThreadProcess<R> implements ZProcess<R> {
-  private final Sinks.One<R> result = Sinks.one();
+final class ThreadProcess<R> extends BaseProcess<R> {
   private final Thread thread;
-  private volatile int exitCode = Integer.MIN_VALUE;
 
   ThreadProcess(
       byte[] task,
@@ -74,11 +69,7 @@ final class ThreadProcess<R> implements ZProcess<R> {
           // a result crosses a process boundary in a child JVM: here it must be serializable too
           Object copy = Wire.deserialize(Wire.serialize(value), loader);
           finish(0);
-          if (copy == null) {
-            result.tryEmitEmpty();
-          } else {
-            result.tryEmitValue((R) copy);
-          }
+          succeed((R) copy);
           return;
         } catch (ProcessExit exit) {
           finish(exit.status());
@@ -126,7 +117,7 @@ final class ThreadProcess<R> implements ZProcess<R> {
   }
 
   private void finish(int code) {
-    exitCode = code;
+    recordExit(code);
   }
 
   @Override
@@ -137,17 +128,6 @@ final class ThreadProcess<R> implements ZProcess<R> {
   @Override
   public boolean isAlive() {
     return thread.isAlive();
-  }
-
-  @Override
-  public OptionalInt exitCode() {
-    int code = exitCode;
-    return code == Integer.MIN_VALUE ? OptionalInt.empty() : OptionalInt.of(code);
-  }
-
-  @Override
-  public Mono<R> result() {
-    return result.asMono();
   }
 
   @Override
@@ -163,6 +143,6 @@ final class ThreadProcess<R> implements ZProcess<R> {
 
   @Override
   public String toString() {
-    return "ZProcess[thread" + (isAlive() ? ", running" : ", exit=" + exitCode) + "]";
+    return "ZProcess[thread" + (isAlive() ? ", running" : ", exit=" + exitCode()) + "]";
   }
 }
