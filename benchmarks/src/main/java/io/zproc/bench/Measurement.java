@@ -42,6 +42,16 @@ record Measurement(long ops, long nanos, long p50Nanos, long p99Nanos, long cpuN
     return new Measurement(ops, nanos, field(line, "p50"), field(line, "p99"), field(line, "cpu"));
   }
 
+  /** A field of a result line, or {@code otherwise} if it has none. */
+  static long field(String line, String name, long otherwise) {
+    for (String token : line.trim().split("\\s+")) {
+      if (token.startsWith(name + "=")) {
+        return Long.parseLong(token.substring(name.length() + 1));
+      }
+    }
+    return otherwise;
+  }
+
   private static long field(String line, String name) {
     for (String token : line.trim().split("\\s+")) {
       if (token.startsWith(name + "=")) {

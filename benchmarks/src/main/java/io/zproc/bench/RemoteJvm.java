@@ -15,8 +15,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A {@link RemoteClient} child JVM, driven line by line. Always destroyed by {@link #close()} (and
- * by a shutdown hook should the parent be interrupted).
+ * A {@link RemoteClient} (or {@link WatchClient}) child JVM, driven line by line. Always destroyed
+ * by {@link #close()} (and by a shutdown hook should the parent be interrupted).
  */
 final class RemoteJvm implements AutoCloseable {
   private final String label;
@@ -48,6 +48,14 @@ final class RemoteJvm implements AutoCloseable {
    * this JVM's {@code -Xms}, {@code -Xmx} and {@code -XX:} flags, and waits until it is connected.
    */
   static RemoteJvm start(String label, List<String> args) {
+    return start(label, RemoteClient.class.getName(), args);
+  }
+
+  /**
+   * As {@link #start(String, List)}, for another main class that speaks the same line protocol
+   * ({@code BENCH READY}, then {@code BENCH ...} answers to commands on stdin).
+   */
+  static RemoteJvm start(String label, String mainClass, List<String> args) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -58,7 +66,7 @@ final class RemoteJvm implements AutoCloseable {
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add("-Dio.netty.jfr.enabled=false");
-    command.add(RemoteClient.class.getName());
+    command.add(mainClass);
     command.addAll(args);
     try {
       Process process =
@@ -76,18 +84,52 @@ final class RemoteJvm implements AutoCloseable {
 
   /** Runs one loop in the child and returns its measurement. */
   Measurement run(String loop, long millis) {
+    return Measurement.parse(result(loop, millis));
+  }
+
+  /** Starts one loop in the child without waiting; {@link #result} collects it. */
+  void start(String loop, long millis) {
+    send("run " + loop + " " + millis);
+  }
+
+  /** Runs one loop in the child and returns its result line's fields ({@code ops=.. nanos=..}). */
+  String result(String loop, long millis) {
+    start(loop, millis);
+    return awaitResult(loop, millis);
+  }
+
+  /** Waits for the result of a loop started with {@link #start}; returns its fields. */
+  String awaitResult(String loop, long millis) {
+    return expect("BENCH RESULT " + loop + " ", millis + 120_000);
+  }
+
+  /** Sends one command line. */
+  void send(String line) {
     try {
-      stdin.write("run " + loop + " " + millis + "\n");
+      stdin.write(line + "\n");
       stdin.flush();
     } catch (IOException e) {
       throw new IllegalStateException(label + " is gone: " + e.getMessage(), e);
     }
-    String reply = next(millis + 120_000);
-    String prefix = "BENCH RESULT " + loop + " ";
+  }
+
+  /** Waits for the next answer, which must start with {@code prefix}; returns the rest. */
+  String expect(String prefix, long timeoutMillis) {
+    String reply = next(timeoutMillis);
     if (!reply.startsWith(prefix)) {
-      throw new IllegalStateException(label + " failed '" + loop + "': " + reply);
+      throw new IllegalStateException(label + ": expected '" + prefix + "...', got: " + reply);
     }
-    return Measurement.parse(reply.substring(prefix.length()));
+    return reply.substring(prefix.length());
+  }
+
+  /** The child's process id. */
+  long pid() {
+    return process.pid();
+  }
+
+  /** The child's CPU time so far (all threads; clock-tick resolution), or 0 if unknown. */
+  long cpuNanos() {
+    return process.info().totalCpuDuration().map(d -> d.toNanos()).orElse(0L);
   }
 
   private String next(long timeoutMillis) {

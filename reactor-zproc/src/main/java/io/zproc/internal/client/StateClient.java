@@ -355,7 +355,8 @@ final class StateClient implements State {
               }
               JsonNode fresh = reply.get("snap");
               Mono<R> again = Mono.defer(() -> attempt(task, fresh, attempt + 1));
-              if (attempt <= FAST_RETRIES) {
+              if (attempt <= FAST_RETRIES || attempt > URGENT_AFTER) {
+                // first tries, and the client that asked for the priority lease: retry at once
                 return again;
               }
               long maxMicros = Math.min(5_000, 50L << Math.min(attempt - FAST_RETRIES, 6));
