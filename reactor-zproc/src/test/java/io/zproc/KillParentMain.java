@@ -17,6 +17,7 @@ public final class KillParentMain {
               return null;
             });
     ctx.state().whenAvailable("child-started").block();
+    System.out.println("PORT " + ctx.address().substring(ctx.address().lastIndexOf(':') + 1));
     System.out.println("CHILD " + child.pid());
     System.out.flush();
     Thread.sleep(120_000);

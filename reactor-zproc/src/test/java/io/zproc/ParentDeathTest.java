@@ -30,12 +30,16 @@ class ParentDeathTest {
     command.add(KillParentMain.class.getName());
     Process parent = new ProcessBuilder(command).redirectErrorStream(true).start();
     long childPid = -1;
+    String port = null;
     try {
       BufferedReader out =
           new BufferedReader(
               new InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8));
       String line;
       while ((line = out.readLine()) != null) {
+        if (line.startsWith("PORT ")) {
+          port = line.substring(5).trim();
+        }
         if (line.startsWith("CHILD ")) {
           childPid = Long.parseLong(line.substring(6).trim());
           break;
@@ -56,6 +60,11 @@ class ParentDeathTest {
       parent.destroyForcibly();
       if (childPid > 0) {
         ProcessHandle.of(childPid).ifPresent(ProcessHandle::destroyForcibly);
+      }
+      if (port != null) {
+        // a server killed with -9 cannot remove its local socket file (the next one would)
+        java.nio.file.Files.deleteIfExists(
+            Path.of(System.getProperty("java.io.tmpdir"), "zproc-tcp-" + port + ".sock"));
       }
     }
   }
