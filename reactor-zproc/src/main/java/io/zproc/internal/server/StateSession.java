@@ -100,7 +100,13 @@ final class StateSession implements WireSession {
               (exclude == null || !exclude.equals(record.origin))
                   && (!changedOnly || !record.identical)
                   && (wanted == null || record.touchesAny(wanted));
-      return Watch.changes(ns, cursor, filter, flag(args, Ops.WITH_SNAPSHOT), flag(args, Ops.ONCE));
+      return Watch.changes(
+          ns,
+          cursor,
+          filter,
+          flag(args, Ops.WITH_SNAPSHOT),
+          flag(args, Ops.ONCE),
+          flag(args, Ops.INITIAL));
     } catch (RuntimeException e) {
       return Flux.error(e);
     }
