@@ -57,9 +57,6 @@ public final class Ops {
   /** Watch: each element carries the namespace right after the change. */
   public static final String WITH_SNAPSHOT = "snap";
 
-  /** Watch: the first element is the namespace itself, {"snap": {"ver", "m"}}. */
-  public static final String INITIAL = "init";
-
   /** Watch: complete after the first element. */
   public static final String ONCE = "once";
 

@@ -501,12 +501,23 @@ final class StateClient implements State {
    */
   Flux<Snapshot> hits(Predicate<Replica> test) {
     return Flux.defer(
-        () -> {
-          Replica[] replica = new Replica[1];
-          return stateAndChanges()
-              .filter(element -> advance(replica, element, test))
-              .map(element -> replica[0].snapshot());
-        });
+        () ->
+            call(Ops.SNAPSHOT, args())
+                .flatMapMany(
+                    snapshot -> {
+                      Replica replica = new Replica(snapshot);
+                      Flux<Snapshot> first =
+                          test.test(replica) ? Flux.just(replica.snapshot()) : Flux.empty();
+                      return first.concatWith(
+                          rawChanges(replica.version(), false, null)
+                              .filter(
+                                  event -> {
+                                    replica.apply(event);
+                                    return !id.equals(event.get(Ops.ORIGIN).textValue())
+                                        && test.test(replica);
+                                  })
+                              .map(event -> replica.snapshot()));
+                    }));
   }
 
   /**
@@ -514,50 +525,25 @@ final class StateClient implements State {
    * by another client; completes with the first state that passes.
    */
   private Mono<Snapshot> watch(Predicate<Replica> test) {
-    return hits(test).next();
-  }
-
-  /**
-   * Moves the replica to the next element (the namespace itself first, then one change at a time)
-   * and tells whether the state it reached is a hit: the initial state, or the state after a change
-   * by another client, that passes the test.
-   */
-  private boolean advance(Replica[] replica, JsonNode element, Predicate<Replica> test) {
-    JsonNode snapshot = element.get("snap");
-    if (snapshot != null && !element.has("keys")) {
-      replica[0] = new Replica(snapshot);
-      return test.test(replica[0]);
-    }
-    replica[0].apply(element);
-    return !id.equals(element.get(Ops.ORIGIN).textValue()) && test.test(replica[0]);
-  }
-
-  /**
-   * One watch that sends the namespace itself first, then every change after it; after a dropped
-   * connection it resumes after the last change it delivered (or starts over if the first element
-   * never came).
-   */
-  private Flux<JsonNode> stateAndChanges() {
-    AtomicLong last = new AtomicLong(-1);
-    return Flux.defer(
-            () -> {
-              ObjectNode args = args();
-              if (last.get() < 0) {
-                args.put(Ops.INITIAL, true);
-              } else {
-                args.put(Ops.AFTER, last.get());
-              }
-              return context.stream(new WireRequest(Ops.WATCH, args));
-            })
-        .doOnNext(
-            element -> {
-              JsonNode snapshot = element.get("snap");
-              last.set(
-                  snapshot != null && !element.has("keys")
-                      ? snapshot.get(Ops.VERSION).longValue()
-                      : Change.versionOf(element));
-            })
-        .retryWhen(reconnecting());
+    return Mono.defer(
+        () ->
+            call(Ops.SNAPSHOT, args())
+                .flatMap(
+                    snapshot -> {
+                      Replica replica = new Replica(snapshot);
+                      if (test.test(replica)) {
+                        return Mono.just(replica.snapshot());
+                      }
+                      return rawChanges(replica.version(), false, null)
+                          .filter(
+                              event -> {
+                                replica.apply(event);
+                                return !id.equals(event.get(Ops.ORIGIN).textValue())
+                                    && test.test(replica);
+                              })
+                          .next()
+                          .map(event -> replica.snapshot());
+                    }));
   }
 
   @Override

@@ -100,13 +100,7 @@ final class StateSession implements WireSession {
               (exclude == null || !exclude.equals(record.origin))
                   && (!changedOnly || !record.identical)
                   && (wanted == null || record.touchesAny(wanted));
-      return Watch.changes(
-          ns,
-          cursor,
-          filter,
-          flag(args, Ops.WITH_SNAPSHOT),
-          flag(args, Ops.ONCE),
-          flag(args, Ops.INITIAL));
+      return Watch.changes(ns, cursor, filter, flag(args, Ops.WITH_SNAPSHOT), flag(args, Ops.ONCE));
     } catch (RuntimeException e) {
       return Flux.error(e);
     }

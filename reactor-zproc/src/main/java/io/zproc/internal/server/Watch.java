@@ -3,7 +3,6 @@ package io.zproc.internal.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
-import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
 
@@ -30,7 +29,6 @@ final class Watch {
   private volatile int wip;
   private long cursor;
   private boolean done;
-  private @Nullable ObjectNode pending;
 
   private Watch(
       Namespace namespace,
@@ -57,35 +55,10 @@ final class Watch {
    */
   static Flux<JsonNode> changes(
       Namespace namespace, long after, Filter filter, boolean withSnapshot, boolean once) {
-    return changes(namespace, after, filter, withSnapshot, once, false);
-  }
-
-  /**
-   * As above; with {@code initial}, the first element is the namespace itself, {@code {"snap":
-   * {"ver", "m"}}}, taken atomically with the cursor (which starts at its version): a watcher needs
-   * one request, not a snapshot and then a watch.
-   */
-  static Flux<JsonNode> changes(
-      Namespace namespace,
-      long after,
-      Filter filter,
-      boolean withSnapshot,
-      boolean once,
-      boolean initial) {
     return Flux.create(
         sink -> {
-          ObjectNode first = null;
-          long start;
-          if (initial) {
-            ObjectNode snapshot = namespace.snapshot();
-            start = snapshot.get("ver").longValue();
-            first = snapshot.objectNode();
-            first.set("snap", snapshot);
-          } else {
-            start = after < 0 ? namespace.version() : after;
-          }
+          long start = after < 0 ? namespace.version() : after;
           Watch watch = new Watch(namespace, sink, start, filter, withSnapshot, once);
-          watch.pending = first;
           // Register before the dispose hook: a cancel racing with this callback then runs the
           // hook after the registration (or at once, if already cancelled), and nothing leaks.
           namespace.addWatch(watch);
@@ -114,14 +87,6 @@ final class Watch {
 
   private void emit() {
     try {
-      ObjectNode first = pending;
-      if (first != null) {
-        if (sink.isCancelled() || sink.requestedFromDownstream() == 0) {
-          return;
-        }
-        pending = null;
-        sink.next(first);
-      }
       while (!sink.isCancelled() && sink.requestedFromDownstream() > 0) {
         ChangeRecord record = namespace.recordAfter(cursor);
         if (record == null) {
