@@ -56,8 +56,14 @@ final class RemoteJvm implements AutoCloseable {
    * ({@code BENCH READY}, then {@code BENCH ...} answers to commands on stdin).
    */
   static RemoteJvm start(String label, String mainClass, List<String> args) {
+    return start(label, mainClass, args, List.of());
+  }
+
+  /** As {@link #start(String, String, List)}, with extra JVM options for the child. */
+  static RemoteJvm start(String label, String mainClass, List<String> args, List<String> jvm) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvm);
     for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
       if (arg.startsWith("-Xms") || arg.startsWith("-Xmx") || arg.startsWith("-XX:")) {
         command.add(arg);

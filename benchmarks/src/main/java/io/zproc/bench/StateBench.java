@@ -134,6 +134,17 @@ public final class StateBench {
         all.add(remote("nio blocking echo tcp, 2nd JVM", true, child, "nio-tcp-seq"));
         all.add(remote("nio blocking echo unix, 2nd JVM", true, child, "nio-unix-seq"));
 
+        RemoteJvm noLane =
+            RemoteJvm.start(
+                "second JVM, lane off",
+                RemoteClient.class.getName(),
+                List.of(address, "auto"),
+                List.of("-Dio.zproc.lane=false"));
+        resources.push(noLane);
+        how = noLane.transport() + ", lane off";
+        all.add(remote("put seq, 2nd JVM (" + how + ")", true, noLane, "put-seq"));
+        all.add(remote("get seq, 2nd JVM (" + how + ")", true, noLane, "get-seq"));
+
         RemoteJvm tcpChild = RemoteJvm.start("second JVM, forced tcp", List.of(address, "tcp"));
         resources.push(tcpChild);
         how = tcpChild.transport();

@@ -29,6 +29,12 @@ import reactor.netty.tcp.TcpClient;
 final class Connector {
   private static final Logger log = LoggerFactory.getLogger(Connector.class);
 
+  /** Whether same-host clients open the lane ({@code -Dio.zproc.lane=false} turns it off). */
+  private static final boolean LANE =
+      !"false".equalsIgnoreCase(System.getProperty("io.zproc.lane", "true"));
+
+  private static final Duration LANE_TIMEOUT = Duration.ofSeconds(5);
+
   private Connector() {}
 
   static Mono<WireClient> connect(WireAddress address, WireClientOptions options) {
@@ -99,11 +105,42 @@ final class Connector {
               return client
                   .handshake()
                   .timeout(timeout, Mono.error(() -> timedOut(address, timeout)))
+                  .then(
+                      Mono.defer(
+                          () ->
+                              expectedPort > 0 && LANE
+                                  ? lane(client, setup, expectedPort)
+                                  : Mono.empty()))
                   .thenReturn((WireClient) client)
                   .doOnError(e -> socket.dispose())
                   .doOnCancel(socket::dispose);
             })
         .onErrorMap(e -> Failures.fromConnect(e, address.toString()));
+  }
+
+  /**
+   * Opens the lane beside a tcp server's unix socket, for callers that block; the connection works
+   * without it.
+   */
+  private static Mono<Void> lane(RSocketWireClient client, Setup setup, int port) {
+    Path path = Lane.pathFor(port);
+    long id = client.connectionId();
+    if (id < 0) {
+      return Mono.empty();
+    }
+    return Mono.fromCallable(
+            () ->
+                Files.exists(path)
+                    ? Lane.open(path, setup.joining(id), client.address(), LANE_TIMEOUT)
+                    : null)
+        .subscribeOn(Schedulers.boundedElastic())
+        .doOnNext(client::attachLane)
+        .onErrorResume(
+            e -> {
+              log.debug("lane {} unusable; requests use the unix socket", path, e);
+              return Mono.empty();
+            })
+        .then();
   }
 
   /**

@@ -16,6 +16,7 @@ import io.rsocket.transport.netty.server.TcpServerTransport;
 import io.rsocket.transport.netty.server.WebsocketRouteTransport;
 import io.zproc.rsocket.codec.CodecException;
 import io.zproc.rsocket.internal.DirectRegistry;
+import io.zproc.rsocket.internal.LaneHandler;
 import io.zproc.rsocket.internal.ServerHandler;
 import io.zproc.rsocket.internal.Setup;
 import java.io.IOException;
@@ -29,6 +30,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -74,9 +76,13 @@ public final class WireServer implements Disposable {
   /** The open socket connections; closing a listener does not close them. */
   private final Set<RSocket> connections = ConcurrentHashMap.newKeySet();
 
+  /** The sessions of open RSocket connections, by connection id, for lanes to join. */
+  private final Map<Long, Joined> joinable = new ConcurrentHashMap<>();
+
   private final AtomicBoolean disposed = new AtomicBoolean();
   private final Sinks.Empty<Void> onClose = Sinks.empty();
   private volatile @Nullable Path localSocket;
+  private volatile @Nullable Path laneSocket;
 
   private WireServer(WireAddress address, WireServerOptions options, WireService service) {
     this.address = address;
@@ -111,6 +117,11 @@ public final class WireServer implements Disposable {
     return localSocket;
   }
 
+  /** The lane socket beside a {@code tcp://} server (the same-host fast path), or null. */
+  public @Nullable Path laneSocket() {
+    return laneSocket;
+  }
+
   /** The options this server was bound with. */
   public WireServerOptions options() {
     return options;
@@ -137,6 +148,9 @@ public final class WireServer implements Disposable {
       session.run();
     }
     directSessions.clear();
+    for (Joined joined : joinable.values()) {
+      joined.closeLanes();
+    }
     List<Mono<Void>> closes = new ArrayList<>();
     for (RSocket connection : connections) {
       connection.dispose();
@@ -151,16 +165,19 @@ public final class WireServer implements Disposable {
       }
     }
     Path socket = localSocket;
+    Path lane = laneSocket;
     Mono.when(closes)
         .onErrorResume(e -> Mono.empty())
         .then(
             Mono.fromRunnable(
                     () -> {
-                      if (socket != null) {
-                        try {
-                          Files.deleteIfExists(socket);
-                        } catch (IOException e) {
-                          log.debug("could not delete {}", socket, e);
+                      for (Path file : new Path[] {socket, lane}) {
+                        if (file != null) {
+                          try {
+                            Files.deleteIfExists(file);
+                          } catch (IOException e) {
+                            log.debug("could not delete {}", file, e);
+                          }
                         }
                       }
                     })
@@ -175,12 +192,20 @@ public final class WireServer implements Disposable {
    *     WireException#CONNECTION_CLOSED} if the server is closed
    */
   WireSession openDirect(Setup setup, Runnable onServerClose) {
+    return openSession(setup, "direct", onServerClose);
+  }
+
+  /**
+   * Opens a session that is not an RSocket connection (direct or lane) after the key check; the
+   * session's {@code closed()} and {@code onServerClose} run once, when either side closes.
+   */
+  private WireSession openSession(Setup setup, String transport, Runnable onServerClose) {
     if (disposed.get()) {
       throw new WireException(WireException.CONNECTION_CLOSED, "the server is closed");
     }
     setup.checkKey(options.secretKey());
     WireSession session =
-        service.open(new WireConnection(CONNECTION_IDS.incrementAndGet(), "direct", setup.name()));
+        service.open(new WireConnection(CONNECTION_IDS.incrementAndGet(), transport, setup.name()));
     Runnable closer =
         new Runnable() {
           private final AtomicBoolean done = new AtomicBoolean();
@@ -250,19 +275,22 @@ public final class WireServer implements Disposable {
         return Mono.error(new RejectedSetupException(e.getMessage()));
       }
       WireSession session;
+      long id = CONNECTION_IDS.incrementAndGet();
       try {
-        session =
-            service.open(
-                new WireConnection(CONNECTION_IDS.incrementAndGet(), transport, setup.name()));
+        session = service.open(new WireConnection(id, transport, setup.name()));
       } catch (RuntimeException e) {
         return Mono.error(new RejectedSetupException(e.getMessage()));
       }
+      Joined joined = new Joined(session);
+      joinable.put(id, joined);
       connections.add(sendingSocket);
       sendingSocket
           .onClose()
           .doFinally(
               s -> {
                 connections.remove(sendingSocket);
+                joinable.remove(id);
+                joined.closeLanes();
                 session.closed();
               })
           .subscribe(null, e -> {});
@@ -270,7 +298,7 @@ public final class WireServer implements Disposable {
         // dispose() ran while this connection was being accepted and may not have seen it.
         sendingSocket.dispose();
       }
-      return Mono.just(new ServerHandler(session, options.maxFrameSize()));
+      return Mono.just(new ServerHandler(session, options.maxFrameSize(), id));
     };
   }
 
@@ -339,8 +367,9 @@ public final class WireServer implements Disposable {
                 .flatMap(
                     channel -> {
                       server.started(channel, address.withPort(channel.address().getPort()));
+                      int port = channel.address().getPort();
                       return options.localSocket() && Epoll.isAvailable()
-                          ? server.bindLocalSocket(channel.address().getPort())
+                          ? server.bindLocalSocket(port).flatMap(s -> s.bindLane(port))
                           : Mono.just(server);
                     });
           }
@@ -407,6 +436,118 @@ public final class WireServer implements Disposable {
               log.info("no local socket beside {}: {}", address, e.toString());
               return Mono.just(this);
             });
+  }
+
+  /**
+   * Binds the owner-only lane socket beside a tcp server (the same-host fast path for
+   * request-response, see {@link LaneHandler}); the server works without it.
+   */
+  private Mono<WireServer> bindLane(int tcpPort) {
+    Path path = lanePath(tcpPort);
+    int maxFrame = options.maxFrameSize();
+    LaneHandler.Opener opener =
+        (setup, close) -> {
+          if (setup.port() != tcpPort) {
+            throw new WireException(
+                WireException.UNAUTHORIZED,
+                "this socket belongs to the server on tcp port "
+                    + tcpPort
+                    + ", not "
+                    + setup.port());
+          }
+          setup.checkKey(options.secretKey());
+          Joined joined = setup.join() < 0 ? null : joinable.get(setup.join());
+          if (joined == null || disposed.get()) {
+            throw new WireException(
+                WireException.CONNECTION_CLOSED,
+                "a lane must join an open connection of this server; connection "
+                    + setup.join()
+                    + " is not open");
+          }
+          return joined.lane(close);
+        };
+    TcpServer lane =
+        TcpServer.create()
+            .bindAddress(() -> new DomainSocketAddress(path.toString()))
+            .doOnConnection(
+                connection ->
+                    connection
+                        .addHandlerLast("zproc.lane.frames", LaneHandler.frameDecoder(maxFrame))
+                        .addHandlerLast("zproc.lane", new LaneHandler(opener, maxFrame)))
+            // Subscribing to the inbound keeps reading on; the lane handler consumes every frame.
+            .handle((in, out) -> in.receive().then());
+    return Mono.fromCallable(
+            () -> {
+              clearStaleSocket(path);
+              return path;
+            })
+        .subscribeOn(Schedulers.boundedElastic())
+        .then(lane.bind())
+        .publishOn(Schedulers.boundedElastic())
+        .map(
+            bound -> {
+              if (disposed.get()) {
+                bound.dispose();
+                return this;
+              }
+              ownerOnly(path);
+              bindings.add(bound);
+              laneSocket = path;
+              return this;
+            })
+        .onErrorResume(
+            e -> {
+              log.info("no lane socket beside {}: {}", address, e.toString());
+              return Mono.just(this);
+            });
+  }
+
+  /** An RSocket connection's session, shared with the lanes that joined it. */
+  private static final class Joined {
+    private final WireSession session;
+    private final Set<Runnable> lanes = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    Joined(WireSession session) {
+      this.session = session;
+    }
+
+    /** A lane's view of the session: closing the lane does not close the session. */
+    WireSession lane(Runnable close) {
+      lanes.add(close);
+      if (closed) {
+        lanes.remove(close);
+        throw new WireException(WireException.CONNECTION_CLOSED, "the connection has closed");
+      }
+      return new WireSession() {
+        @Override
+        public Mono<com.fasterxml.jackson.databind.JsonNode> request(WireRequest request) {
+          if (closed) {
+            return Mono.error(
+                new WireException(WireException.CONNECTION_CLOSED, "the connection has closed"));
+          }
+          return session.request(request);
+        }
+
+        @Override
+        public void closed() {
+          lanes.remove(close);
+        }
+      };
+    }
+
+    void closeLanes() {
+      closed = true;
+      for (Runnable lane : lanes) {
+        lane.run();
+      }
+      lanes.clear();
+    }
+  }
+
+  /** Where the lane socket of the tcp server on {@code port} is. */
+  static Path lanePath(int port) {
+    return Path.of(System.getProperty("java.io.tmpdir"), "zproc-tcp-" + port + ".lane");
   }
 
   private static Throwable bindFailure(Throwable e) {

@@ -3,6 +3,7 @@ package io.zproc.rsocket;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -13,9 +14,10 @@ import reactor.core.publisher.Mono;
 /**
  * A small service for transport tests. Requests: {@code echo} (returns its arguments), {@code
  * empty}, {@code fail} ({@code code}, {@code message}: a {@link WireException}), {@code crash} (an
- * {@link IllegalStateException} as an error signal) and {@code throw} (thrown at once). Streams:
- * {@code count} (0, 1, 2, ... on demand, up to {@code limit} if given) and {@code failAfter}
- * ({@code n} elements, then a {@link WireException} with {@code code}).
+ * {@link IllegalStateException} as an error signal), {@code throw} (thrown at once) and {@code
+ * delay} (its arguments back after {@code ms} milliseconds). Streams: {@code count} (0, 1, 2, ...
+ * on demand, up to {@code limit} if given) and {@code failAfter} ({@code n} elements, then a {@link
+ * WireException} with {@code code}).
  */
 final class TestService implements WireService {
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
@@ -24,6 +26,14 @@ final class TestService implements WireService {
   final AtomicInteger closedSessions = new AtomicInteger();
   final AtomicLong streamed = new AtomicLong();
   final AtomicLong cancelledStreams = new AtomicLong();
+  final AtomicLong cancelledRequests = new AtomicLong();
+
+  /** A {@code delay} request: answers with its arguments after {@code ms} milliseconds. */
+  static WireRequest delay(long ms) {
+    WireRequest request = WireRequest.of("delay");
+    request.args().put("ms", ms);
+    return request;
+  }
 
   /** An {@code echo} request with these arguments. */
   static WireRequest echo(JsonNode args) {
@@ -82,6 +92,10 @@ final class TestService implements WireService {
             return Mono.just(args);
           case "empty":
             return Mono.empty();
+          case "delay":
+            return Mono.delay(Duration.ofMillis(args.path("ms").asLong()))
+                .doOnCancel(cancelledRequests::incrementAndGet)
+                .thenReturn(args);
           case "fail":
             return Mono.error(
                 new WireException(args.path("code").asText(), args.path("message").asText()));

@@ -2,6 +2,7 @@ package io.zproc.rsocket.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rsocket.Payload;
 import io.rsocket.RSocket;
 import io.rsocket.exceptions.ApplicationErrorException;
@@ -33,15 +34,26 @@ public final class ServerHandler implements RSocket {
 
   private final WireSession session;
   private final int maxFrameSize;
+  private final long connectionId;
 
-  public ServerHandler(WireSession session, int maxFrameSize) {
+  /**
+   * @param session serves this connection
+   * @param maxFrameSize the server's frame limit
+   * @param connectionId this connection's id, which a lane presents to share its session
+   */
+  public ServerHandler(WireSession session, int maxFrameSize, long connectionId) {
     this.session = session;
     this.maxFrameSize = maxFrameSize;
+    this.connectionId = connectionId;
   }
 
-  /** The reply to {@link #PING}. */
-  public static JsonNode pingReply(int maxFrameSize) {
-    return JsonNodeFactory.instance.objectNode().put("maxFrame", maxFrameSize);
+  /** The reply to {@link #PING}: the server's frame limit, and the connection's id if known. */
+  public static JsonNode pingReply(int maxFrameSize, long connectionId) {
+    ObjectNode reply = JsonNodeFactory.instance.objectNode().put("maxFrame", maxFrameSize);
+    if (connectionId >= 0) {
+      reply.put("conn", connectionId);
+    }
+    return reply;
   }
 
   @Override
@@ -53,7 +65,7 @@ public final class ServerHandler implements RSocket {
       return Mono.just(reply(Failures.toFailure(e)));
     }
     if (PING.equals(request.op())) {
-      return Mono.just(reply(new WireReply.Result(pingReply(maxFrameSize))));
+      return Mono.just(reply(new WireReply.Result(pingReply(maxFrameSize, connectionId))));
     }
     Mono<JsonNode> result;
     try {

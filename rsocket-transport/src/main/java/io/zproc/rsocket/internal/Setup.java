@@ -12,13 +12,25 @@ import java.security.MessageDigest;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The setup payload: {@code {"key": secret, "name": client, "port": expected tcp port}}.
+ * The setup payload: {@code {"key": secret, "name": client, "port": expected tcp port, "join":
+ * connection id}}.
  *
  * @param key the secret key presented, or null
  * @param name the client's name
  * @param port the tcp port the client expects the server to have (unix shortcut), or -1
+ * @param join for a lane, the id of the RSocket connection whose session it shares, or -1
  */
-public record Setup(@Nullable String key, String name, int port) {
+public record Setup(@Nullable String key, String name, int port, long join) {
+
+  /** A setup that joins no connection. */
+  public Setup(@Nullable String key, String name, int port) {
+    this(key, name, port, -1);
+  }
+
+  /** This setup, joining the connection {@code id}. */
+  public Setup joining(long id) {
+    return new Setup(key, name, port, id);
+  }
 
   /** Encodes this setup. */
   public byte[] encode() {
@@ -29,6 +41,9 @@ public record Setup(@Nullable String key, String name, int port) {
     node.put("name", name);
     if (port >= 0) {
       node.put("port", port);
+    }
+    if (join >= 0) {
+      node.put("join", join);
     }
     return CborCodec.encode(node);
   }
@@ -49,10 +64,12 @@ public record Setup(@Nullable String key, String name, int port) {
     JsonNode key = node.get("key");
     JsonNode name = node.get("name");
     JsonNode port = node.get("port");
+    JsonNode join = node.get("join");
     return new Setup(
         key != null && key.isTextual() ? key.textValue() : null,
         name != null && name.isTextual() ? name.textValue() : "",
-        port != null && port.canConvertToInt() ? port.intValue() : -1);
+        port != null && port.canConvertToInt() ? port.intValue() : -1,
+        join != null && join.canConvertToLong() ? join.longValue() : -1);
   }
 
   /**

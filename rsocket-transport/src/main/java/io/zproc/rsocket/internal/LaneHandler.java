@@ -1,0 +1,242 @@
+package io.zproc.rsocket.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.codec.TooLongFrameException;
+import io.zproc.rsocket.WireException;
+import io.zproc.rsocket.WireReply;
+import io.zproc.rsocket.WireRequest;
+import io.zproc.rsocket.WireSession;
+import io.zproc.rsocket.codec.CborCodec;
+import io.zproc.rsocket.codec.CodecException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.Exceptions;
+import reactor.core.Fuseable;
+import reactor.core.publisher.Mono;
+
+/**
+ * The server side of one <em>lane</em> connection: the same-host fast path for request-response
+ * beside a {@code tcp://} server's unix-domain socket, without RSocket's framing.
+ *
+ * <p>A frame is {@code [u32 length][u32 id][CBOR]}, the length counting the id and the body. The
+ * first frame a client sends is its {@link Setup}; the server answers with id 0 and the ping reply
+ * (or an error reply, then closes). Every later frame is a request, answered by one reply frame
+ * with the same id; replies to synchronous operations are flushed once per read batch. A frame with
+ * a negative id, and no body, cancels the request with the opposite id.
+ *
+ * <p><b>Threading:</b> runs on the channel's event loop; asynchronous results are written from the
+ * thread that produces them (Netty hands the write to the event loop). Nothing here blocks.
+ */
+public final class LaneHandler extends ChannelInboundHandlerAdapter {
+  private static final Logger log = LoggerFactory.getLogger(LaneHandler.class);
+
+  /** Opens the session once the setup frame has passed the checks, or throws a WireException. */
+  @FunctionalInterface
+  public interface Opener {
+    /**
+     * @param setup what the client presented
+     * @param close closes the connection (called when the server closes)
+     * @return the session serving this connection
+     */
+    WireSession open(Setup setup, Runnable close);
+  }
+
+  private final Opener opener;
+  private final int maxFrameSize;
+  private @Nullable WireSession session;
+  private boolean flushPending;
+  private boolean closed;
+  private final Map<Integer, Disposable> running = new ConcurrentHashMap<>();
+
+  public LaneHandler(Opener opener, int maxFrameSize) {
+    this.opener = opener;
+    this.maxFrameSize = maxFrameSize;
+  }
+
+  /** The frame decoder that goes before this handler. */
+  public static LengthFieldBasedFrameDecoder frameDecoder(int maxFrameSize) {
+    return new LengthFieldBasedFrameDecoder(maxFrameSize + 4, 0, 4, 0, 4, true);
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    ByteBuf frame = (ByteBuf) msg;
+    try {
+      if (frame.readableBytes() < 4) {
+        log.debug("lane frame without an id from {}; closing", ctx.channel());
+        ctx.close();
+        return;
+      }
+      int id = frame.readInt();
+      WireSession s = session;
+      if (s == null) {
+        setup(ctx, id, frame);
+      } else {
+        request(ctx, s, id, frame);
+      }
+    } finally {
+      frame.release();
+    }
+  }
+
+  private void setup(ChannelHandlerContext ctx, int id, ByteBuf body) {
+    try {
+      Setup setup = Setup.decode(body);
+      session = opener.open(setup, () -> ctx.channel().close());
+      write(ctx, id, CborCodec.encodeResult(ServerHandler.pingReply(maxFrameSize, -1)));
+      ctx.flush();
+    } catch (CodecException | WireException e) {
+      String code = e instanceof WireException ? ((WireException) e).code() : "BAD_REQUEST";
+      String message =
+          e instanceof WireException ? e.getMessage() : "malformed setup: " + e.getMessage();
+      write(ctx, id, CborCodec.encodeFailure(code, message));
+      ctx.flush();
+      ctx.close();
+    }
+  }
+
+  private void request(ChannelHandlerContext ctx, WireSession s, int id, ByteBuf body) {
+    if (id < 0) {
+      // A cancel: the client no longer wants the reply to request -id.
+      Disposable cancelled = running.remove(-id);
+      if (cancelled != null) {
+        cancelled.dispose();
+      }
+      return;
+    }
+    WireRequest request;
+    try {
+      request = CborCodec.decodeRequest(body);
+    } catch (CodecException e) {
+      reply(
+          ctx,
+          id,
+          Failures.toFailure(new WireException(WireException.BAD_REQUEST, e.getMessage())));
+      return;
+    }
+    if (ServerHandler.PING.equals(request.op())) {
+      reply(ctx, id, new WireReply.Result(ServerHandler.pingReply(maxFrameSize, -1)));
+      return;
+    }
+    Mono<JsonNode> result;
+    try {
+      result = s.request(request);
+    } catch (RuntimeException e) {
+      result = Mono.error(e);
+    }
+    if (result instanceof Fuseable.ScalarCallable) {
+      JsonNode value;
+      try {
+        @SuppressWarnings("unchecked")
+        Fuseable.ScalarCallable<JsonNode> scalar = (Fuseable.ScalarCallable<JsonNode>) result;
+        value = scalar.call();
+      } catch (Exception e) {
+        reply(ctx, id, failure(request, Exceptions.unwrap(e)));
+        return;
+      }
+      reply(ctx, id, new WireReply.Result(value));
+      return;
+    }
+    Disposable[] holder = new Disposable[1];
+    Disposable subscription =
+        result
+            .map(value -> (WireReply) new WireReply.Result(value))
+            .switchIfEmpty(Mono.fromSupplier(() -> new WireReply.Result(null)))
+            .onErrorResume(e -> Mono.just(failure(request, e)))
+            .doFinally(
+                signal -> {
+                  if (holder[0] != null) {
+                    running.remove(id, holder[0]);
+                  }
+                })
+            .subscribe(
+                reply -> {
+                  byte[] bytes = encode(reply);
+                  ctx.writeAndFlush(frame(ctx, id, bytes));
+                });
+    holder[0] = subscription;
+    if (!subscription.isDisposed()) {
+      running.put(id, subscription);
+      if (closed) {
+        subscription.dispose();
+      }
+    }
+  }
+
+  private static WireReply failure(WireRequest request, Throwable e) {
+    if (!(e instanceof WireException)) {
+      log.warn("request '{}' failed on the server", request.op(), e);
+    }
+    return Failures.toFailure(e);
+  }
+
+  private void reply(ChannelHandlerContext ctx, int id, WireReply reply) {
+    write(ctx, id, encode(reply));
+  }
+
+  private static byte[] encode(WireReply reply) {
+    try {
+      return CborCodec.encodeReply(reply);
+    } catch (CodecException e) {
+      return CborCodec.encodeReply(
+          Failures.toFailure(
+              new WireException(
+                  WireException.INTERNAL, "the reply could not be encoded: " + e.getMessage())));
+    }
+  }
+
+  private void write(ChannelHandlerContext ctx, int id, byte[] body) {
+    ctx.write(frame(ctx, id, body));
+    flushPending = true;
+  }
+
+  private static ByteBuf frame(ChannelHandlerContext ctx, int id, byte[] body) {
+    ByteBuf out = ctx.alloc().ioBuffer(8 + body.length);
+    out.writeInt(4 + body.length);
+    out.writeInt(id);
+    out.writeBytes(body);
+    return out;
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (flushPending) {
+      flushPending = false;
+      ctx.flush();
+    }
+    ctx.fireChannelReadComplete();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    closed = true;
+    for (Disposable d : running.values()) {
+      d.dispose();
+    }
+    running.clear();
+    WireSession s = session;
+    if (s != null) {
+      s.closed();
+    }
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof TooLongFrameException) {
+      // Our clients check the limit before sending; a peer that does not gets closed.
+      log.warn("lane frame over the limit from {}; closing: {}", ctx.channel(), cause.toString());
+    } else {
+      log.debug("lane connection {} failed", ctx.channel(), cause);
+    }
+    ctx.close();
+  }
+}
