@@ -572,6 +572,8 @@ final class Lane {
     private final Queue<ByteBuffer> outbox = new ConcurrentLinkedQueue<>();
     private final AtomicInteger wip = new AtomicInteger();
     private final ByteBuffer out = ByteBuffer.allocateDirect(64 * 1024);
+    private volatile @Nullable Thread reader;
+    private boolean readerQueued;
     volatile boolean dead;
 
     Mux(SocketChannel channel) {
@@ -593,16 +595,27 @@ final class Lane {
       }
       ByteBuffer frame = ByteBuffer.allocate(8 + body.length);
       frame.putInt(4 + body.length).putInt(id).put(body).flip();
+      enqueue(frame);
+    }
+
+    /**
+     * Queues a frame and writes it, unless this is the reader thread, which writes what its
+     * subscribers queued once it has delivered all replies it read: one write for many requests.
+     */
+    private void enqueue(ByteBuffer frame) {
       outbox.offer(frame);
-      drain();
+      if (Thread.currentThread() == reader) {
+        readerQueued = true;
+      } else {
+        drain();
+      }
     }
 
     void cancel(int id) {
       if (pending.remove(id) != null && !dead) {
         ByteBuffer frame = ByteBuffer.allocate(8);
         frame.putInt(4).putInt(-id).flip();
-        outbox.offer(frame);
-        drain();
+        enqueue(frame);
       }
     }
 
@@ -653,6 +666,7 @@ final class Lane {
 
     @Override
     public void run() {
+      reader = Thread.currentThread();
       ByteBuffer in = ByteBuffer.allocateDirect(64 * 1024);
       try {
         while (true) {
@@ -683,6 +697,10 @@ final class Lane {
                 log.warn("a subscriber of {} failed on the lane's thread", address, t);
               }
             }
+          }
+          if (readerQueued) {
+            readerQueued = false;
+            drain();
           }
           in.compact();
           if (needed > in.capacity()) {
