@@ -65,10 +65,16 @@ public final class ChildMain {
                     tasks.put(TaskFrame.read(in));
                   } else if (type == Wire.ACK) {
                     ack.countDown();
+                  } else if (MapFrames.isFrame(type)) {
+                    MapWorkerMain.read(type, in);
                   }
                 }
               } catch (IOException | InterruptedException e) {
                 // fall through: stdin is unusable, the parent is gone
+              }
+              if (MapWorkerMain.isActive()) {
+                MapWorkerMain.stdinClosed(); // a map worker retired, or its parent died
+                return;
               }
               if (!taskStarted) {
                 // An idle spare told to go: finish connecting, then close cleanly.
@@ -110,6 +116,10 @@ public final class ChildMain {
         return;
       }
       taskStarted = true;
+      if (task.kind == MapFrames.WORKER_KIND) {
+        MapWorkerMain.run(ctx, header.token, out); // serves processMap until stdin closes
+        return;
+      }
       // the task's state sees changes after the parent's process() call, not after this JVM started
       ctx.renewState(task.cursor);
       status = run(ctx, task, header.token, out);
