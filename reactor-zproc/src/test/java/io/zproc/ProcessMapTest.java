@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -354,6 +355,93 @@ class ProcessMapTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("io.zproc.internal.client.Context")
         .hasMessageContaining("StatefulMapTask");
+  }
+
+  @Test
+  void processMap_jvmOptionsAndEnvironment_reachTheWorkers() {
+    MapOptions options =
+        TWO.count(1).jvmOptions("-Dzproc.map.flag=on").environment("ZPROC_MAP_TEST", "yes");
+    StepVerifier.create(
+            ctx.processMap(
+                range(3),
+                (Integer x) ->
+                    x
+                        + ":"
+                        + System.getProperty("zproc.map.flag")
+                        + ":"
+                        + System.getenv("ZPROC_MAP_TEST"),
+                options))
+        .expectNext("0:on:yes", "1:on:yes", "2:on:yes")
+        .expectComplete()
+        .verify(WAIT);
+  }
+
+  @Test
+  void processMap_workersCannotStart_errorsNamingTheOptions() {
+    StepVerifier.create(
+            ctx.processMap(
+                range(10), (Integer x) -> x, TWO.count(1).jvmOptions("-XX:+NoSuchZprocFlag")))
+        .expectErrorSatisfies(
+            e ->
+                assertThat(e)
+                    .isInstanceOf(ZProcException.class)
+                    .hasMessageContaining("exited before they were ready")
+                    .hasMessageContaining("-XX:+NoSuchZprocFlag"))
+        .verify(WAIT);
+  }
+
+  @Test
+  void processMap_taskKillsItsWorker_endsAfterMaxRedeliveries() {
+    StepVerifier.create(
+            ctx.processMap(
+                range(10),
+                (Integer x) -> {
+                  if (x == 3) {
+                    Runtime.getRuntime().halt(9);
+                  }
+                  return x;
+                },
+                TWO.count(1).chunkSize(1).maxRedeliveries(1)))
+        .expectNext(0, 1, 2)
+        .expectErrorSatisfies(
+            e ->
+                assertThat(e)
+                    .isInstanceOf(ZProcException.class)
+                    .hasMessageContaining("items 3..3")
+                    .hasMessageContaining("exit codes [9, 9]")
+                    .hasMessageContaining("maxRedeliveries(1)"))
+        .verify(WAIT);
+  }
+
+  @Test
+  void close_endsRunningMapAndStopsItsWorkers() {
+    ZProc own = ZProc.start(ZProcOptions.defaults().spareProcesses(0));
+    Set<Long> pids = ConcurrentHashMap.newKeySet();
+    StepVerifier.create(
+            own.processMap(
+                    Flux.range(0, Integer.MAX_VALUE),
+                    (Integer x) -> {
+                      Thread.sleep(5);
+                      return ProcessHandle.current().pid();
+                    },
+                    TWO.chunkSize(1))
+                .doOnNext(pids::add))
+        .expectNextCount(20)
+        .then(own::close)
+        .thenConsumeWhile(pid -> true)
+        .expectErrorSatisfies(
+            e ->
+                assertThat(e)
+                    .isInstanceOf(ZProcException.class)
+                    .hasMessageContaining("the context was closed while processMap was running"))
+        .verify(WAIT);
+    assertThat(pids).isNotEmpty().doesNotContain(ProcessHandle.current().pid());
+    for (long pid : pids) {
+      assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+    }
+    assertThatThrownBy(() -> own.processMap(range(1), (Integer x) -> x))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("closed");
   }
 
   @Test

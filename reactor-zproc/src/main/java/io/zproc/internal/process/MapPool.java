@@ -162,7 +162,7 @@ public final class MapPool {
   private void ensureWorkers(Flavor flavor) {
     int wanted = 0;
     for (MapRun<?> run : runs) {
-      if (run.flavor.equals(flavor) && run.active()) {
+      if (run.flavor.equals(flavor) && !run.terminated) {
         wanted = Math.max(wanted, run.count);
       }
     }
@@ -351,7 +351,7 @@ public final class MapPool {
       }
       run.release(worker);
       if (outcome.status() == MapFrames.ABANDONED) {
-        if (run.active()) {
+        if (run.needs(batch)) {
           run.ready.addFirst(batch); // not expected: a live call's batch is never abandoned
         }
       } else {
@@ -411,7 +411,7 @@ public final class MapPool {
       for (MapBatch batch : worker.inFlight.values()) {
         MapRun<?> run = batch.run;
         run.release(worker);
-        if (!run.active()) {
+        if (!run.needs(batch)) {
           touched.add(run);
           continue;
         }

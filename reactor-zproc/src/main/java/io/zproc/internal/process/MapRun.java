@@ -222,8 +222,9 @@ final class MapRun<R> implements Subscription, CoreSubscriber<Object> {
     return emitted;
   }
 
-  boolean active() {
-    return !terminated && failIndex == Long.MAX_VALUE;
+  /** Whether the batch's results may still be emitted. */
+  boolean needs(MapBatch batch) {
+    return !terminated && batch.first < failIndex;
   }
 
   /** Cuts batches: full ones, and the rest when no more items are coming or a worker is idle. */
