@@ -214,6 +214,19 @@ public interface ZProc extends AutoCloseable {
   <T, R> Flux<R> processMap(
       Publisher<? extends T> items, StatefulMapTask<T, R> task, MapOptions options);
 
+  /**
+   * As {@link #processMap(Publisher, StatefulMapTask, MapOptions)}, over an iterable (read lazily,
+   * as results are requested).
+   *
+   * @throws IllegalArgumentException if the task is not serializable, naming what it captures
+   * @throws IllegalStateException if the context is closed
+   */
+  default <T, R> Flux<R> processMap(
+      Iterable<? extends T> items, StatefulMapTask<T, R> task, MapOptions options) {
+    java.util.Objects.requireNonNull(items, "items");
+    return processMap(Flux.<T>fromIterable(items), task, options);
+  }
+
   /** The processes this context started, in start order (map workers are not listed). */
   List<ZProcess<?>> processes();
 

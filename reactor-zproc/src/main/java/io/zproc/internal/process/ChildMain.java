@@ -72,9 +72,8 @@ public final class ChildMain {
               } catch (IOException | InterruptedException e) {
                 // fall through: stdin is unusable, the parent is gone
               }
-              if (MapWorkerMain.isActive()) {
-                MapWorkerMain.stdinClosed(); // a map worker retired, or its parent died
-                return;
+              if (MapWorkerMain.stdinEnded()) {
+                return; // a map worker: it leaves when retired, at once if its parent died
               }
               if (!taskStarted) {
                 // An idle spare told to go: finish connecting, then close cleanly.

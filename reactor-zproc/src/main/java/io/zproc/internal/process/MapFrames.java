@@ -9,8 +9,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * The map workers' frames. Parent to worker, on its stdin after the header and a task frame of kind
  * {@link #WORKER_KIND}: {@code 'M'} registers a call's task, {@code 'B'} a batch of its items,
- * {@code 'D'} drops a call (its queued batches are abandoned). Worker to parent, as a stdout frame
- * of type {@link #OUTCOME}: a batch's results, with the error that stopped it if any.
+ * {@code 'D'} drops a call (its queued batches are abandoned), {@code 'Q'} retires the worker (it
+ * leaves after its current item; stdin closing without it means the parent died, and the worker
+ * halts at once). Worker to parent, as a stdout frame of type {@link #OUTCOME}: a batch's results,
+ * with the error that stopped it if any.
  */
 final class MapFrames {
   private MapFrames() {}
@@ -21,6 +23,7 @@ final class MapFrames {
   static final byte REGISTER = 'M';
   static final byte BATCH = 'B';
   static final byte DROP = 'D';
+  static final byte QUIT = 'Q';
 
   /** The worker's outcome frame type. */
   static final String OUTCOME = "MR";
@@ -41,11 +44,14 @@ final class MapFrames {
   /** A call ended: abandon its batches, forget its task. */
   record Drop(long run) {}
 
+  /** The quit frame, read. */
+  static final Object QUIT_FRAME = new Object();
+
   /** What a worker sends back for a batch. */
   record Outcome(long batch, byte status, byte[] results, byte @Nullable [] error) {}
 
   static boolean isFrame(int type) {
-    return type == REGISTER || type == BATCH || type == DROP;
+    return type == REGISTER || type == BATCH || type == DROP || type == QUIT;
   }
 
   static byte[] encode(Object message) {
@@ -103,6 +109,8 @@ final class MapFrames {
         }
       case DROP:
         return new Drop(in.readLong());
+      case QUIT:
+        return QUIT_FRAME;
       default:
         throw new IOException("not a map frame: " + type);
     }

@@ -171,6 +171,11 @@ abstract class MapWorker {
     @Override
     void retire() {
       stopThread();
+      try {
+        child.write(new byte[] {MapFrames.QUIT});
+      } catch (IOException e) {
+        log.debug("map worker {} is gone before its quit frame", pid(), e);
+      }
       child.retire();
     }
 

@@ -21,25 +21,46 @@ final class MapWorkerMain {
   private static final Set<Long> dropped = ConcurrentHashMap.newKeySet();
   private static final CountDownLatch done = new CountDownLatch(1);
   private static volatile boolean active;
+  private static volatile boolean quitting;
+  private static volatile boolean eof;
 
   private MapWorkerMain() {}
 
   /** Reads a map frame from stdin (on the stdin reader thread); a drop takes effect at once. */
   static void read(int type, DataInputStream in) throws IOException {
     Object frame = MapFrames.read(type, in);
+    if (frame == MapFrames.QUIT_FRAME) {
+      quitting = true;
+      inbox.add(POISON);
+      return;
+    }
     if (frame instanceof MapFrames.Drop d) {
       dropped.add(d.run());
     }
     inbox.add(frame);
   }
 
-  /** Whether this child became a worker. */
-  static boolean isActive() {
-    return active;
+  /**
+   * Stdin closed (on the stdin reader thread). If this child is a worker, it leaves (see {@link
+   * #stdinClosed()}) and this returns true; else a worker that starts later leaves at once.
+   */
+  static boolean stdinEnded() {
+    eof = true;
+    if (active) {
+      stdinClosed();
+      return true;
+    }
+    return false;
   }
 
-  /** Stdin closed: finish the current item, leave; halt if that takes more than 5 s. */
-  static void stdinClosed() {
+  /**
+   * Stdin closed. After a quit frame: finish the current item and leave, halting if that takes more
+   * than 5 s. Without one the parent died: halt at once.
+   */
+  private static void stdinClosed() {
+    if (!quitting) {
+      Runtime.getRuntime().halt(137);
+    }
     inbox.add(POISON);
     try {
       if (!done.await(5, TimeUnit.SECONDS)) {
@@ -53,6 +74,9 @@ final class MapWorkerMain {
   /** Serves batches until stdin closes; never returns. */
   static void run(Context ctx, String token, ChildMain.FrameOut out) {
     active = true;
+    if (eof && !quitting) {
+      Runtime.getRuntime().halt(137); // the parent died before this worker began
+    }
     MapWorkerLoop loop =
         new MapWorkerLoop(
             () -> ctx.state(ctx.namespace()),
