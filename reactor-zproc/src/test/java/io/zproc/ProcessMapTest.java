@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.reactivestreams.Subscription;
 import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Schedulers;
@@ -442,6 +443,72 @@ class ProcessMapTest {
     assertThatThrownBy(() -> own.processMap(range(1), (Integer x) -> x))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("closed");
+  }
+
+  @Test
+  void processMap_startsOnSubscription() {
+    AtomicLong subscribed = new AtomicLong();
+    Flux<Integer> mapped =
+        ctx.processMap(
+            Flux.range(0, 3).doOnSubscribe(s -> subscribed.incrementAndGet()),
+            (Integer x) -> x,
+            THREADS);
+    assertThat(subscribed.get()).isZero();
+    StepVerifier.create(mapped).expectNext(0, 1, 2).expectComplete().verify(WAIT);
+    StepVerifier.create(mapped).expectNext(0, 1, 2).expectComplete().verify(WAIT);
+    assertThat(subscribed.get()).isEqualTo(2);
+  }
+
+  /** Items the thread backend's tasks have run (same JVM: a static is shared). */
+  static final AtomicLong ran = new AtomicLong();
+
+  @Test
+  void processMap_cancel_workersDropQueuedItems() {
+    ran.set(0);
+    StepVerifier.create(
+            ctx.processMap(
+                Flux.range(0, 10_000),
+                (Integer x) -> {
+                  ran.incrementAndGet();
+                  Thread.sleep(2);
+                  return x;
+                },
+                THREADS.chunkSize(50)))
+        .expectNextCount(1)
+        .thenCancel()
+        .verify(WAIT);
+    long[] last = {-1};
+    await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              long now = ran.get();
+              boolean stable = now == last[0];
+              last[0] = now;
+              return stable;
+            });
+    // two workers had two batches of 50 each: the queued ones and the rest of the running one are
+    // dropped (without dropping, all 200 items pulled would run)
+    assertThat(ran.get()).isLessThan(150);
+  }
+
+  @Test
+  void processMap_racingCancelsAndRequests_leaveThePoolUsable() {
+    for (int i = 0; i < 200; i++) {
+      BaseSubscriber<Integer> subscriber =
+          new BaseSubscriber<>() {
+            @Override
+            protected void hookOnSubscribe(Subscription subscription) {
+              request(1);
+            }
+          };
+      ctx.processMap(Flux.range(0, 1000), (Integer x) -> x, THREADS.chunkSize(3))
+          .subscribe(subscriber);
+      reactor.test.util.RaceTestUtils.race(() -> subscriber.request(50), subscriber::dispose);
+    }
+    assertThat(ctx.processMap(range(2000), (Integer x) -> x, THREADS).collectList().block(WAIT))
+        .isEqualTo(range(2000));
   }
 
   @Test
