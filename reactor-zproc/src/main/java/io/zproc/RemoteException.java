@@ -31,6 +31,27 @@ public class RemoteException extends ZProcException {
     setStackTrace(stackTrace);
   }
 
+  /**
+   * For subclasses that say more than the remote class and message.
+   *
+   * @param message this exception's message
+   * @param remoteClassName the remote exception's class name
+   * @param remoteMessage its message, or null
+   * @param stackTrace its stack trace
+   * @param cause its cause, or null
+   */
+  protected RemoteException(
+      String message,
+      String remoteClassName,
+      @Nullable String remoteMessage,
+      StackTraceElement[] stackTrace,
+      @Nullable RemoteException cause) {
+    super("REMOTE", message, cause);
+    this.remoteClassName = remoteClassName;
+    this.remoteMessage = remoteMessage;
+    setStackTrace(stackTrace);
+  }
+
   /** A copy of a local throwable and its causes, as a child sends it. */
   public static RemoteException of(Throwable t) {
     RemoteException cause = t.getCause() != null && t.getCause() != t ? of(t.getCause()) : null;

@@ -2,6 +2,8 @@ package io.zproc;
 
 import io.zproc.internal.client.Context;
 import java.util.List;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -126,7 +128,106 @@ public interface ZProc extends AutoCloseable {
    */
   <R> List<ZProcess<R>> processFactory(int count, ProcessTask<R> task);
 
-  /** The processes this context started, in start order. */
+  /**
+   * Maps the items through the task in the context's worker pool, with default {@link MapOptions}
+   * (one worker JVM per processor): the original's {@code ctx.process_map(fn, items)}. As {@link
+   * #processMap(Publisher, MapTask, MapOptions)}.
+   *
+   * @throws IllegalArgumentException if the task is not serializable, naming what it captures
+   */
+  <T, R> Flux<R> processMap(Iterable<? extends T> items, MapTask<T, R> task);
+
+  /**
+   * Maps the items through the task in the context's worker pool. As {@link #processMap(Publisher,
+   * MapTask, MapOptions)}; the iterable is read lazily, as results are requested.
+   *
+   * @throws IllegalArgumentException if the task is not serializable, naming what it captures
+   */
+  <T, R> Flux<R> processMap(Iterable<? extends T> items, MapTask<T, R> task, MapOptions options);
+
+  /**
+   * Maps the items through the task in the context's worker pool, with default {@link MapOptions}.
+   * As {@link #processMap(Publisher, MapTask, MapOptions)}.
+   *
+   * @throws IllegalArgumentException if the task is not serializable, naming what it captures
+   */
+  <T, R> Flux<R> processMap(Publisher<? extends T> items, MapTask<T, R> task);
+
+  /**
+   * Maps the items through the task in a pool of worker JVMs, and emits the results in the items'
+   * order: the original's {@code ctx.process_map(fn, items, count=...)}, as a {@code Flux}.
+   *
+   * <p>Each subscription is a new run: it subscribes to the source, cuts its items into batches of
+   * up to {@link MapOptions#chunkSize(int)} and hands each batch to whichever worker has room. The
+   * workers are child JVMs with this JVM's classpath (threads with {@link Backend#THREAD}),
+   * connected to this context's server, owned by the context and reused by later calls; {@link
+   * #processes()} does not list them and {@link #close()} stops them. The task travels to each
+   * worker once per call over its stdin, items and results travel by Java serialization over the
+   * workers' stdin and stdout (never over the network): items and results must be {@link
+   * java.io.Serializable}, results not null.
+   *
+   * <pre>{@code
+   * int exp = 3;                                              // a common argument
+   * List<Double> cubes = ctx.processMap(List.of(1, 2, 3, 4), (Integer n) -> Math.pow(n, exp))
+   *     .collectList().block();                               // [1.0, 8.0, 27.0, 64.0]
+   * }</pre>
+   *
+   * <p><b>Threading:</b> results are emitted on the pool's threads (the thread reading a worker's
+   * output, or the thread that requests); use {@code publishOn} to move them. Concurrent calls
+   * share the pool's workers of their kind: workers take batches from the calls in turn, and a call
+   * uses at most {@code count} workers at once.
+   *
+   * <p><b>Backpressure:</b> the source is asked for at most as many items as the subscriber
+   * requested, and for at most {@link MapOptions#prefetch(int)} items beyond the last result
+   * emitted; an infinite source works ({@code processMap(Flux.range(0, Integer.MAX_VALUE),
+   * task).take(100)} takes 100 items from it).
+   *
+   * <p><b>Cancellation:</b> cancels the source and stops sending items; workers drop the call's
+   * queued batches (an item already running finishes) and are free for other calls.
+   *
+   * <p><b>Errors:</b> failures are positional: the results of items before the failed one are
+   * emitted first. A task that throws on item {@code i} ends the {@code Flux} with a {@link
+   * MapTaskException} (a {@link RemoteException}) naming {@code i}, with the remote class, message
+   * and stack trace; so does a null or non-serializable result. A non-serializable item ends it
+   * with an {@link IllegalArgumentException} naming its index; a source error ends it after the
+   * items before it. A worker that dies has its batches re-run elsewhere (results still come once,
+   * in order) and is replaced; after {@link MapOptions#maxRedeliveries(int)} deaths of one batch
+   * the map ends with a {@link ZProcException}. Closing the context ends running maps with a {@link
+   * ZProcException}.
+   *
+   * @param items the source, subscribed to once per subscription
+   * @param task applied to each item in a worker
+   * @param options workers, batching, read-ahead and backend
+   * @return the results, in the items' order; completes after the last one
+   * @throws IllegalArgumentException if the task is not serializable, naming what it captures
+   * @throws IllegalStateException if the context is closed
+   */
+  <T, R> Flux<R> processMap(Publisher<? extends T> items, MapTask<T, R> task, MapOptions options);
+
+  /**
+   * As {@link #processMap(Publisher, MapTask, MapOptions)}, with a task that also gets a {@link
+   * State} of this context's namespace, made in the worker.
+   *
+   * @throws IllegalArgumentException if the task is not serializable, naming what it captures
+   * @throws IllegalStateException if the context is closed
+   */
+  <T, R> Flux<R> processMap(
+      Publisher<? extends T> items, StatefulMapTask<T, R> task, MapOptions options);
+
+  /**
+   * As {@link #processMap(Publisher, StatefulMapTask, MapOptions)}, over an iterable (read lazily,
+   * as results are requested).
+   *
+   * @throws IllegalArgumentException if the task is not serializable, naming what it captures
+   * @throws IllegalStateException if the context is closed
+   */
+  default <T, R> Flux<R> processMap(
+      Iterable<? extends T> items, StatefulMapTask<T, R> task, MapOptions options) {
+    java.util.Objects.requireNonNull(items, "items");
+    return processMap(Flux.<T>fromIterable(items), task, options);
+  }
+
+  /** The processes this context started, in start order (map workers are not listed). */
   List<ZProcess<?>> processes();
 
   /**
@@ -173,9 +274,9 @@ public interface ZProc extends AutoCloseable {
   ZProcess<Void> callWhenAvailable(String key, WatchCallback callback);
 
   /**
-   * Stops this context's processes and pre-started JVMs, closes the connection, and stops the
-   * server if this context started it (waiting until its address is free). A context that owns its
-   * server is also closed by a JVM shutdown hook.
+   * Stops this context's processes, map workers and pre-started JVMs, closes the connection, and
+   * stops the server if this context started it (waiting until its address is free). A context that
+   * owns its server is also closed by a JVM shutdown hook.
    */
   @Override
   void close();

@@ -17,11 +17,11 @@ import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 import org.junit.jupiter.api.Test;
 
-/** kill -9 of a parent: its child exits by itself within 5 s. */
+/** kill -9 of a parent: its child and its map worker exit by themselves within 5 s. */
 class ParentDeathTest {
 
   @Test
-  void parentKilled_childExitsWithinFiveSeconds() throws Exception {
+  void parentKilled_childAndMapWorkerExitWithinFiveSeconds() throws Exception {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Dio.netty.jfr.enabled=false");
@@ -30,6 +30,7 @@ class ParentDeathTest {
     command.add(KillParentMain.class.getName());
     Process parent = new ProcessBuilder(command).redirectErrorStream(true).start();
     long childPid = -1;
+    long workerPid = -1;
     String port = null;
     try {
       BufferedReader out =
@@ -40,6 +41,9 @@ class ParentDeathTest {
         if (line.startsWith("PORT ")) {
           port = line.substring(5).trim();
         }
+        if (line.startsWith("WORKER ")) {
+          workerPid = Long.parseLong(line.substring(7).trim());
+        }
         if (line.startsWith("CHILD ")) {
           childPid = Long.parseLong(line.substring(6).trim());
           break;
@@ -49,17 +53,24 @@ class ParentDeathTest {
       Optional<ProcessHandle> child = ProcessHandle.of(childPid);
       assertThat(child).isPresent();
       assertThat(child.get().isAlive()).isTrue();
+      assertThat(workerPid).as("the parent printed its map worker's pid").isPositive();
+      Optional<ProcessHandle> worker = ProcessHandle.of(workerPid);
+      assertThat(worker).isPresent();
+      assertThat(worker.get().isAlive()).isTrue();
       parent.destroyForcibly(); // SIGKILL: no shutdown hook runs
       long killed = System.nanoTime();
       await()
           .atMost(Duration.ofSeconds(5))
           .pollInterval(Duration.ofMillis(50))
-          .until(() -> !child.get().isAlive());
+          .until(() -> !child.get().isAlive() && !worker.get().isAlive());
       assertThat(Duration.ofNanos(System.nanoTime() - killed)).isLessThan(Duration.ofSeconds(5));
     } finally {
       parent.destroyForcibly();
       if (childPid > 0) {
         ProcessHandle.of(childPid).ifPresent(ProcessHandle::destroyForcibly);
+      }
+      if (workerPid > 0) {
+        ProcessHandle.of(workerPid).ifPresent(ProcessHandle::destroyForcibly);
       }
       if (port != null) {
         // a server killed with -9 cannot remove its local socket file (the next one would)

@@ -84,6 +84,17 @@ class GuideExamplesTest {
   }
 
   @Test
+  void processMap() throws Exception {
+    String out = run(ProcessMapExample::main);
+    assertThat(out)
+        .contains("squares: [1, 4, 9, 16]")
+        .contains("cubes: [0, 1, 8, 27, 64] ... [941192, 970299] (100 results)")
+        .contains("powers: [4, 9, 36, 256]")
+        .contains("my_thingy: [1007, 3132, 32, 736, 132, 65543, 8]")
+        .containsPattern("next\\(res\\) gave 0, 1, 4, 9, 16, 25, 36, 49, 64, 81 in \\d+ ms");
+  }
+
+  @Test
   void stateWatching() throws Exception {
     String out = run(StateWatching::main);
     assertThat(out)

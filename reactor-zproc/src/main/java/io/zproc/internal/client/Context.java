@@ -2,17 +2,21 @@ package io.zproc.internal.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.zproc.ContextTask;
+import io.zproc.MapOptions;
+import io.zproc.MapTask;
 import io.zproc.ProcessOptions;
 import io.zproc.ProcessTask;
 import io.zproc.ServerOptions;
 import io.zproc.SnapshotPredicate;
 import io.zproc.State;
+import io.zproc.StatefulMapTask;
 import io.zproc.WatchCallback;
 import io.zproc.ZProc;
 import io.zproc.ZProcException;
 import io.zproc.ZProcOptions;
 import io.zproc.ZProcess;
 import io.zproc.internal.Ops;
+import io.zproc.internal.process.MapPool;
 import io.zproc.internal.process.Processes;
 import io.zproc.internal.process.Watchers;
 import io.zproc.internal.server.StateServer;
@@ -29,6 +33,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -50,6 +55,7 @@ public final class Context implements ZProc {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final ZProcOptions options;
   private volatile @Nullable Processes processes;
+  private volatile @Nullable MapPool mapPool;
   private volatile StateClient state;
   private final @Nullable Thread shutdownHook;
 
@@ -310,6 +316,55 @@ public final class Context implements ZProc {
     return started;
   }
 
+  private MapPool mapPool() {
+    MapPool m = mapPool;
+    if (m == null) {
+      synchronized (this) {
+        m = mapPool;
+        if (m == null) {
+          if (closed.get()) {
+            throw new IllegalStateException("this context is closed: processMap cannot run");
+          }
+          m =
+              new MapPool(
+                  Processes.spec(address, namespace, options.secretKey()),
+                  () -> new StateClient(this, namespace));
+          mapPool = m;
+        }
+      }
+    }
+    return m;
+  }
+
+  @Override
+  public <T, R> Flux<R> processMap(Iterable<? extends T> items, MapTask<T, R> task) {
+    return processMap(items, task, MapOptions.defaults());
+  }
+
+  @Override
+  public <T, R> Flux<R> processMap(
+      Iterable<? extends T> items, MapTask<T, R> task, MapOptions options) {
+    Objects.requireNonNull(items, "items");
+    return processMap(Flux.<T>fromIterable(items), task, options);
+  }
+
+  @Override
+  public <T, R> Flux<R> processMap(Publisher<? extends T> items, MapTask<T, R> task) {
+    return processMap(items, task, MapOptions.defaults());
+  }
+
+  @Override
+  public <T, R> Flux<R> processMap(
+      Publisher<? extends T> items, MapTask<T, R> task, MapOptions options) {
+    return mapPool().map(items, Objects.requireNonNull(task, "task"), options);
+  }
+
+  @Override
+  public <T, R> Flux<R> processMap(
+      Publisher<? extends T> items, StatefulMapTask<T, R> task, MapOptions options) {
+    return mapPool().map(items, Objects.requireNonNull(task, "task"), options);
+  }
+
   @Override
   public List<ZProcess<?>> processes() {
     Processes p = processes;
@@ -367,6 +422,13 @@ public final class Context implements ZProc {
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
+    }
+    MapPool m;
+    synchronized (this) {
+      m = mapPool;
+    }
+    if (m != null) {
+      m.close();
     }
     Processes p = processes;
     if (p != null) {

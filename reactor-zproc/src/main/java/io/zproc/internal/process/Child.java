@@ -134,6 +134,12 @@ final class Child {
     stdin.flush();
   }
 
+  /** Writes frames encoded by the caller (a map worker's batches) and flushes. */
+  synchronized void write(byte[] frames) throws IOException {
+    stdin.write(frames);
+    stdin.flush();
+  }
+
   /** Acknowledges the child's outcome: it may exit now. */
   synchronized void ack() {
     try {

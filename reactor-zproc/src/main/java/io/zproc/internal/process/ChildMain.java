@@ -65,10 +65,15 @@ public final class ChildMain {
                     tasks.put(TaskFrame.read(in));
                   } else if (type == Wire.ACK) {
                     ack.countDown();
+                  } else if (MapFrames.isFrame(type)) {
+                    MapWorkerMain.read(type, in);
                   }
                 }
               } catch (IOException | InterruptedException e) {
                 // fall through: stdin is unusable, the parent is gone
+              }
+              if (MapWorkerMain.stdinEnded()) {
+                return; // a map worker: it leaves when retired, at once if its parent died
               }
               if (!taskStarted) {
                 // An idle spare told to go: finish connecting, then close cleanly.
@@ -110,6 +115,10 @@ public final class ChildMain {
         return;
       }
       taskStarted = true;
+      if (task.kind == MapFrames.WORKER_KIND) {
+        MapWorkerMain.run(ctx, header.token, out); // serves processMap until stdin closes
+        return;
+      }
       // the task's state sees changes after the parent's process() call, not after this JVM started
       ctx.renewState(task.cursor);
       status = run(ctx, task, header.token, out);

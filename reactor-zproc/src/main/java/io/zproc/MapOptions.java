@@ -1,0 +1,226 @@
+package io.zproc;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How {@link ZProc#processMap} runs: how many workers, how items are batched, how far it reads
+ * ahead, and where workers run. Immutable: each wither returns a changed copy.
+ *
+ * <pre>{@code
+ * MapOptions.defaults().count(4).chunkSize(256).prefetch(4096)
+ * }</pre>
+ */
+public final class MapOptions {
+  /** The most workers one call may ask for. */
+  public static final int MAX_COUNT = 256;
+
+  /** The largest batch. */
+  public static final int MAX_CHUNK_SIZE = 1 << 16;
+
+  private static final MapOptions DEFAULTS =
+      new MapOptions(0, 16, 0, 3, Backend.JVM, List.of(), Map.of());
+
+  private final int count;
+  private final int chunkSize;
+  private final int prefetch;
+  private final int maxRedeliveries;
+  private final Backend backend;
+  private final List<String> jvmOptions;
+  private final Map<String, String> environment;
+
+  private MapOptions(
+      int count,
+      int chunkSize,
+      int prefetch,
+      int maxRedeliveries,
+      Backend backend,
+      List<String> jvmOptions,
+      Map<String, String> environment) {
+    this.count = count;
+    this.chunkSize = chunkSize;
+    this.prefetch = prefetch;
+    this.maxRedeliveries = maxRedeliveries;
+    this.backend = backend;
+    this.jvmOptions = jvmOptions;
+    this.environment = environment;
+  }
+
+  /**
+   * One worker per available processor, batches of up to 16 items, a read-ahead of {@code 2 × count
+   * × chunkSize} items, 3 re-runs of a batch whose worker died, worker JVMs with no extra JVM
+   * options or environment.
+   */
+  public static MapOptions defaults() {
+    return DEFAULTS;
+  }
+
+  /**
+   * How many workers run this call's items at once (the original's {@code count}). The context's
+   * pool starts workers until it has this many of this kind and keeps them for later calls. By
+   * default the number of available processors.
+   *
+   * @param workers 1 to {@value #MAX_COUNT}
+   * @throws IllegalArgumentException if out of range
+   */
+  public MapOptions count(int workers) {
+    if (workers < 1 || workers > MAX_COUNT) {
+      throw new IllegalArgumentException(
+          "count must be between 1 and "
+              + MAX_COUNT
+              + " workers, got "
+              + workers
+              + "; each worker is a JVM (or a thread with Backend.THREAD)");
+    }
+    return new MapOptions(
+        workers, chunkSize, prefetch, maxRedeliveries, backend, jvmOptions, environment);
+  }
+
+  /**
+   * The most items sent to a worker in one batch. Larger batches cost less per item; smaller ones
+   * spread uneven work better. A batch goes out when it is full, when the source has delivered
+   * every item asked of it (the rest is then split across idle workers), or when a worker would
+   * otherwise be idle. By default 16.
+   *
+   * @param items 1 to {@value #MAX_CHUNK_SIZE}
+   * @throws IllegalArgumentException if out of range
+   */
+  public MapOptions chunkSize(int items) {
+    if (items < 1 || items > MAX_CHUNK_SIZE) {
+      throw new IllegalArgumentException(
+          "chunkSize must be between 1 and " + MAX_CHUNK_SIZE + " items, got " + items);
+    }
+    return new MapOptions(
+        count, items, prefetch, maxRedeliveries, backend, jvmOptions, environment);
+  }
+
+  /**
+   * The most items taken from the source and not yet emitted downstream (waiting for a batch, in a
+   * worker, or done and waiting for an earlier item). The subscriber's demand bounds it further:
+   * the source is never asked for more items than the subscriber asked for. By default {@code 2 ×
+   * count × chunkSize}: each worker has one batch running and one queued.
+   *
+   * @param items at least 1
+   * @throws IllegalArgumentException if below 1
+   */
+  public MapOptions prefetch(int items) {
+    if (items < 1) {
+      throw new IllegalArgumentException(
+          "prefetch must be at least 1 item, got " + items + "; it bounds the items in flight");
+    }
+    return new MapOptions(
+        count, chunkSize, items, maxRedeliveries, backend, jvmOptions, environment);
+  }
+
+  /**
+   * How many times a batch is re-run after the worker running it died; one more death ends the map
+   * with a {@link ZProcException} (a task that kills its JVM, or workers that cannot start). By
+   * default 3.
+   *
+   * @param times 0 or more
+   * @throws IllegalArgumentException if negative
+   */
+  public MapOptions maxRedeliveries(int times) {
+    if (times < 0) {
+      throw new IllegalArgumentException("maxRedeliveries must be >= 0, got " + times);
+    }
+    return new MapOptions(count, chunkSize, prefetch, times, backend, jvmOptions, environment);
+  }
+
+  /**
+   * Where workers run: {@link Backend#JVM} (the default) or {@link Backend#THREAD} (threads of this
+   * JVM, for tests and light work; items, results and the task still go through serialization).
+   */
+  public MapOptions backend(Backend where) {
+    Objects.requireNonNull(where, "where");
+    return new MapOptions(
+        count, chunkSize, prefetch, maxRedeliveries, where, jvmOptions, environment);
+  }
+
+  /**
+   * Extra options for worker JVMs, e.g. {@code -Xmx512m}. Workers with different options form
+   * separate groups in the pool. By default none.
+   *
+   * @throws NullPointerException if an option is null
+   */
+  public MapOptions jvmOptions(String... options) {
+    for (String o : options) {
+      Objects.requireNonNull(o, "options must not contain null");
+    }
+    return new MapOptions(
+        count, chunkSize, prefetch, maxRedeliveries, backend, List.of(options), environment);
+  }
+
+  /** An environment variable for worker JVMs (added to the parent's); a separate pool group. */
+  public MapOptions environment(String name, String value) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(value, "value");
+    Map<String, String> env = new LinkedHashMap<>(environment);
+    env.put(name, value);
+    return new MapOptions(
+        count,
+        chunkSize,
+        prefetch,
+        maxRedeliveries,
+        backend,
+        jvmOptions,
+        Collections.unmodifiableMap(env));
+  }
+
+  /** The number of workers: as set, or the number of available processors. */
+  public int count() {
+    return count > 0 ? count : Math.min(MAX_COUNT, Runtime.getRuntime().availableProcessors());
+  }
+
+  /** The most items per batch. */
+  public int chunkSize() {
+    return chunkSize;
+  }
+
+  /** The read-ahead bound: as set, or {@code 2 × count × chunkSize} (at most 2^30). */
+  public int prefetch() {
+    return prefetch > 0 ? prefetch : (int) Math.min(1 << 30, 2L * count() * chunkSize);
+  }
+
+  /** How many times a batch is re-run after its worker died. */
+  public int maxRedeliveries() {
+    return maxRedeliveries;
+  }
+
+  /** Where workers run. */
+  public Backend backend() {
+    return backend;
+  }
+
+  /** Extra JVM options of the workers. */
+  public List<String> jvmOptions() {
+    return jvmOptions;
+  }
+
+  /** Extra environment variables of the workers. */
+  public Map<String, String> environment() {
+    return environment;
+  }
+
+  @Override
+  public String toString() {
+    return "MapOptions[count="
+        + count()
+        + ", chunkSize="
+        + chunkSize
+        + ", prefetch="
+        + prefetch()
+        + ", maxRedeliveries="
+        + maxRedeliveries
+        + ", backend="
+        + backend
+        + ", jvmOptions="
+        + jvmOptions
+        + ", environment="
+        + environment.keySet()
+        + "]";
+  }
+}

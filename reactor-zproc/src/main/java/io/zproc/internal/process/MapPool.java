@@ -1,0 +1,527 @@
+package io.zproc.internal.process;
+
+import io.zproc.Backend;
+import io.zproc.MapOptions;
+import io.zproc.RemoteException;
+import io.zproc.State;
+import io.zproc.ZProcException;
+import java.io.IOException;
+import java.io.NotSerializableException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.CoreSubscriber;
+import reactor.core.publisher.Flux;
+
+/**
+ * A context's {@code processMap} worker pool. Workers are grouped by kind (backend, JVM options,
+ * environment); a group grows to the largest {@code count} of the calls using it and keeps its
+ * workers until {@link #close()}. Concurrent calls share a group: each worker takes batches from
+ * the calls in turn (round robin, one batch per call per turn), and a call never uses more than its
+ * {@code count} workers at once. A worker has at most {@value #CAPACITY} batches in flight (one
+ * running, one queued). A worker that dies has its batches re-queued first in line and is replaced.
+ */
+public final class MapPool {
+  private static final Logger log = LoggerFactory.getLogger(MapPool.class);
+
+  /** Batches in flight per worker. */
+  static final int CAPACITY = 2;
+
+  /** Workers that exit before they are ready, in a row, before a group gives up. */
+  private static final int START_FAILURES = 3;
+
+  /** A kind of worker. */
+  record Flavor(Backend backend, List<String> jvmOptions, Map<String, String> environment) {}
+
+  private final Child.Spec spec;
+  private final Supplier<State> threadState;
+  private final Map<Flavor, List<MapWorker>> groups = new HashMap<>();
+  private final Map<Flavor, Integer> starting = new HashMap<>();
+  private final Map<Flavor, Integer> startFailures = new HashMap<>();
+  private final List<MapRun<?>> runs = new ArrayList<>();
+  private final AtomicLong ids = new AtomicLong();
+  private final AtomicInteger threadNames = new AtomicInteger();
+  private final ExecutorService starter;
+  private int turn;
+  private boolean closed;
+
+  /**
+   * @param spec how worker JVMs connect to the server
+   * @param threadState a new state client of the context's namespace (thread workers)
+   */
+  public MapPool(Child.Spec spec, Supplier<State> threadState) {
+    this.spec = spec;
+    this.threadState = threadState;
+    this.starter =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "zproc-map-start");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /**
+   * A lazy, ordered map of the items through the task (a {@code MapTask} or {@code
+   * StatefulMapTask}); each subscription is a new run.
+   *
+   * @throws IllegalArgumentException if the task is not serializable, naming what it captures
+   * @throws IllegalStateException if the pool is closed
+   */
+  public <T, R> Flux<R> map(Publisher<? extends T> items, Object task, MapOptions options) {
+    Objects.requireNonNull(items, "items");
+    Objects.requireNonNull(task, "task");
+    Objects.requireNonNull(options, "options");
+    synchronized (this) {
+      if (closed) {
+        throw new IllegalStateException("this context is closed: it runs no more processMap calls");
+      }
+    }
+    byte[] bytes = serializeTask(task);
+    ClassLoader loader = task.getClass().getClassLoader();
+    Flavor flavor =
+        options.backend() == Backend.THREAD
+            ? new Flavor(Backend.THREAD, List.of(), Map.of())
+            : new Flavor(Backend.JVM, options.jvmOptions(), options.environment());
+    return new Flux<R>() {
+      @Override
+      public void subscribe(CoreSubscriber<? super R> actual) {
+        MapRun<R> run =
+            new MapRun<>(
+                MapPool.this,
+                nextId(),
+                actual,
+                bytes,
+                loader,
+                flavor,
+                options.count(),
+                options.chunkSize(),
+                options.prefetch(),
+                options.maxRedeliveries());
+        actual.onSubscribe(run);
+        if (open(run)) {
+          items.subscribe(run);
+        } else {
+          run.drain();
+        }
+      }
+    };
+  }
+
+  private static byte[] serializeTask(Object task) {
+    try {
+      return Wire.serialize(task);
+    } catch (NotSerializableException e) {
+      String culprit = e.getMessage();
+      String hint =
+          culprit != null && culprit.startsWith("io.zproc.")
+              ? "a map task must not capture a ZProc or State: use a StatefulMapTask ((state, item)"
+                  + " -> ...) to get the worker's State"
+              : "capture only serializable values (numbers, strings, records implementing"
+                  + " Serializable, ...)";
+      throw new IllegalArgumentException(
+          "the processMap task cannot be sent to the workers: it captures a "
+              + culprit
+              + ", which is not serializable; "
+              + hint,
+          e);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("the processMap task cannot be serialized: " + e, e);
+    }
+  }
+
+  long nextId() {
+    return ids.incrementAndGet();
+  }
+
+  /** Adds a run and makes sure its workers exist; false (the run failed) if the pool is closed. */
+  private synchronized boolean open(MapRun<?> run) {
+    if (closed) {
+      run.fail(0, new IllegalStateException("this context is closed: processMap cannot run"));
+      return false;
+    }
+    runs.add(run);
+    ensureWorkers(run.flavor);
+    return true;
+  }
+
+  /** Starts workers until the group has as many as its largest active call wants. */
+  private void ensureWorkers(Flavor flavor) {
+    int wanted = 0;
+    for (MapRun<?> run : runs) {
+      if (run.flavor.equals(flavor) && !run.terminated) {
+        wanted = Math.max(wanted, run.count);
+      }
+    }
+    int live = group(flavor).size() + starting.getOrDefault(flavor, 0);
+    for (; live < wanted; live++) {
+      starting.merge(flavor, 1, Integer::sum);
+      starter.execute(() -> startWorker(flavor));
+    }
+  }
+
+  private List<MapWorker> group(Flavor flavor) {
+    return groups.computeIfAbsent(flavor, f -> new ArrayList<>());
+  }
+
+  private void startWorker(Flavor flavor) {
+    MapWorker worker;
+    try {
+      worker =
+          flavor.backend() == Backend.THREAD
+              ? new MapWorker.InThread(this, flavor, threadState, threadNames.incrementAndGet())
+              : MapWorker.Jvm.start(this, flavor, spec);
+    } catch (RuntimeException e) {
+      List<MapRun<?>> failed;
+      synchronized (this) {
+        starting.merge(flavor, -1, Integer::sum);
+        failed =
+            failFlavor(
+                flavor,
+                new ZProcException("PROCESS_FAILED", "cannot start a processMap worker: " + e));
+      }
+      failed.forEach(MapRun::drain);
+      return;
+    }
+    boolean keep;
+    synchronized (this) {
+      starting.merge(flavor, -1, Integer::sum);
+      keep = !closed;
+      if (keep) {
+        group(flavor).add(worker);
+        if (flavor.backend() == Backend.THREAD) {
+          worker.ready = true;
+        }
+      }
+    }
+    if (worker instanceof MapWorker.Jvm jvm) {
+      jvm.begin();
+    } else {
+      worker.startThread();
+    }
+    if (!keep) {
+      worker.retire();
+      try {
+        if (!worker.awaitExit(15_000)) {
+          worker.kill();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        worker.kill();
+      }
+      return;
+    }
+    synchronized (this) {
+      dispatch();
+    }
+  }
+
+  /** Fails every active call of a kind of worker (its workers cannot start). */
+  private List<MapRun<?>> failFlavor(Flavor flavor, ZProcException error) {
+    List<MapRun<?>> failed = new ArrayList<>();
+    for (MapRun<?> run : new ArrayList<>(runs)) {
+      if (run.flavor.equals(flavor)) {
+        run.fail(run.emitted(), error);
+        failed.add(run);
+      }
+    }
+    return failed;
+  }
+
+  /** Hands ready batches to workers with room, taking the calls in turn. Under the lock. */
+  void dispatch() {
+    int n = runs.size();
+    if (n == 0) {
+      return;
+    }
+    boolean progress = true;
+    while (progress) {
+      progress = false;
+      for (int k = 0; k < n; k++) {
+        MapRun<?> run = runs.get(Math.floorMod(turn + k, n));
+        if (run.ready.isEmpty()) {
+          continue;
+        }
+        MapWorker worker = pick(run);
+        if (worker == null) {
+          continue;
+        }
+        MapBatch batch = run.ready.poll();
+        worker.inFlight.put(batch.id, batch);
+        run.load.merge(worker, 1, Integer::sum);
+        run.inFlight++;
+        if (worker.registered.add(run.id)) {
+          worker.send(new MapFrames.Register(run.id, run.task, run.loader));
+        }
+        worker.send(batch);
+        progress = true;
+      }
+      turn++;
+    }
+  }
+
+  /** The least busy worker the call may use, or null. */
+  private @Nullable MapWorker pick(MapRun<?> run) {
+    MapWorker best = null;
+    for (MapWorker w : group(run.flavor)) {
+      if (w.dead || w.inFlight.size() >= CAPACITY) {
+        continue;
+      }
+      if (!run.load.containsKey(w) && run.load.size() >= run.count) {
+        continue;
+      }
+      if (best == null
+          || w.inFlight.size() < best.inFlight.size()
+          || (w.inFlight.size() == best.inFlight.size() && w.ready && !best.ready)) {
+        best = w;
+      }
+    }
+    return best;
+  }
+
+  /** A run ended: forget it, and tell its workers to drop its task. Under the lock. */
+  void ended(MapRun<?> run) {
+    runs.remove(run);
+    for (MapWorker w : group(run.flavor)) {
+      if (w.registered.remove(run.id)) {
+        w.send(new MapFrames.Drop(run.id));
+      }
+    }
+  }
+
+  /** A worker's outcome frame (on its output thread). */
+  void outcome(MapWorker worker, byte[] payload) {
+    MapFrames.Outcome outcome;
+    MapBatch batch;
+    try {
+      outcome = MapFrames.readOutcome(payload);
+    } catch (IOException e) {
+      log.warn("map worker {} sent a bad frame ({}); killing it", worker.pid(), e.toString());
+      worker.kill();
+      return;
+    }
+    synchronized (this) {
+      batch = worker.inFlight.get(outcome.batch());
+    }
+    if (batch == null) {
+      return;
+    }
+    MapRun<?> run = batch.run;
+    Object[] results = new Object[0];
+    RemoteException error = null;
+    if (outcome.status() != MapFrames.ABANDONED) {
+      try {
+        results = (Object[]) Wire.deserialize(outcome.results(), run.loader);
+        byte[] e = outcome.error();
+        if (e != null) {
+          error = (RemoteException) Wire.deserialize(e, run.loader);
+        } else if (outcome.status() == MapFrames.FAILED) {
+          error = RemoteException.of(new IllegalStateException("the worker failed on this item"));
+        }
+      } catch (Exception | LinkageError e) {
+        results = new Object[0];
+        error =
+            RemoteException.of(
+                new IllegalStateException(
+                    "cannot read the results of items "
+                        + batch.first
+                        + ".."
+                        + batch.last()
+                        + " from the worker: "
+                        + e,
+                    e));
+      }
+    }
+    synchronized (this) {
+      if (worker.inFlight.remove(outcome.batch()) == null) {
+        return; // the worker died meanwhile: the batch was re-queued
+      }
+      run.release(worker);
+      if (outcome.status() == MapFrames.ABANDONED) {
+        if (run.needs(batch)) {
+          run.ready.addFirst(batch); // not expected: a live call's batch is never abandoned
+        }
+      } else {
+        run.completed(batch, results, error);
+      }
+      dispatch();
+    }
+    run.drain();
+  }
+
+  /** A batch's items could not be serialized (on the worker's sender thread). */
+  void unserializable(MapWorker worker, MapBatch batch, int offset, IOException e) {
+    MapRun<?> run = batch.run;
+    synchronized (this) {
+      if (worker.inFlight.remove(batch.id) == null) {
+        return;
+      }
+      run.release(worker);
+      int bad = Math.min(offset, batch.items.length - 1);
+      long index = batch.first + bad;
+      if (bad > 0) {
+        run.ready.addFirst(
+            new MapBatch(nextId(), run, batch.first, Arrays.copyOf(batch.items, bad)));
+      }
+      Object item = batch.items[bad];
+      run.fail(
+          index,
+          new IllegalArgumentException(
+              "item "
+                  + index
+                  + " of processMap"
+                  + (item == null ? "" : " (a " + item.getClass().getName() + ")")
+                  + " cannot be sent to a worker: "
+                  + e
+                  + "; items must be Serializable (records, strings, numbers, ...)",
+              e));
+      dispatch();
+    }
+    run.drain();
+  }
+
+  /** A worker JVM printed its ready frame. */
+  synchronized void ready(MapWorker worker) {
+    worker.ready = true;
+    startFailures.remove(worker.flavor);
+  }
+
+  /** A worker ended: its batches go first in line again (or fail the call), and it is replaced. */
+  void exited(MapWorker worker, int code) {
+    List<MapRun<?>> touched = new ArrayList<>();
+    synchronized (this) {
+      if (worker.dead) {
+        return;
+      }
+      worker.dead = true;
+      group(worker.flavor).remove(worker);
+      for (MapBatch batch : worker.inFlight.values()) {
+        MapRun<?> run = batch.run;
+        run.release(worker);
+        if (!run.needs(batch)) {
+          touched.add(run);
+          continue;
+        }
+        batch.deaths.add(code);
+        if (batch.deaths.size() > run.maxRedeliveries) {
+          run.fail(
+              batch.first,
+              new ZProcException(
+                  "PROCESS_FAILED",
+                  "items "
+                      + batch.first
+                      + ".."
+                      + batch.last()
+                      + " of processMap were in "
+                      + batch.deaths.size()
+                      + " worker JVMs that died (exit codes "
+                      + batch.deaths
+                      + "): the task may end its JVM (System.exit, OutOfMemoryError, a crash), or"
+                      + " the workers cannot run (check MapOptions.jvmOptions and the output"
+                      + " above); MapOptions.maxRedeliveries("
+                      + run.maxRedeliveries
+                      + ") is the limit"));
+        } else {
+          log.debug(
+              "map worker {} died (exit code {}); re-running items {}..{}",
+              worker.pid(),
+              code,
+              batch.first,
+              batch.last());
+          run.ready.addFirst(batch);
+        }
+        touched.add(run);
+      }
+      worker.inFlight.clear();
+      worker.registered.clear();
+      if (!closed) {
+        if (!worker.ready) {
+          int failures = startFailures.merge(worker.flavor, 1, Integer::sum);
+          if (failures >= START_FAILURES) {
+            startFailures.remove(worker.flavor);
+            touched.addAll(
+                failFlavor(
+                    worker.flavor,
+                    new ZProcException(
+                        "PROCESS_FAILED",
+                        failures
+                            + " processMap worker JVMs in a row exited before they were ready"
+                            + " (last exit code "
+                            + code
+                            + "); check MapOptions.jvmOptions "
+                            + worker.flavor.jvmOptions()
+                            + " and the output above")));
+          }
+        }
+        ensureWorkers(worker.flavor);
+        dispatch();
+      }
+    }
+    touched.forEach(MapRun::drain);
+  }
+
+  /**
+   * Fails running calls, retires every worker and waits for them to leave (killing stragglers).
+   * Blocks up to about 15 s.
+   */
+  public void close() {
+    List<MapWorker> all = new ArrayList<>();
+    List<MapRun<?>> active;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      groups.values().forEach(all::addAll);
+      active = new ArrayList<>(runs);
+      for (MapRun<?> run : active) {
+        run.fail(
+            run.emitted(),
+            new ZProcException(
+                "CONNECTION_CLOSED",
+                "the context was closed while processMap was running, after "
+                    + run.emitted()
+                    + " results"));
+      }
+    }
+    active.forEach(MapRun::drain);
+    starter.shutdown();
+    try {
+      if (!starter.awaitTermination(30, TimeUnit.SECONDS)) {
+        log.warn("processMap workers still starting after 30 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    for (MapWorker w : all) {
+      w.retire();
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    for (MapWorker w : all) {
+      try {
+        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (!w.awaitExit(left)) {
+          log.warn("map worker {} did not leave in time; killing it", w.pid());
+          w.kill();
+          w.awaitExit(5000);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        w.kill();
+      }
+    }
+  }
+}

@@ -1,0 +1,354 @@
+package io.zproc.internal.process;
+
+import io.zproc.MapTaskException;
+import io.zproc.RemoteException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
+import reactor.util.context.Context;
+
+/**
+ * One subscription to a {@code processMap} Flux: subscribes to the source, cuts its items into
+ * batches for the pool, and emits the results in source order. Its state is guarded by the pool's
+ * lock; emission to the subscriber is serialized by a work-in-progress counter, outside the lock.
+ *
+ * <p>Demand: the source is asked for at most what the subscriber asked for, and at most {@code
+ * prefetch} items past the last one emitted. A failure (the task threw on item i, item i could not
+ * be serialized, the source failed after item i-1) is positional: items before i are emitted, then
+ * the error.
+ */
+final class MapRun<R> implements Subscription, CoreSubscriber<Object> {
+  private static final Object[] NONE = new Object[0];
+
+  final MapPool pool;
+  final long id;
+  final MapPool.Flavor flavor;
+  final byte[] task;
+  final @Nullable ClassLoader loader;
+  final int count;
+  final int maxRedeliveries;
+  private final CoreSubscriber<? super R> actual;
+  private final int chunkSize;
+  private final int prefetch;
+  private final int replenish;
+
+  // guarded by pool
+  private @Nullable Subscription upstream;
+  private long requested;
+  private long pulled;
+  private long received;
+  private long sealed;
+  private long emitted;
+  private final ArrayDeque<Object> pending = new ArrayDeque<>();
+  final ArrayDeque<MapBatch> ready = new ArrayDeque<>();
+  int inFlight;
+  final Map<MapWorker, Integer> load = new HashMap<>();
+  private final Map<Long, Object[]> done = new HashMap<>();
+  private Object[] head = NONE;
+  private int headPos;
+  private long failIndex = Long.MAX_VALUE;
+  private @Nullable Throwable failure;
+  private boolean sourceDone;
+  boolean terminated;
+
+  private volatile boolean cancelled;
+  private volatile @Nullable Thread requesting;
+  private final AtomicInteger wip = new AtomicInteger();
+
+  MapRun(
+      MapPool pool,
+      long id,
+      CoreSubscriber<? super R> actual,
+      byte[] task,
+      @Nullable ClassLoader loader,
+      MapPool.Flavor flavor,
+      int count,
+      int chunkSize,
+      int prefetch,
+      int maxRedeliveries) {
+    this.pool = pool;
+    this.id = id;
+    this.actual = actual;
+    this.task = task;
+    this.loader = loader;
+    this.flavor = flavor;
+    this.count = count;
+    this.chunkSize = chunkSize;
+    this.prefetch = prefetch;
+    this.maxRedeliveries = maxRedeliveries;
+    this.replenish = Math.max(1, Math.min(chunkSize, prefetch / 2));
+  }
+
+  @Override
+  public Context currentContext() {
+    return actual.currentContext();
+  }
+
+  // ---- the source's signals
+
+  @Override
+  public void onSubscribe(Subscription s) {
+    boolean cancel;
+    synchronized (pool) {
+      cancel = terminated || upstream != null;
+      if (!cancel) {
+        upstream = s;
+      }
+    }
+    if (cancel) {
+      s.cancel();
+      return;
+    }
+    drain();
+  }
+
+  @Override
+  public void onNext(Object item) {
+    synchronized (pool) {
+      if (terminated || failIndex != Long.MAX_VALUE || sourceDone) {
+        return; // after a failure: the source is being cancelled
+      }
+      pending.add(item);
+      received++;
+      flush(Thread.currentThread() != requesting);
+      pool.dispatch();
+    }
+  }
+
+  @Override
+  public void onError(Throwable t) {
+    synchronized (pool) {
+      if (terminated || sourceDone) {
+        return;
+      }
+      sourceDone = true;
+      flush(true);
+      fail(received, t);
+      pool.dispatch();
+    }
+    drain();
+  }
+
+  @Override
+  public void onComplete() {
+    synchronized (pool) {
+      if (terminated || sourceDone) {
+        return;
+      }
+      sourceDone = true;
+      flush(true);
+      pool.dispatch();
+    }
+    drain();
+  }
+
+  // ---- the subscriber's signals
+
+  @Override
+  public void request(long n) {
+    synchronized (pool) {
+      if (terminated) {
+        return;
+      }
+      if (n <= 0) {
+        fail(
+            emitted,
+            new IllegalArgumentException(
+                "§3.9 violated: request(" + n + ") on processMap; request a positive amount"));
+      } else {
+        long sum = requested + n;
+        requested = sum < 0 ? Long.MAX_VALUE : sum;
+      }
+    }
+    drain();
+  }
+
+  @Override
+  public void cancel() {
+    cancelled = true;
+    Subscription up;
+    synchronized (pool) {
+      if (!terminated) {
+        terminate();
+      }
+      up = upstream;
+    }
+    if (up != null) {
+      up.cancel();
+    }
+  }
+
+  // ---- called by the pool, under its lock
+
+  /** A batch came back: its results (fewer than its items if it failed), and the error if any. */
+  void completed(MapBatch batch, Object[] results, @Nullable RemoteException error) {
+    if (terminated) {
+      return;
+    }
+    done.put(batch.first, results);
+    if (error != null) {
+      long index = batch.first + results.length;
+      fail(index, new MapTaskException(index, error));
+    }
+    flush(true);
+  }
+
+  /** A worker no longer runs one of this call's batches. */
+  void release(MapWorker worker) {
+    inFlight--;
+    load.computeIfPresent(worker, (w, n) -> n > 1 ? n - 1 : null);
+  }
+
+  /** Ends the map at an item: items before it are still emitted, then the error. */
+  void fail(long index, Throwable error) {
+    if (index >= failIndex) {
+      return;
+    }
+    failIndex = index;
+    failure = error;
+    ready.removeIf(b -> b.first >= index);
+    if (sealed >= index) {
+      pending.clear();
+    }
+  }
+
+  long emitted() {
+    return emitted;
+  }
+
+  /** Whether the batch's results may still be emitted. */
+  boolean needs(MapBatch batch) {
+    return !terminated && batch.first < failIndex;
+  }
+
+  /** Cuts batches: full ones, and the rest when no more items are coming or a worker is idle. */
+  private void flush(boolean mayFlushForIdle) {
+    while (pending.size() >= chunkSize) {
+      seal(chunkSize);
+    }
+    if (pending.isEmpty()) {
+      return;
+    }
+    int busy = inFlight + ready.size();
+    if (sourceDone || received == pulled || (mayFlushForIdle && busy < count)) {
+      int parts = Math.max(1, Math.min(pending.size(), count - busy));
+      while (parts > 0) {
+        seal((pending.size() + parts - 1) / parts);
+        parts--;
+      }
+    }
+  }
+
+  private void seal(int n) {
+    Object[] items = new Object[n];
+    for (int i = 0; i < n; i++) {
+      items[i] = pending.poll();
+    }
+    ready.add(new MapBatch(pool.nextId(), this, sealed, items));
+    sealed += n;
+  }
+
+  private void terminate() {
+    terminated = true;
+    ready.clear();
+    pending.clear();
+    done.clear();
+    head = NONE;
+    pool.ended(this);
+  }
+
+  // ---- emission
+
+  @SuppressWarnings("unchecked")
+  void drain() {
+    if (wip.getAndIncrement() != 0) {
+      return;
+    }
+    int missed = 1;
+    for (; ; ) {
+      List<Object> out = null;
+      Throwable error = null;
+      boolean complete = false;
+      boolean cancelUpstream = false;
+      long toRequest = 0;
+      Subscription up;
+      synchronized (pool) {
+        up = upstream;
+        if (!terminated) {
+          while (emitted < requested && emitted < failIndex) {
+            if (headPos >= head.length) {
+              Object[] next = done.remove(emitted);
+              if (next == null) {
+                break;
+              }
+              head = next;
+              headPos = 0;
+              continue;
+            }
+            if (out == null) {
+              out = new ArrayList<>();
+            }
+            out.add(head[headPos]);
+            head[headPos++] = null;
+            emitted++;
+          }
+          if (emitted == failIndex) {
+            error = failure;
+            cancelUpstream = !sourceDone;
+            terminate();
+          } else if (sourceDone && emitted == received) {
+            complete = true;
+            terminate();
+          } else if (failIndex == Long.MAX_VALUE && !sourceDone && up != null) {
+            long allowance = Math.min(requested, emitted + prefetch);
+            long want = allowance - pulled;
+            boolean demandBound = requested < emitted + prefetch;
+            if (want > 0 && (want >= replenish || demandBound || pulled == emitted)) {
+              toRequest = want;
+              pulled += want;
+            }
+          }
+        }
+      }
+      if (out != null) {
+        for (Object value : out) {
+          if (cancelled) {
+            break;
+          }
+          actual.onNext((R) value);
+        }
+      }
+      if (cancelUpstream && up != null) {
+        up.cancel();
+      }
+      if (error != null) {
+        actual.onError(error);
+      } else if (complete) {
+        actual.onComplete();
+      }
+      if (toRequest > 0 && up != null) {
+        requesting = Thread.currentThread();
+        try {
+          up.request(toRequest);
+        } finally {
+          requesting = null;
+        }
+      }
+      missed = wip.addAndGet(-missed);
+      if (missed == 0) {
+        break;
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "processMap#" + id;
+  }
+}

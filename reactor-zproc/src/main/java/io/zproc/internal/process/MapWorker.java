@@ -1,0 +1,242 @@
+package io.zproc.internal.process;
+
+import io.zproc.State;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The parent's handle on one map worker: what it runs (guarded by the pool), and an outbox drained
+ * by the worker's own thread, so that handing it work never blocks the caller.
+ */
+abstract class MapWorker {
+  private static final Logger log = LoggerFactory.getLogger(MapWorker.class);
+
+  final MapPool pool;
+  final MapPool.Flavor flavor;
+
+  /** Batches sent and not answered, by id (guarded by the pool). */
+  final Map<Long, MapBatch> inFlight = new HashMap<>();
+
+  /** Calls whose task this worker has (guarded by the pool). */
+  final Set<Long> registered = new HashSet<>();
+
+  /** Guarded by the pool. */
+  boolean dead;
+
+  /** Guarded by the pool. */
+  boolean ready;
+
+  private final ConcurrentLinkedQueue<Object> outbox = new ConcurrentLinkedQueue<>();
+  private volatile boolean stopped;
+  private final Thread thread;
+
+  MapWorker(MapPool pool, MapPool.Flavor flavor, String threadName) {
+    this.pool = pool;
+    this.flavor = flavor;
+    this.thread = new Thread(this::drainOutbox, threadName);
+    this.thread.setDaemon(true);
+  }
+
+  final void startThread() {
+    thread.start();
+  }
+
+  /** Queues a register, a drop or a {@link MapBatch}; never blocks. */
+  void send(Object message) {
+    outbox.add(message);
+    LockSupport.unpark(thread);
+  }
+
+  /** Ends the worker's thread after the message it is handling. */
+  final void stopThread() {
+    stopped = true;
+    LockSupport.unpark(thread);
+  }
+
+  final boolean threadAlive() {
+    return thread.isAlive();
+  }
+
+  final void joinThread(long millis) throws InterruptedException {
+    thread.join(Math.max(1, millis));
+  }
+
+  private void drainOutbox() {
+    while (!stopped) {
+      Object message = outbox.poll();
+      if (message == null) {
+        LockSupport.park(this);
+        continue;
+      }
+      if (message instanceof MapBatch batch) {
+        byte[] items;
+        try {
+          items = batch.bytes();
+        } catch (IOException e) {
+          pool.unserializable(this, batch, MapWorkerLoop.firstUnserializable(batch.items), e);
+          continue;
+        }
+        message = new MapFrames.Batch(batch.run.id, batch.id, batch.first, items);
+      }
+      try {
+        deliver(message);
+      } catch (IOException e) {
+        log.debug("map worker {} did not take a frame: {}", pid(), e.toString());
+      } catch (VirtualMachineError e) {
+        log.warn("map worker thread died: {}", e.toString());
+        pool.exited(this, 1);
+        return;
+      }
+    }
+  }
+
+  /** Hands a frame to the worker, on the worker's thread. */
+  abstract void deliver(Object frame) throws IOException;
+
+  abstract long pid();
+
+  /** Asks the worker to leave once its current item is done. */
+  abstract void retire();
+
+  /** Waits for the worker to end. */
+  abstract boolean awaitExit(long millis) throws InterruptedException;
+
+  abstract void kill();
+
+  /** A worker JVM: a child started by the launcher, told to serve maps. */
+  static final class Jvm extends MapWorker implements Child.Listener {
+    private final Child child;
+
+    private Jvm(MapPool pool, MapPool.Flavor flavor, Child child) {
+      super(pool, flavor, "zproc-map-worker-" + child.pid());
+      this.child = child;
+    }
+
+    /** Forks a worker JVM (blocks for the fork). */
+    static Jvm start(MapPool pool, MapPool.Flavor flavor, Child.Spec spec) {
+      Child child = Child.start(spec, flavor.jvmOptions(), flavor.environment());
+      Jvm worker = new Jvm(pool, flavor, child);
+      try {
+        child.sendTask(MapFrames.WORKER_KIND, 0, 0, 0, List.of(), new byte[0]);
+      } catch (IOException e) {
+        child.kill();
+        throw new IllegalStateException(
+            "the worker JVM " + child.pid() + " died before it was told to work: " + e, e);
+      }
+      return worker;
+    }
+
+    /** Starts listening and sending; after the pool knows the worker. */
+    void begin() {
+      startThread();
+      child.attach(this);
+    }
+
+    @Override
+    void deliver(Object frame) throws IOException {
+      child.write(MapFrames.encode(frame));
+    }
+
+    @Override
+    public void frame(String type, byte[] payload) {
+      if (MapFrames.OUTCOME.equals(type)) {
+        pool.outcome(this, payload);
+      } else if (Wire.READY.equals(type)) {
+        pool.ready(this);
+      }
+    }
+
+    @Override
+    public void exited(int exitCode) {
+      stopThread();
+      pool.exited(this, exitCode);
+    }
+
+    @Override
+    long pid() {
+      return child.pid();
+    }
+
+    @Override
+    void retire() {
+      stopThread();
+      try {
+        child.write(new byte[] {MapFrames.QUIT});
+      } catch (IOException e) {
+        log.debug("map worker {} is gone before its quit frame", pid(), e);
+      }
+      child.retire();
+    }
+
+    @Override
+    boolean awaitExit(long millis) throws InterruptedException {
+      return child.process.waitFor(Math.max(1, millis), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    void kill() {
+      child.kill();
+    }
+  }
+
+  /** A thread of this JVM running the worker loop; its items still go through serialization. */
+  static final class InThread extends MapWorker {
+    private final Set<Long> dropped = ConcurrentHashMap.newKeySet();
+    private final MapWorkerLoop loop;
+
+    InThread(MapPool pool, MapPool.Flavor flavor, Supplier<State> newState, int n) {
+      super(pool, flavor, "zproc-map-thread-" + n);
+      this.loop =
+          new MapWorkerLoop(
+              newState,
+              MapWorker.class.getClassLoader(),
+              dropped,
+              outcome -> pool.outcome(this, outcome));
+    }
+
+    @Override
+    void send(Object message) {
+      if (message instanceof MapFrames.Drop d) {
+        dropped.add(d.run()); // takes effect between items, as in a worker JVM
+      }
+      super.send(message);
+    }
+
+    @Override
+    void deliver(Object frame) {
+      loop.handle(frame);
+    }
+
+    @Override
+    long pid() {
+      return ProcessHandle.current().pid();
+    }
+
+    @Override
+    void retire() {
+      stopThread();
+    }
+
+    @Override
+    boolean awaitExit(long millis) throws InterruptedException {
+      joinThread(millis);
+      return !threadAlive();
+    }
+
+    @Override
+    void kill() {
+      stopThread();
+    }
+  }
+}
