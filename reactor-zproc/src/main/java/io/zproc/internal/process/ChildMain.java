@@ -7,6 +7,7 @@ import io.zproc.RemoteException;
 import io.zproc.ZProc;
 import io.zproc.ZProcOptions;
 import io.zproc.internal.client.Context;
+import io.zproc.rsocket.WireClient;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -31,6 +32,7 @@ import org.jspecify.annotations.Nullable;
  * Exits at once when stdin closes (the parent died).
  */
 public final class ChildMain {
+  private static final java.time.Duration EXIT_GRACE = java.time.Duration.ofMillis(500);
   private static volatile boolean taskStarted;
 
   private ChildMain() {}
@@ -65,6 +67,9 @@ public final class ChildMain {
                     tasks.put(TaskFrame.read(in));
                   } else if (type == Wire.ACK) {
                     ack.countDown();
+                    // The parent's last word: stop reading, so that no thread waits in a native
+                    // read when this JVM exits (its exit would wait 300 ms for that thread).
+                    return;
                   }
                 }
               } catch (IOException | InterruptedException e) {
@@ -106,7 +111,7 @@ public final class ChildMain {
       TaskFrame task = tasks.take();
       if (task == TaskFrame.POISON) {
         ctx.close();
-        Runtime.getRuntime().halt(0);
+        exit(0);
         return;
       }
       taskStarted = true;
@@ -122,10 +127,25 @@ public final class ChildMain {
       Thread.currentThread().interrupt();
     }
     ctx.close();
+    exit(status);
+  }
+
+  /**
+   * Ends this JVM at once. The JVM's exit waits up to 300 ms for threads running native code (a
+   * thread blocked reading stdin, an event loop in {@code epoll_wait}); by now the stdin reader has
+   * stopped (after the acknowledgement, or at the end of stdin), and the event loops are shut down
+   * here, so the exit takes milliseconds.
+   */
+  private static void exit(int status) {
     System.out.flush();
     System.err.flush();
     if (Boolean.getBoolean(Launcher.DUMPING)) {
       System.exit(status); // a normal exit writes the class-data archive
+    }
+    try {
+      WireClient.shutdownEventLoops(EXIT_GRACE);
+    } catch (RuntimeException e) {
+      // exit anyway, only later
     }
     Runtime.getRuntime().halt(status);
   }
