@@ -40,7 +40,7 @@ public final class ChildMain {
   /** Runs the child. */
   public static void main(String[] args) {
     FrameOut out = FrameOut.install();
-    DataInputStream in = new DataInputStream(new BufferedInputStream(System.in, 1 << 16));
+    DataInputStream in = new DataInputStream(new BufferedInputStream(System.in));
     Header header;
     try {
       header = Header.read(in);
@@ -139,13 +139,13 @@ public final class ChildMain {
   private static void exit(int status) {
     System.out.flush();
     System.err.flush();
-    if (Boolean.getBoolean(Launcher.DUMPING)) {
-      System.exit(status); // a normal exit writes the class-data archive
-    }
     try {
       WireClient.shutdownEventLoops(EXIT_GRACE);
     } catch (RuntimeException e) {
       // exit anyway, only later
+    }
+    if (Boolean.getBoolean(Launcher.DUMPING)) {
+      System.exit(status); // a normal exit closes the class list it records
     }
     Runtime.getRuntime().halt(status);
   }
