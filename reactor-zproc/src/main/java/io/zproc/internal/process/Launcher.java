@@ -119,7 +119,7 @@ final class Launcher {
   }
 
   private static void dump(Path classList, Path archive) {
-    Path partial = classList.resolveSibling(classList.getFileName() + ".jsa");
+    Path partial = classList.resolveSibling(classList.getFileName() + ".dumping");
     try {
       Process p =
           new ProcessBuilder(

@@ -31,6 +31,7 @@ import reactor.core.publisher.Mono;
  */
 public final class Processes {
   private static final Logger log = LoggerFactory.getLogger(Processes.class);
+  private static final Duration REFILL_DELAY = Duration.ofSeconds(1);
 
   private final Child.Spec spec;
   private final int spareCount;
@@ -126,7 +127,12 @@ public final class Processes {
       }
       process = jvm;
       if (plain) {
-        refill();
+        // Boot the replacement spare once the result is in (or after 1 s for a long task): a
+        // booting JVM takes ~0.4 s of CPU, which on a small machine the task and its result need.
+        Mono.firstWithSignal(
+                jvm.result().then().onErrorResume(e -> Mono.empty()),
+                Mono.delay(REFILL_DELAY).then())
+            .subscribe(null, e -> refill(), this::refill);
       }
     }
     started.add(process);
