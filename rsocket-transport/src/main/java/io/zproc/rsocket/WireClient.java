@@ -39,9 +39,11 @@ public interface WireClient extends Disposable {
    * {@code epoll_wait} is in native code, and the JVM's exit waits up to 300 ms for such threads.
    * Connections opened afterwards get new event loops.
    *
-   * <p><b>Threading:</b> blocks the caller; never call it on an event loop thread.
+   * <p><b>Threading:</b> blocks the caller; never call it on an event loop thread. <b>Errors:</b> a
+   * failed shutdown is ignored.
    *
    * @param timeout how long to wait at most
+   * @throws IllegalStateException if the loops have not ended within {@code timeout} (plus 100 ms)
    */
   static void shutdownEventLoops(Duration timeout) {
     Mono.when(

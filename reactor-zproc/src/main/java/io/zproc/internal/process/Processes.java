@@ -161,28 +161,33 @@ public final class Processes {
     if (spareCount <= 0 || closed.get()) {
       return;
     }
-    refiller.execute(
-        () -> {
-          while (!closed.get() && spares.size() < spareCount) {
-            try {
-              Child child = Child.start(spec, List.of(), java.util.Map.of());
-              child.attach(
-                  new Child.Listener() {
-                    @Override
-                    public void frame(String type, byte[] payload) {}
+    try {
+      refiller.execute(this::fillSpares);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closed meanwhile: no more spares
+    }
+  }
 
-                    @Override
-                    public void exited(int exitCode) {
-                      spares.remove(child);
-                    }
-                  });
-              spares.add(child);
-            } catch (RuntimeException e) {
-              log.warn("cannot pre-start a spare JVM: {}", e.toString());
-              return;
-            }
-          }
-        });
+  private void fillSpares() {
+    while (!closed.get() && spares.size() < spareCount) {
+      try {
+        Child child = Child.start(spec, List.of(), java.util.Map.of());
+        child.attach(
+            new Child.Listener() {
+              @Override
+              public void frame(String type, byte[] payload) {}
+
+              @Override
+              public void exited(int exitCode) {
+                spares.remove(child);
+              }
+            });
+        spares.add(child);
+      } catch (RuntimeException e) {
+        log.warn("cannot pre-start a spare JVM: {}", e.toString());
+        return;
+      }
+    }
   }
 
   /** The processes started so far, in start order. */
