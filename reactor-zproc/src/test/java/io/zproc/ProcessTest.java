@@ -51,6 +51,16 @@ class ProcessTest {
   }
 
   @Test
+  void process_childExitsOnceItsResultIsAcknowledged() {
+    ZProcess<String> p = ctx.process(state -> "done");
+    assertThat(p.result().block(WAIT)).isEqualTo("done");
+    // The parent acknowledges the result as it arrives; the child then exits without waiting for
+    // its own threads. Had the acknowledgement been lost, the child would wait 10 s for it.
+    await().atMost(Duration.ofSeconds(5)).until(() -> p.exitCode().isPresent());
+    assertThat(p.exitCode().getAsInt()).isZero();
+  }
+
+  @Test
   void process_capturedValuesAreArguments() {
     int base = 40;
     String suffix = "!";

@@ -207,7 +207,7 @@ public final class StartupBench {
       Path recorded = awaitNewArchive(cdsDir, before, 120_000);
       System.out.printf(
           Locale.ROOT,
-          "first cold spawn (records the archive): %.1f ms to the result (task ran at %.1f ms);"
+          "first cold spawn (lists its classes for the archive): %.1f ms to the result (task ran at %.1f ms);"
               + " %s%n",
           first.result(),
           first.toTask(),
@@ -298,10 +298,12 @@ public final class StartupBench {
             .add(idle(leanFlags));
       }
       ProcessHandle spare = awaitIdleSpare(cold, warm, pause);
-      Thread.sleep(5000);
-      memory
-          .computeIfAbsent("spare after 5 s more idle", k -> new ArrayList<>())
-          .add(memoryOf(spare.pid()));
+      for (int k = 0; k < 3; k++) {
+        Thread.sleep(5000);
+        memory
+            .computeIfAbsent("spare after 5, 10, 15 s more idle", x -> new ArrayList<>())
+            .add(memoryOf(spare.pid()));
+      }
       System.out.println("load average at end: " + WatchBench.loadAverage());
     } finally {
       if (archive != null && !before.contains(archive)) {

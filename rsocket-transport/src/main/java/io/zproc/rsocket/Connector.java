@@ -4,6 +4,8 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.resolver.NoopAddressResolverGroup;
+import io.netty.util.concurrent.FastThreadLocalThread;
 import io.rsocket.core.RSocketConnector;
 import io.rsocket.frame.decoder.PayloadDecoder;
 import io.rsocket.transport.ClientTransport;
@@ -54,7 +56,8 @@ final class Connector {
                 Path.of(
                     System.getProperty("java.io.tmpdir"), "zproc-tcp-" + address.port() + ".sock");
             return Mono.fromCallable(() -> Epoll.isAvailable() && Files.exists(socket))
-                .subscribeOn(Schedulers.boundedElastic())
+                .subscribeOn(
+                    blockingAllowed() ? Schedulers.immediate() : Schedulers.boundedElastic())
                 .flatMap(
                     useSocket ->
                         useSocket
@@ -70,6 +73,16 @@ final class Connector {
           }
           return rsocket(transport(address, options), address.scheme(), address, options, -1);
         });
+  }
+
+  /**
+   * Whether the subscribing thread may block on a file check: not a Reactor non-blocking thread nor
+   * a Netty one. On other threads (a caller's own, as in {@code block()}) the check runs inline: no
+   * thread hop, and no elastic thread started for it.
+   */
+  private static boolean blockingAllowed() {
+    return !Schedulers.isInNonBlockingThread()
+        && !(Thread.currentThread() instanceof FastThreadLocalThread);
   }
 
   private static Mono<WireClient> direct(
@@ -173,7 +186,10 @@ final class Connector {
 
   private static ClientTransport unix(Path socket) {
     return TcpClientTransport.create(
-        TcpClient.create().remoteAddress(() -> new DomainSocketAddress(socket.toString())));
+        TcpClient.create()
+            // a socket path needs no name resolution: spares the DNS resolver (classes, memory)
+            .resolver(NoopAddressResolverGroup.INSTANCE)
+            .remoteAddress(() -> new DomainSocketAddress(socket.toString())));
   }
 
   private static ClientTransport transport(WireAddress address, WireClientOptions options) {

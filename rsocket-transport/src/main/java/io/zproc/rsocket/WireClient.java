@@ -1,9 +1,12 @@
 package io.zproc.rsocket;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.netty.http.HttpResources;
+import reactor.netty.tcp.TcpResources;
 
 /**
  * One connection to a {@link WireServer}, multiplexing any number of concurrent requests and
@@ -27,6 +30,27 @@ public interface WireClient extends Disposable {
    */
   static Mono<WireClient> connect(String address, WireClientOptions options) {
     return Connector.connect(WireAddress.parse(address), options);
+  }
+
+  /**
+   * Shuts down the event loops that socket connections share in this JVM (reactor-netty's global
+   * TCP and HTTP resources), closing every connection still open on them, and waits until their
+   * threads have ended or {@code timeout} has passed. For a JVM about to exit: a thread waiting in
+   * {@code epoll_wait} is in native code, and the JVM's exit waits up to 300 ms for such threads.
+   * Connections opened afterwards get new event loops.
+   *
+   * <p><b>Threading:</b> blocks the caller; never call it on an event loop thread. <b>Errors:</b> a
+   * failed shutdown is ignored.
+   *
+   * @param timeout how long to wait at most
+   * @throws IllegalStateException if the loops have not ended within {@code timeout} (plus 100 ms)
+   */
+  static void shutdownEventLoops(Duration timeout) {
+    Mono.when(
+            TcpResources.disposeLoopsAndConnectionsLater(Duration.ZERO, timeout),
+            HttpResources.disposeLoopsAndConnectionsLater(Duration.ZERO, timeout))
+        .onErrorResume(e -> Mono.empty())
+        .block(timeout.plusMillis(100));
   }
 
   /**

@@ -225,9 +225,9 @@ final class Child {
                   Thread.currentThread().interrupt();
                   code = -1;
                 }
-                java.nio.file.Path archive = recording;
-                if (archive != null) {
-                  Launcher.recorded(archive);
+                java.nio.file.Path classList = recording;
+                if (classList != null) {
+                  Launcher.recorded(classList, code);
                 }
                 deliverExit(code);
               }

@@ -7,6 +7,7 @@ import io.zproc.RemoteException;
 import io.zproc.ZProc;
 import io.zproc.ZProcOptions;
 import io.zproc.internal.client.Context;
+import io.zproc.rsocket.WireClient;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -31,6 +32,7 @@ import org.jspecify.annotations.Nullable;
  * Exits at once when stdin closes (the parent died).
  */
 public final class ChildMain {
+  private static final java.time.Duration EXIT_GRACE = java.time.Duration.ofMillis(500);
   private static volatile boolean taskStarted;
 
   private ChildMain() {}
@@ -38,7 +40,7 @@ public final class ChildMain {
   /** Runs the child. */
   public static void main(String[] args) {
     FrameOut out = FrameOut.install();
-    DataInputStream in = new DataInputStream(new BufferedInputStream(System.in, 1 << 16));
+    DataInputStream in = new DataInputStream(new BufferedInputStream(System.in));
     Header header;
     try {
       header = Header.read(in);
@@ -65,6 +67,9 @@ public final class ChildMain {
                     tasks.put(TaskFrame.read(in));
                   } else if (type == Wire.ACK) {
                     ack.countDown();
+                    // The parent's last word: stop reading, so that no thread waits in a native
+                    // read when this JVM exits (its exit would wait 300 ms for that thread).
+                    return;
                   } else if (MapFrames.isFrame(type)) {
                     MapWorkerMain.read(type, in);
                   }
@@ -111,7 +116,7 @@ public final class ChildMain {
       TaskFrame task = tasks.take();
       if (task == TaskFrame.POISON) {
         ctx.close();
-        Runtime.getRuntime().halt(0);
+        exit(0);
         return;
       }
       taskStarted = true;
@@ -131,10 +136,25 @@ public final class ChildMain {
       Thread.currentThread().interrupt();
     }
     ctx.close();
+    exit(status);
+  }
+
+  /**
+   * Ends this JVM at once. The JVM's exit waits up to 300 ms for threads running native code (a
+   * thread blocked reading stdin, an event loop in {@code epoll_wait}); by now the stdin reader has
+   * stopped (after the acknowledgement, or at the end of stdin), and the event loops are shut down
+   * here, so the exit takes milliseconds.
+   */
+  private static void exit(int status) {
     System.out.flush();
     System.err.flush();
+    try {
+      WireClient.shutdownEventLoops(EXIT_GRACE);
+    } catch (RuntimeException e) {
+      // exit anyway, only later
+    }
     if (Boolean.getBoolean(Launcher.DUMPING)) {
-      System.exit(status); // a normal exit writes the class-data archive
+      System.exit(status); // a normal exit closes the class list it records
     }
     Runtime.getRuntime().halt(status);
   }

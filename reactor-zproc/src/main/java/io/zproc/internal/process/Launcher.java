@@ -11,6 +11,7 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
@@ -20,17 +21,23 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Builds a child JVM's command line: the parent's java and classpath, lean flags, and class-data
- * sharing. When the classpath is made of jar files only, the first child records an AppCDS archive
- * of every class a child loads ({@code -XX:ArchiveClassesAtExit}, in the temporary directory, keyed
- * by the JDK and the classpath's jars, sizes and times); later children map it ({@code
- * -XX:SharedArchiveFile}) and start faster.
+ * sharing. When the classpath is made of jar files only, the first child lists every class it loads
+ * ({@code -XX:DumpLoadedClassList}); once it has exited, a background {@code java -Xshare:dump}
+ * turns the list into one static AppCDS archive of the JDK's and the application's classes (in the
+ * temporary directory, keyed by the JDK and the classpath's jars, sizes and times). Later children
+ * map it ({@code -XX:SharedArchiveFile}) instead of the JDK's default archive, and start faster.
  */
 final class Launcher {
   private static final Logger log = LoggerFactory.getLogger(Launcher.class);
 
   private Launcher() {}
 
-  /** Flags that make a small, fast-starting child. */
+  /**
+   * Flags that make a small, fast-starting child (see docs/performance.md, "Process start-up"): the
+   * serial collector with a small heap whose young generation is a seventh of it, C1 only, small
+   * thread stacks and code cache, a string table sized for a few thousand strings, no perf data
+   * file; Netty without pooled or direct buffers and with one event loop.
+   */
   static final List<String> LEAN_FLAGS =
       List.of(
           "-XX:+UseSerialGC",
@@ -39,9 +46,11 @@ final class Launcher {
           "-XX:-UsePerfData",
           "-Xss256k",
           "-Xms4m",
+          "-XX:NewRatio=6",
           "-XX:MinHeapFreeRatio=10",
           "-XX:MaxHeapFreeRatio=30",
           "-XX:ReservedCodeCacheSize=16m",
+          "-XX:StringTableSize=4096",
           "-Xshare:auto",
           "-Xlog:cds=off",
           "-Xlog:cds+dynamic=off",
@@ -50,19 +59,29 @@ final class Launcher {
           "-Dio.netty.noPreferDirect=true",
           "-Dreactor.netty.ioWorkerCount=1");
 
-  /** The system property that tells a child it records the archive (so it exits normally). */
+  /**
+   * Returns the freed native memory (the JIT's scratch memory, mostly) to the OS every 2 s: where
+   * this JVM has the flag (HotSpot 17.0.9+, 21.0.1+, 22+) and glibc's {@code malloc_trim}.
+   */
+  static final List<String> TRIM_FLAGS =
+      trimsNativeHeap(Runtime.version(), System.getProperty("os.name", ""), isMusl())
+          ? List.of("-XX:TrimNativeHeapInterval=2000")
+          : List.of();
+
+  /** The system property that tells a child it lists its classes (so it exits normally). */
   static final String DUMPING = "zproc.child.cdsDump";
 
   private static final @Nullable Path ARCHIVE = archivePath();
   private static final AtomicBoolean dumping = new AtomicBoolean();
 
-  /** A command line, and the archive it records (to be moved in place when it exits), if any. */
+  /** A command line, and the class list it records (made an archive when it exits), if any. */
   record Command(List<String> args, @Nullable Path recording) {}
 
   static Command command(List<String> jvmOptions) {
     List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add(java());
     command.addAll(LEAN_FLAGS);
+    command.addAll(TRIM_FLAGS);
     Path recording = null;
     Path archive = ARCHIVE;
     if (archive != null) {
@@ -71,37 +90,98 @@ final class Launcher {
       } else if (dumping.compareAndSet(false, true)) {
         recording =
             archive.resolveSibling(
-                archive.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
-        command.add("-XX:ArchiveClassesAtExit=" + recording);
+                archive.getFileName() + "." + ProcessHandle.current().pid() + ".classlist");
+        command.add("-XX:DumpLoadedClassList=" + recording);
         command.add("-D" + DUMPING + "=true");
       }
     }
-    command.addAll(jvmOptions);
+    command.addAll(jvmOptions); // last, so that the user's options win
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(ChildMain.class.getName());
     return new Command(command, recording);
   }
 
-  /** Moves a recorded archive in place once its child has exited. */
-  static void recorded(Path recording) {
+  /**
+   * Called when the child that listed its classes has exited: unless it was killed, dumps the
+   * archive from its list in a background JVM and moves it in place.
+   */
+  static void recorded(Path recording, int exitCode) {
     Path archive = ARCHIVE;
+    if (archive == null || exitCode > 128 || exitCode < 0) {
+      delete(recording);
+      dumping.set(false); // killed: its list may be short; let a later child list again
+      return;
+    }
+    Thread dump = new Thread(() -> dump(recording, archive), "zproc-cds-dump");
+    dump.setDaemon(true);
+    dump.start();
+  }
+
+  private static void dump(Path classList, Path archive) {
+    Path partial = classList.resolveSibling(classList.getFileName() + ".dumping");
     try {
-      if (archive != null && Files.size(recording) > 0 && !Files.exists(archive)) {
-        Files.move(recording, archive, StandardCopyOption.ATOMIC_MOVE);
+      Process p =
+          new ProcessBuilder(
+                  java(),
+                  "-Xshare:dump",
+                  "-XX:SharedClassListFile=" + classList,
+                  "-XX:SharedArchiveFile=" + partial,
+                  "-XX:+UseSerialGC",
+                  "-XX:TieredStopAtLevel=1",
+                  "-XX:-UsePerfData",
+                  "-cp",
+                  System.getProperty("java.class.path"))
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .redirectError(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      if (!p.waitFor(120, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        log.debug("no class-data archive: dumping took over 120 s");
+      } else if (p.exitValue() != 0) {
+        log.debug("no class-data archive: java -Xshare:dump exited with {}", p.exitValue());
+      } else if (Files.size(partial) > 0 && !Files.exists(archive)) {
+        Files.move(partial, archive, StandardCopyOption.ATOMIC_MOVE);
         log.debug("recorded the child class-data archive {}", archive);
       }
     } catch (IOException e) {
       log.debug("no class-data archive recorded: {}", e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } finally {
-      try {
-        Files.deleteIfExists(recording);
-      } catch (IOException e) {
-        log.debug("cannot delete {}", recording, e);
-      }
-      if (archive == null || !Files.exists(archive)) {
-        dumping.set(false); // let a later child try again
-      }
+      delete(classList);
+      delete(partial);
+    }
+  }
+
+  private static void delete(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      log.debug("cannot delete {}", file, e);
+    }
+  }
+
+  private static String java() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  /** Whether {@code -XX:TrimNativeHeapInterval} exists in this JDK and works on this OS. */
+  static boolean trimsNativeHeap(Runtime.Version version, String osName, boolean musl) {
+    if (!osName.startsWith("Linux") || musl) {
+      return false;
+    }
+    int feature = version.feature();
+    return feature >= 22
+        || (feature == 21 && version.update() >= 1)
+        || (feature == 17 && version.update() >= 9);
+  }
+
+  private static boolean isMusl() {
+    try (var files = Files.list(Path.of("/lib"))) {
+      return files.anyMatch(f -> f.getFileName().toString().startsWith("ld-musl"));
+    } catch (IOException | RuntimeException e) {
+      return false;
     }
   }
 

@@ -31,6 +31,7 @@ import reactor.core.publisher.Mono;
  */
 public final class Processes {
   private static final Logger log = LoggerFactory.getLogger(Processes.class);
+  private static final Duration REFILL_DELAY = Duration.ofSeconds(1);
 
   private final Child.Spec spec;
   private final int spareCount;
@@ -126,7 +127,12 @@ public final class Processes {
       }
       process = jvm;
       if (plain) {
-        refill();
+        // Boot the replacement spare once the result is in (or after 1 s for a long task): a
+        // booting JVM takes ~0.4 s of CPU, which on a small machine the task and its result need.
+        Mono.firstWithSignal(
+                jvm.result().then().onErrorResume(e -> Mono.empty()),
+                Mono.delay(REFILL_DELAY).then())
+            .subscribe(null, e -> refill(), this::refill);
       }
     }
     started.add(process);
@@ -155,28 +161,33 @@ public final class Processes {
     if (spareCount <= 0 || closed.get()) {
       return;
     }
-    refiller.execute(
-        () -> {
-          while (!closed.get() && spares.size() < spareCount) {
-            try {
-              Child child = Child.start(spec, List.of(), java.util.Map.of());
-              child.attach(
-                  new Child.Listener() {
-                    @Override
-                    public void frame(String type, byte[] payload) {}
+    try {
+      refiller.execute(this::fillSpares);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closed meanwhile: no more spares
+    }
+  }
 
-                    @Override
-                    public void exited(int exitCode) {
-                      spares.remove(child);
-                    }
-                  });
-              spares.add(child);
-            } catch (RuntimeException e) {
-              log.warn("cannot pre-start a spare JVM: {}", e.toString());
-              return;
-            }
-          }
-        });
+  private void fillSpares() {
+    while (!closed.get() && spares.size() < spareCount) {
+      try {
+        Child child = Child.start(spec, List.of(), java.util.Map.of());
+        child.attach(
+            new Child.Listener() {
+              @Override
+              public void frame(String type, byte[] payload) {}
+
+              @Override
+              public void exited(int exitCode) {
+                spares.remove(child);
+              }
+            });
+        spares.add(child);
+      } catch (RuntimeException e) {
+        log.warn("cannot pre-start a spare JVM: {}", e.toString());
+        return;
+      }
+    }
   }
 
   /** The processes started so far, in start order. */

@@ -1,0 +1,39 @@
+package io.zproc.internal.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class LauncherTest {
+
+  @Test
+  void command_userOptionsComeAfterTheLeanFlags_soTheyWin() {
+    List<String> args = Launcher.command(List.of("-Xss1m", "-XX:NewRatio=2")).args();
+    assertThat(args).contains("-Xss256k", "-XX:NewRatio=6");
+    assertThat(args.indexOf("-Xss1m")).isGreaterThan(args.indexOf("-Xss256k"));
+    assertThat(args.indexOf("-XX:NewRatio=2")).isGreaterThan(args.indexOf("-XX:NewRatio=6"));
+    assertThat(args.indexOf("-XX:NewRatio=2")).isLessThan(args.indexOf("-cp"));
+    assertThat(args.get(args.size() - 1)).isEqualTo(ChildMain.class.getName());
+  }
+
+  @Test
+  void trimsNativeHeap_onlyWhereTheFlagExists() {
+    assertThat(Launcher.trimsNativeHeap(Runtime.Version.parse("17.0.8"), "Linux", false)).isFalse();
+    assertThat(Launcher.trimsNativeHeap(Runtime.Version.parse("17.0.9"), "Linux", false)).isTrue();
+    assertThat(Launcher.trimsNativeHeap(Runtime.Version.parse("17.0.15+6"), "Linux", false))
+        .isTrue();
+    assertThat(Launcher.trimsNativeHeap(Runtime.Version.parse("18.0.2"), "Linux", false)).isFalse();
+    assertThat(Launcher.trimsNativeHeap(Runtime.Version.parse("21"), "Linux", false)).isFalse();
+    assertThat(Launcher.trimsNativeHeap(Runtime.Version.parse("21.0.1"), "Linux", false)).isTrue();
+    assertThat(Launcher.trimsNativeHeap(Runtime.Version.parse("22"), "Linux", false)).isTrue();
+  }
+
+  @Test
+  void trimsNativeHeap_notOffLinuxNorOnMusl() {
+    assertThat(Launcher.trimsNativeHeap(Runtime.Version.parse("22"), "Linux", true)).isFalse();
+    assertThat(Launcher.trimsNativeHeap(Runtime.Version.parse("22"), "Mac OS X", false)).isFalse();
+    assertThat(Launcher.trimsNativeHeap(Runtime.Version.parse("22"), "Windows 11", false))
+        .isFalse();
+  }
+}
