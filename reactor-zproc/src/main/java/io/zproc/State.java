@@ -173,11 +173,14 @@ public interface State {
    * only if nothing the task read (every key it touched; everything, if it iterated or sized the
    * map) changed meanwhile; otherwise it runs again on a fresh copy. Serializable with every other
    * operation. An exception from the task leaves the state untouched and ends the {@code Mono} with
-   * it. Contending clients all make progress: retries back off with jitter, and a client that keeps
-   * losing takes a short priority lease. A client that dies mid-task blocks nobody.
+   * it. Contending clients take turns in a FIFO queue on the server (the namespace's atomic lock,
+   * which comes with the current state), so they all make progress without conflicting. A client
+   * that dies, or keeps the lock more than 50 ms without committing, blocks nobody: the next waiter
+   * gets the lock, and the late commit is checked like any other.
    *
-   * <p><b>The task may run more than once.</b> It runs on a transport thread (or, with the server
-   * in this JVM, on the subscribing thread) and must not block.
+   * <p><b>The task may run more than once.</b> It runs on the thread that delivers the state: the
+   * calling thread for a {@code block()}ed call to a server on this host or in this JVM, else a
+   * transport thread. It must not block.
    *
    * @return emits the task's return value from the run that committed; empty if it returned null
    */

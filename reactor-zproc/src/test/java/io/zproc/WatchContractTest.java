@@ -9,7 +9,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -449,6 +452,49 @@ abstract class WatchContractTest {
         .then()
         .block(WAIT);
     assertThat(writer.get("n").block()).isEqualTo(100);
+  }
+
+  @Test
+  void atomic_holderStuckInItsTask_othersGoOnAfterItsLease_itsCommitIsStillChecked()
+      throws Exception {
+    writer.put("n", 0).block();
+    State holder = watcher();
+    CountDownLatch inTask = new CountDownLatch(1);
+    CountDownLatch finish = new CountDownLatch(1);
+    AtomicInteger runs = new AtomicInteger();
+    CompletableFuture<Integer> slow =
+        holder
+            .atomic(
+                map -> {
+                  runs.incrementAndGet();
+                  inTask.countDown();
+                  assertThat(finish.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+                  int n = ((Number) map.get("n")).intValue() + 10;
+                  map.put("n", n);
+                  return n;
+                })
+            .subscribeOn(Schedulers.boundedElastic())
+            .toFuture();
+    try {
+      assertThat(inTask.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+      // Queued behind a holder that does not come back: it gets the lock when the lease ends.
+      Integer other =
+          writer
+              .atomic(
+                  map -> {
+                    int n = ((Number) map.get("n")).intValue() + 1;
+                    map.put("n", n);
+                    return n;
+                  })
+              .block(WAIT);
+      assertThat(other).isEqualTo(1);
+    } finally {
+      finish.countDown();
+    }
+    // What the holder read changed meanwhile: its commit conflicts and the task runs again.
+    assertThat(slow.get(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(11);
+    assertThat(runs.get()).isEqualTo(2);
+    assertThat(writer.get("n").block(WAIT)).isEqualTo(11);
   }
 
   @Test

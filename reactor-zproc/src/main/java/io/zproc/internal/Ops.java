@@ -23,6 +23,8 @@ public final class Ops {
   public static final String PING = "ping";
   public static final String VERSION_OF = "version";
   public static final String COMMIT = "commit";
+  public static final String BEGIN = "begin";
+  public static final String ABORT = "abort";
 
   /** Commit: the version the atomic task ran on. */
   public static final String BASE = "base";
@@ -36,8 +38,8 @@ public final class Ops {
   /** Commit: the keys the task removed. */
   public static final String REMOVES = "rm";
 
-  /** Commit: this client keeps losing; give it priority. */
-  public static final String URGENT = "urgent";
+  /** The lock token an atomic task ran under. */
+  public static final String TOKEN = "tok";
 
   /** Stream: the changes of a namespace after a version. */
   public static final String WATCH = "watch";

@@ -35,8 +35,6 @@ final class Connector {
   private static final boolean LANE =
       !"false".equalsIgnoreCase(System.getProperty("io.zproc.lane", "true"));
 
-  private static final Duration LANE_TIMEOUT = Duration.ofSeconds(5);
-
   private Connector() {}
 
   static Mono<WireClient> connect(WireAddress address, WireClientOptions options) {
@@ -132,28 +130,20 @@ final class Connector {
   }
 
   /**
-   * Opens the lane beside a tcp server's unix socket, for callers that block; the connection works
-   * without it.
+   * Gives the connection the lane beside a tcp server's unix socket; it connects on first use, and
+   * the connection works without it.
    */
   private static Mono<Void> lane(RSocketWireClient client, Setup setup, int port) {
-    Path path = Lane.pathFor(port);
     long id = client.connectionId();
-    if (id < 0) {
-      return Mono.empty();
+    if (id >= 0) {
+      client.attachLane(
+          Lane.lazy(
+              Lane.pathFor(port),
+              setup.joining(id),
+              client.address(),
+              client.serverMaxFrameSize()));
     }
-    return Mono.fromCallable(
-            () ->
-                Files.exists(path)
-                    ? Lane.open(path, setup.joining(id), client.address(), LANE_TIMEOUT)
-                    : null)
-        .subscribeOn(Schedulers.boundedElastic())
-        .doOnNext(client::attachLane)
-        .onErrorResume(
-            e -> {
-              log.debug("lane {} unusable; requests use the unix socket", path, e);
-              return Mono.empty();
-            })
-        .then();
+    return Mono.empty();
   }
 
   /**

@@ -55,6 +55,8 @@ final class Lane {
 
   private static final int MAX_IDLE = 8;
 
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
   private final Path path;
   private final byte[] setup;
   private final WireAddress address;
@@ -93,6 +95,17 @@ final class Lane {
     return lane;
   }
 
+  /**
+   * A lane that connects on first use, so that a client that never calls costs no socket and no
+   * thread. If a connection cannot be made (no lane socket, a refused setup), the lane closes for
+   * good and every call goes the RSocket way.
+   */
+  static Lane lazy(Path path, Setup setup, WireAddress address, int maxFrameSize) {
+    Lane lane = new Lane(path, setup.encode(), address);
+    lane.maxFrameSize = maxFrameSize;
+    return lane;
+  }
+
   /** Where the lane of the tcp server on {@code port} would be. */
   static Path pathFor(int port) {
     return WireServer.lanePath(port);
@@ -102,7 +115,9 @@ final class Lane {
   boolean takes(Subscriber<?> actual) {
     return !disposed
         && !Schedulers.isInNonBlockingThread()
-        && inFlight.get().get() == 0
+        // A thread with requests in flight on the shared connection sends there too, to keep its
+        // requests in order; but a reader that blocks must not wait for a reply only it can read.
+        && (inFlight.get().get() == 0 || Thread.currentThread() instanceof Reader)
         && blockingDownstream(actual);
   }
 
@@ -151,10 +166,16 @@ final class Lane {
       if (disposed) {
         throw new IOException("the lane is closed");
       }
-      Conn conn = connect(Duration.ofSeconds(5));
+      Conn conn;
+      try {
+        conn = connect(CONNECT_TIMEOUT);
+      } catch (IOException | RuntimeException e) {
+        unusable(e);
+        throw e;
+      }
       m = new Mux(conn.detach());
       mux = m;
-      Thread reader = new Thread(m, "zproc-lane-" + READERS.incrementAndGet());
+      Thread reader = new Reader(m, "zproc-lane-" + READERS.incrementAndGet());
       reader.setDaemon(true);
       reader.start();
       if (disposed) {
@@ -202,8 +223,9 @@ final class Lane {
       idleCount.decrementAndGet();
     } else {
       try {
-        conn = connect(Duration.ofSeconds(5));
+        conn = connect(CONNECT_TIMEOUT);
       } catch (IOException | RuntimeException e) {
+        unusable(e);
         fallback.run();
         return;
       }
@@ -250,6 +272,14 @@ final class Lane {
     } catch (IOException e) {
       conn.close();
       call.fail(closed(e));
+    }
+  }
+
+  /** A connection could not be made: close the lane, calls go the RSocket way from now on. */
+  private void unusable(Exception e) {
+    if (!disposed) {
+      log.debug("lane {} unusable; requests use the RSocket connection", path, e);
+      dispose();
     }
   }
 
@@ -521,6 +551,13 @@ final class Lane {
     @Override
     public String toString() {
       return "lane " + path;
+    }
+  }
+
+  /** The thread that reads a shared connection's replies and runs what its subscribers do next. */
+  private static final class Reader extends Thread {
+    Reader(Runnable run, String name) {
+      super(run, name);
     }
   }
 

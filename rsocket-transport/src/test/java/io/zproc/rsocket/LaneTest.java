@@ -278,6 +278,22 @@ class LaneTest {
   }
 
   @Test
+  void laneSocketGone_callsGoOverRSocket() throws IOException {
+    java.nio.file.Files.delete(pair.server.laneSocket());
+
+    assertThat(pair.client.request(TestService.echo(1)).block(TIMEOUT))
+        .isEqualTo(F.objectNode().put("i", 1));
+    pair.client
+        .request(TestService.echo(2))
+        .as(StepVerifier::create)
+        .expectNext(F.objectNode().put("i", 2))
+        .expectComplete()
+        .verify(TIMEOUT);
+
+    assertThat(lane().served()).isZero();
+  }
+
+  @Test
   void garbageOnTheLaneSocket_serverLivesOn() throws IOException {
     try (SocketChannel raw = SocketChannel.open(StandardProtocolFamily.UNIX)) {
       raw.connect(UnixDomainSocketAddress.of(pair.server.laneSocket()));

@@ -20,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
@@ -31,8 +30,6 @@ import reactor.util.retry.Retry;
 
 /** A {@link State}: builds requests for one namespace and turns replies into Java values. */
 final class StateClient implements State {
-  private static final int FAST_RETRIES = 3;
-  private static final int URGENT_AFTER = 6;
 
   private final Context context;
   private final String namespace;
@@ -296,11 +293,19 @@ final class StateClient implements State {
   @Override
   public <R> Mono<R> atomic(AtomicTask<R> task) {
     Objects.requireNonNull(task, "task");
-    return Mono.defer(
-        () -> call(Ops.SNAPSHOT, args()).flatMap(snapshot -> attempt(task, snapshot, 1)));
+    return Mono.defer(() -> begin(task, 1));
   }
 
-  private <R> Mono<R> attempt(AtomicTask<R> task, JsonNode snapshot, int attempt) {
+  /**
+   * Waits for the namespace's atomic lock (a queue on the server, so contending clients take turns
+   * instead of conflicting), then runs the task on the state that came with it.
+   */
+  private <R> Mono<R> begin(AtomicTask<R> task, int attempt) {
+    return call(Ops.BEGIN, args())
+        .flatMap(granted -> attempt(task, granted, granted.path(Ops.TOKEN).asLong(0), attempt));
+  }
+
+  private <R> Mono<R> attempt(AtomicTask<R> task, JsonNode snapshot, long token, int attempt) {
     long base = snapshot.get(Ops.VERSION).longValue();
     LinkedHashMap<String, JsonNode> original = new LinkedHashMap<>();
     LinkedHashMap<String, Object> copy = new LinkedHashMap<>();
@@ -318,10 +323,14 @@ final class StateClient implements State {
       result = task.apply(map);
     } catch (Throwable t) {
       Exceptions.throwIfJvmFatal(t);
+      abort(token);
       return Mono.error(t);
     }
     ObjectNode args = mutation();
     args.put(Ops.BASE, base);
+    if (token != 0) {
+      args.put(Ops.TOKEN, token);
+    }
     if (map.readAll()) {
       args.put(Ops.READ_ALL, true);
     } else {
@@ -330,22 +339,24 @@ final class StateClient implements State {
     }
     ObjectNode puts = args.putObject(Ops.MAP);
     ArrayNode removes = args.putArray(Ops.REMOVES);
-    for (Map.Entry<String, Object> e : map.data().entrySet()) {
-      JsonNode value = Json.toTree(e.getKey(), e.getValue());
-      JsonNode before = original.get(e.getKey());
-      if (before == null
-          || !Json.equal(before, value)
-          || before.getNodeType() != value.getNodeType()) {
-        puts.set(e.getKey(), value);
+    try {
+      for (Map.Entry<String, Object> e : map.data().entrySet()) {
+        JsonNode value = Json.toTree(e.getKey(), e.getValue());
+        JsonNode before = original.get(e.getKey());
+        if (before == null
+            || !Json.equal(before, value)
+            || before.getNodeType() != value.getNodeType()) {
+          puts.set(e.getKey(), value);
+        }
       }
+    } catch (RuntimeException e) {
+      abort(token);
+      return Mono.error(e);
     }
     for (String key : original.keySet()) {
       if (!map.data().containsKey(key)) {
         removes.add(key);
       }
-    }
-    if (attempt > URGENT_AFTER) {
-      args.put(Ops.URGENT, true);
     }
     return call(Ops.COMMIT, args)
         .flatMap(
@@ -353,16 +364,22 @@ final class StateClient implements State {
               if (reply.get("ok").booleanValue()) {
                 return Mono.justOrEmpty(result);
               }
-              JsonNode fresh = reply.get("snap");
-              Mono<R> again = Mono.defer(() -> attempt(task, fresh, attempt + 1));
-              if (attempt <= FAST_RETRIES || attempt > URGENT_AFTER) {
-                // first tries, and the client that asked for the priority lease: retry at once
-                return again;
+              if (reply.path("held").asBoolean(false)) {
+                // Still this client's turn: run again at once on the fresh state.
+                return attempt(task, reply.get("snap"), token, attempt + 1);
               }
-              long maxMicros = Math.min(5_000, 50L << Math.min(attempt - FAST_RETRIES, 6));
-              long delay = ThreadLocalRandom.current().nextLong(maxMicros + 1);
-              return Mono.delay(Duration.ofNanos(delay * 1000)).then(again);
+              return begin(task, attempt + 1);
             });
+  }
+
+  /** Gives the atomic lock back after a task failed, so the next waiter need not wait it out. */
+  private void abort(long token) {
+    if (token == 0) {
+      return;
+    }
+    ObjectNode args = args();
+    args.put(Ops.TOKEN, token);
+    call(Ops.ABORT, args).subscribe(null, e -> {});
   }
 
   @Override

@@ -95,6 +95,8 @@ final class Launcher {
         command.add("-D" + DUMPING + "=true");
       }
     }
+    // The same temporary directory as this JVM: the server's unix socket and lane are found there.
+    command.add("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"));
     command.addAll(jvmOptions); // last, so that the user's options win
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));

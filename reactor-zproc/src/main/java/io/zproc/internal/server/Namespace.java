@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.zproc.internal.Json;
 import io.zproc.rsocket.WireException;
 import java.time.Clock;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -15,7 +16,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.MonoSink;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * One namespace: an insertion-ordered map of trees, its version and its journal. Every method is
@@ -249,42 +253,41 @@ final class Namespace {
   /**
    * Commits an atomic task's writes as one change if nothing it read changed after {@code base}.
    *
+   * <p>The namespace's atomic lock only schedules: it spares contending tasks from running on a
+   * state that is about to change, but a commit is always checked, whoever holds the lock (a holder
+   * whose lease ran out may still commit if nothing it read changed).
+   *
    * @param readKeys the keys the task read, or null if it read the whole namespace
-   * @param urgent whether this origin keeps losing: it takes the namespace's priority lease, and
-   *     while another origin holds an unexpired lease, this commit conflicts
-   * @return {"ok": true, "ver"} or, on conflict, {"ok": false, "snap": {"ver", "m"}} with the
-   *     current state to retry on
+   * @param token the lock token the task ran under, or 0 for none
+   * @return the reply: {"ok": true, "ver"} or, on conflict, {"ok": false, "snap": {"ver", "m"},
+   *     "held": whether the caller still holds the lock}; and the lock's next holder, if this
+   *     commit released it
    */
-  synchronized ObjectNode commit(
+  synchronized Committed commit(
       long base,
       String @Nullable [] readKeys,
       ObjectNode puts,
       String[] removes,
       String origin,
-      boolean urgent,
+      long token,
       long nowNanos) {
-    boolean leaseHeldByOther =
-        priorityOwner != null
-            && !priorityOwner.equals(origin)
-            && nowNanos - priorityTakenNanos < PRIORITY_LEASE_NANOS;
-    boolean conflict = leaseHeldByOther || base > version || conflicts(base, readKeys);
+    boolean holds = token != 0 && holder != null && holder.token == token;
+    boolean conflict = base > version || conflicts(base, readKeys);
     ObjectNode reply = JsonNodeFactory.instance.objectNode();
     if (conflict) {
-      if (urgent && !leaseHeldByOther) {
-        priorityOwner = origin;
-        priorityTakenNanos = nowNanos;
-      }
       reply.put("ok", false);
       reply.set("snap", snapshot());
-      return reply;
-    }
-    if (origin.equals(priorityOwner)) {
-      priorityOwner = null;
+      if (holds) {
+        // It keeps the lock and runs again at once on the fresh state.
+        holder = new Holder(token, holder.owner, nowNanos);
+        reply.put("held", true);
+      }
+      return new Committed(reply, null);
     }
     apply(puts, removes, origin);
     reply.put("ok", true);
     reply.put("ver", version);
-    return reply;
+    return new Committed(reply, holds ? handOff(nowNanos) : null);
   }
 
   private boolean conflicts(long base, String @Nullable [] readKeys) {
@@ -303,11 +306,126 @@ final class Namespace {
     return false;
   }
 
-  /** How long an urgent committer keeps priority if it never commits (it may have died). */
-  static final long PRIORITY_LEASE_NANOS = 200_000_000L;
+  /** A commit's reply, and the waiter that now holds the lock (to be told outside the monitor). */
+  record Committed(ObjectNode reply, @Nullable Grant next) {}
 
-  private @Nullable String priorityOwner;
-  private long priorityTakenNanos;
+  /**
+   * How long a holder keeps the atomic lock without committing before the next waiter gets it: it
+   * may have died, or its task may be slow (it can still commit, checked like any commit).
+   */
+  static final long LEASE_NANOS = 50_000_000L;
+
+  /** Who holds the atomic lock: a session, under a token, since when. */
+  private record Holder(long token, Object owner, long since) {}
+
+  /** A waiter for the atomic lock. */
+  static final class Waiter {
+    final Object owner;
+    final MonoSink<JsonNode> sink;
+    volatile boolean cancelled;
+
+    Waiter(Object owner, MonoSink<JsonNode> sink) {
+      this.owner = owner;
+      this.sink = sink;
+    }
+  }
+
+  /** The lock handed to a waiter, with the state it starts from; deliver outside the monitor. */
+  record Grant(Waiter waiter, ObjectNode state) {
+    void deliver() {
+      waiter.sink.success(state);
+    }
+  }
+
+  private @Nullable Holder holder;
+  private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+  private long tokens;
+  private boolean sweeping;
+
+  /**
+   * Asks for the atomic lock. Waiters get it in turn; a holder that kept it past its lease loses it
+   * to the first waiter.
+   *
+   * @return who got the lock now, with the state and the lock's token ({"ver", "m", "tok"}) to
+   *     deliver outside the monitor (this waiter, or the first in the queue), or null if this
+   *     waiter was queued behind a live holder
+   */
+  synchronized @Nullable Grant begin(Waiter waiter, long nowNanos) {
+    if (holder != null && nowNanos - holder.since <= LEASE_NANOS) {
+      waiters.add(waiter);
+      if (!sweeping) {
+        sweeping = true;
+        Schedulers.parallel().schedule(this::sweep, LEASE_NANOS, TimeUnit.NANOSECONDS);
+      }
+      return null;
+    }
+    if (waiters.isEmpty()) {
+      holder = new Holder(++tokens, waiter.owner, nowNanos);
+      return new Grant(waiter, granted(holder.token));
+    }
+    waiters.add(waiter);
+    return handOff(nowNanos);
+  }
+
+  /** Gives up the lock (a task that threw); returns the next holder, if any. */
+  synchronized @Nullable Grant release(long token, long nowNanos) {
+    if (holder == null || holder.token != token) {
+      return null;
+    }
+    return handOff(nowNanos);
+  }
+
+  /** Gives up every lock and wait of {@code owner} (its connection closed). */
+  @Nullable Grant releaseOwner(Object owner, long nowNanos) {
+    synchronized (this) {
+      waiters.removeIf(w -> w.owner == owner);
+      if (holder == null || holder.owner != owner) {
+        return null;
+      }
+      return handOff(nowNanos);
+    }
+  }
+
+  /** While waiters wait, hands the lock on from a holder that kept it past its lease. */
+  private void sweep() {
+    Grant grant = null;
+    synchronized (this) {
+      sweeping = false;
+      long now = System.nanoTime();
+      if (holder != null && now - holder.since > LEASE_NANOS) {
+        grant = handOff(now);
+      } else if (holder == null && !waiters.isEmpty()) {
+        grant = handOff(now);
+      }
+      if (!waiters.isEmpty()) {
+        sweeping = true;
+        long wait = holder == null ? LEASE_NANOS : LEASE_NANOS - (now - holder.since) + 1;
+        Schedulers.parallel()
+            .schedule(this::sweep, Math.max(wait, 1_000_000L), TimeUnit.NANOSECONDS);
+      }
+    }
+    if (grant != null) {
+      grant.deliver();
+    }
+  }
+
+  private @Nullable Grant handOff(long nowNanos) {
+    holder = null;
+    Waiter next;
+    while ((next = waiters.poll()) != null) {
+      if (!next.cancelled) {
+        holder = new Holder(++tokens, next.owner, nowNanos);
+        return new Grant(next, granted(holder.token));
+      }
+    }
+    return null;
+  }
+
+  private ObjectNode granted(long token) {
+    ObjectNode state = snapshot();
+    state.put("tok", token);
+    return state;
+  }
 
   /** A copy: {"ver": version, "m": {entries}}. */
   synchronized ObjectNode snapshot() {

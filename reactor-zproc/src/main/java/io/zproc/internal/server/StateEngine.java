@@ -24,6 +24,11 @@ final class StateEngine {
         name, n -> new Namespace(n, options.journalSize(), options.journalBytes(), clock));
   }
 
+  /** Every namespace made so far. */
+  Iterable<Namespace> namespaces() {
+    return namespaces.values();
+  }
+
   ServerOptions options() {
     return options;
   }

@@ -52,6 +52,9 @@ final class StateSession implements WireSession {
   public Mono<JsonNode> request(WireRequest request) {
     try {
       String op = request.op();
+      if (op.equals(Ops.BEGIN)) {
+        return begin(ns(op, request.args()));
+      }
       JsonNode result = handle(op, request.args());
       if (MUTATIONS.contains(op)) {
         ns(op, request.args()).signal();
@@ -106,6 +109,45 @@ final class StateSession implements WireSession {
     }
   }
 
+  /**
+   * Waits for the namespace's atomic lock: emits the state with the lock's token when this session
+   * gets it. Cancelling gives up the place in the queue.
+   */
+  private Mono<JsonNode> begin(Namespace ns) {
+    return Mono.create(
+        sink -> {
+          Namespace.Waiter waiter = new Namespace.Waiter(this, sink);
+          sink.onCancel(() -> waiter.cancelled = true);
+          Namespace.Grant granted = ns.begin(waiter, System.nanoTime());
+          if (granted != null) {
+            granted.deliver();
+          }
+        });
+  }
+
+  private static long token(String op, ObjectNode args) {
+    JsonNode token = args.get(Ops.TOKEN);
+    if (token == null || token.isNull()) {
+      return 0;
+    }
+    if (!token.canConvertToLong()) {
+      throw invalid(op, Ops.TOKEN + "' (the atomic lock's token) must be an integer");
+    }
+    return token.longValue();
+  }
+
+  /** Hands on every atomic lock this connection held, and drops its places in the queues. */
+  @Override
+  public void closed() {
+    long now = System.nanoTime();
+    for (Namespace ns : engine.namespaces()) {
+      Namespace.Grant next = ns.releaseOwner(this, now);
+      if (next != null) {
+        next.deliver();
+      }
+    }
+  }
+
   /** The number of open watches on a namespace (for tests and monitoring). */
   int watchCount(String namespace) {
     return engine.namespace(namespace).watchCount();
@@ -134,15 +176,28 @@ final class StateSession implements WireSession {
           ObjectNode writes =
               puts == null ? JsonNodeFactory.instance.objectNode() : (ObjectNode) puts;
           writes.fieldNames().forEachRemaining(k -> checkLength("key", k));
-          return ns(op, args)
-              .commit(
-                  base.longValue(),
-                  reads,
-                  writes,
-                  removes,
-                  origin(args),
-                  flag(args, Ops.URGENT),
-                  System.nanoTime());
+          Namespace.Committed committed =
+              ns(op, args)
+                  .commit(
+                      base.longValue(),
+                      reads,
+                      writes,
+                      removes,
+                      origin(args),
+                      token(op, args),
+                      System.nanoTime());
+          if (committed.next() != null) {
+            committed.next().deliver();
+          }
+          return committed.reply();
+        }
+      case Ops.ABORT:
+        {
+          Namespace.Grant next = ns(op, args).release(token(op, args), System.nanoTime());
+          if (next != null) {
+            next.deliver();
+          }
+          return null;
         }
       case Ops.VERSION_OF:
         return JsonNodeFactory.instance.numberNode(ns(op, args).version());

@@ -2,15 +2,19 @@ package io.zproc.internal.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
 
 class NamespaceTest {
   private final Clock clock = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
@@ -95,44 +99,108 @@ class NamespaceTest {
     ns.put("b", IntNode.valueOf(2), "w");
     var puts = JsonNodeFactory.instance.objectNode().put("a", 5);
     assertThat(
-            ns.commit(base, new String[] {"b"}, puts, new String[0], "t", false, 0)
+            ns.commit(base, new String[] {"b"}, puts, new String[0], "t", 0, 0)
+                .reply()
                 .get("ok")
                 .asBoolean())
         .isFalse();
-    var result = ns.commit(base, new String[] {"a"}, puts, new String[0], "t", false, 0);
+    var result = ns.commit(base, new String[] {"a"}, puts, new String[0], "t", 0, 0).reply();
     assertThat(result.get("ok").asBoolean()).isTrue();
     assertThat(ns.get("a")).isEqualTo(IntNode.valueOf(5));
-    assertThat(ns.commit(base, null, puts, new String[0], "t", false, 0).get("ok").asBoolean())
+    assertThat(ns.commit(base, null, puts, new String[0], "t", 0, 0).reply().get("ok").asBoolean())
         .isFalse();
   }
 
+  /** A waiter whose grant lands in {@code got}. */
+  private static Namespace.Waiter waiter(Object owner, AtomicReference<JsonNode> got) {
+    Namespace.Waiter[] made = new Namespace.Waiter[1];
+    Mono.<JsonNode>create(sink -> made[0] = new Namespace.Waiter(owner, sink)).subscribe(got::set);
+    return made[0];
+  }
+
   @Test
-  void commit_priorityLease_expiresWhenHolderDies() {
+  void atomicLock_takenInTurn_commitHandsItToTheNextWaiterWithTheFreshState() {
     Namespace ns = new Namespace("n", 100, 1 << 20, clock);
     ns.put("a", IntNode.valueOf(1), "w");
+    AtomicReference<JsonNode> first = new AtomicReference<>();
+    AtomicReference<JsonNode> second = new AtomicReference<>();
+
+    ObjectNode granted = ns.begin(waiter("A", first), 0).state();
+    assertThat(ns.begin(waiter("B", second), 1)).as("B waits while A holds it").isNull();
+
+    long token = granted.get("tok").asLong();
     var puts = JsonNodeFactory.instance.objectNode().put("a", 2);
-    long t0 = 1_000_000_000L;
-    // the loser asks for priority on a conflicting commit and then dies
-    assertThat(ns.commit(0, null, puts, new String[0], "loser", true, t0).get("ok").asBoolean())
-        .isFalse();
-    long v = ns.version();
-    assertThat(
-            ns.commit(v, null, puts, new String[0], "other", false, t0 + 1_000_000)
-                .get("ok")
-                .asBoolean())
-        .isFalse();
-    assertThat(
-            ns.commit(
-                    v,
-                    null,
-                    puts,
-                    new String[0],
-                    "other",
-                    false,
-                    t0 + Namespace.PRIORITY_LEASE_NANOS + 1)
-                .get("ok")
-                .asBoolean())
-        .isTrue();
+    Namespace.Committed committed =
+        ns.commit(granted.get("ver").asLong(), null, puts, new String[0], "A", token, 2);
+
+    assertThat(committed.reply().get("ok").asBoolean()).isTrue();
+    assertThat(committed.next()).isNotNull();
+    committed.next().deliver();
+    assertThat(second.get().get("m").get("a").asInt()).isEqualTo(2);
+    assertThat(second.get().get("tok").asLong()).isNotEqualTo(token);
+  }
+
+  @Test
+  void atomicLock_holderThatConflictsKeepsIt_staleTokenStillCommitsIfNothingItReadChanged() {
+    Namespace ns = new Namespace("n", 100, 1 << 20, clock);
+    ns.put("a", IntNode.valueOf(1), "w");
+    ObjectNode granted = ns.begin(waiter("A", new AtomicReference<>()), 0).state();
+    long token = granted.get("tok").asLong();
+    long base = granted.get("ver").asLong();
+    ns.put("a", IntNode.valueOf(9), "someone else");
+    var puts = JsonNodeFactory.instance.objectNode().put("a", 2);
+
+    ObjectNode conflict =
+        ns.commit(base, new String[] {"a"}, puts, new String[0], "A", token, 1).reply();
+
+    assertThat(conflict.get("ok").asBoolean()).isFalse();
+    assertThat(conflict.get("held").asBoolean()).isTrue();
+    assertThat(conflict.get("snap").get("m").get("a").asInt()).isEqualTo(9);
+    assertThat(ns.begin(waiter("B", new AtomicReference<>()), 2)).as("A still holds it").isNull();
+
+    var other = JsonNodeFactory.instance.objectNode().put("b", 1);
+    Namespace.Committed stale =
+        ns.commit(ns.version(), new String[] {"b"}, other, new String[0], "C", 12345, 3);
+    assertThat(stale.reply().get("ok").asBoolean()).isTrue();
+    assertThat(stale.next()).as("a stale token does not hand the lock on").isNull();
+  }
+
+  @Test
+  void atomicLock_leaseRunsOut_orOwnerGoes_nextWaiterGetsIt() {
+    Namespace ns = new Namespace("n", 100, 1 << 20, clock);
+    assertThat(ns.begin(waiter("dead", new AtomicReference<>()), 0)).isNotNull();
+    AtomicReference<JsonNode> b = new AtomicReference<>();
+    assertThat(ns.begin(waiter("B", b), Namespace.LEASE_NANOS - 1)).isNull();
+    Namespace.Grant late =
+        ns.begin(waiter("C", new AtomicReference<>()), Namespace.LEASE_NANOS + 1);
+    assertThat(late).as("the holder kept it past its lease: the first waiter gets it").isNotNull();
+    late.deliver();
+    assertThat(b.get()).isNotNull();
+    assertThat(ns.begin(waiter("E", new AtomicReference<>()), Namespace.LEASE_NANOS + 2))
+        .as("C waits behind B")
+        .isNull();
+
+    Namespace queue = new Namespace("q", 100, 1 << 20, clock);
+    Namespace.Grant first = queue.begin(waiter("F", new AtomicReference<>()), 0);
+    Namespace.Waiter gaveUp = waiter("G", new AtomicReference<>());
+    assertThat(queue.begin(gaveUp, 1)).isNull();
+    AtomicReference<JsonNode> h = new AtomicReference<>();
+    assertThat(queue.begin(waiter("H", h), 2)).isNull();
+    gaveUp.cancelled = true;
+    Namespace.Grant afterF = queue.release(first.state().get("tok").asLong(), 3);
+    assertThat(afterF).isNotNull();
+    afterF.deliver();
+    assertThat(h.get()).as("H, past the waiter that gave up").isNotNull();
+
+    Namespace other = new Namespace("o", 100, 1 << 20, clock);
+    AtomicReference<JsonNode> got = new AtomicReference<>();
+    other.begin(waiter("gone", new AtomicReference<>()), 0);
+    other.begin(waiter("gone", new AtomicReference<>()), 1);
+    other.begin(waiter("D", got), 2);
+    Namespace.Grant next = other.releaseOwner("gone", 3);
+    assertThat(next).isNotNull();
+    next.deliver();
+    assertThat(got.get()).as("D, not the closed owner's queued wait").isNotNull();
   }
 
   @Test
