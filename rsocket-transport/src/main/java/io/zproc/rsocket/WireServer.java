@@ -28,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyStore;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +48,7 @@ import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
+import reactor.netty.resources.LoopResources;
 import reactor.netty.tcp.TcpServer;
 
 /**
@@ -83,6 +85,7 @@ public final class WireServer implements Disposable {
   private final Sinks.Empty<Void> onClose = Sinks.empty();
   private volatile @Nullable Path localSocket;
   private volatile @Nullable Path laneSocket;
+  private volatile @Nullable LoopResources laneLoop;
 
   private WireServer(WireAddress address, WireServerOptions options, WireService service) {
     this.address = address;
@@ -166,8 +169,14 @@ public final class WireServer implements Disposable {
     }
     Path socket = localSocket;
     Path lane = laneSocket;
+    LoopResources loop = laneLoop;
     Mono.when(closes)
         .onErrorResume(e -> Mono.empty())
+        .then(
+            loop == null
+                ? Mono.empty()
+                : loop.disposeLater(Duration.ZERO, Duration.ofSeconds(5))
+                    .onErrorResume(e -> Mono.empty()))
         .then(
             Mono.fromRunnable(
                     () -> {
@@ -466,8 +475,13 @@ public final class WireServer implements Disposable {
           }
           return joined.lane(close);
         };
+    // One event loop for every lane connection: a reply that one connection's request produces
+    // for another (an atomic lock handed on) is written at once, without waking another thread.
+    LoopResources loop = LoopResources.create("zproc-lane-server", 1, 1, true);
+    laneLoop = loop;
     TcpServer lane =
         TcpServer.create()
+            .runOn(loop)
             .bindAddress(() -> new DomainSocketAddress(path.toString()))
             .doOnConnection(
                 connection ->
@@ -488,6 +502,7 @@ public final class WireServer implements Disposable {
             bound -> {
               if (disposed.get()) {
                 bound.dispose();
+                loop.disposeLater(Duration.ZERO, Duration.ofSeconds(5)).subscribe(null, e -> {});
                 return this;
               }
               ownerOnly(path);
