@@ -367,10 +367,10 @@ final class StateClient implements State {
 
   @Override
   public Flux<StateChange> changes() {
-    return Flux.defer(
-            () ->
+    return OpenStreams.flux(
+            streams ->
                 call(Ops.VERSION_OF, args())
-                    .flatMapMany(v -> rawChanges(v.longValue(), false, null)))
+                    .flatMapMany(v -> rawChanges(v.longValue(), false, null, streams)))
         .map(Change::new);
   }
 
@@ -380,14 +380,16 @@ final class StateClient implements State {
       throw new IllegalArgumentException(
           "afterVersion must be >= 0 (0 replays from the first change), got " + afterVersion);
     }
-    return Flux.defer(() -> rawChanges(afterVersion, false, null)).map(Change::new);
+    return OpenStreams.flux(streams -> rawChanges(afterVersion, false, null, streams))
+        .map(Change::new);
   }
 
   /**
    * The raw change events after a version, resuming after the last delivered one when the
-   * connection drops.
+   * connection drops; each stream opened is registered with {@code streams}.
    */
-  private Flux<JsonNode> rawChanges(long after, boolean excludeSelf, String @Nullable [] keys) {
+  private Flux<JsonNode> rawChanges(
+      long after, boolean excludeSelf, String @Nullable [] keys, OpenStreams streams) {
     AtomicLong last = new AtomicLong(after);
     return Flux.defer(
             () -> {
@@ -398,6 +400,7 @@ final class StateClient implements State {
               }
               return context.stream(new WireRequest(Ops.WATCH, args));
             })
+        .transform(streams::track)
         .doOnNext(event -> last.set(Change.versionOf(event)))
         .retryWhen(reconnecting());
   }
@@ -419,15 +422,15 @@ final class StateClient implements State {
     for (String key : keys) {
       Objects.requireNonNull(key, "keys must not contain null");
     }
-    return Mono.defer(
-        () -> {
+    return OpenStreams.mono(
+        streams -> {
           Mono<Long> from =
               live ? call(Ops.VERSION_OF, args()).map(JsonNode::longValue) : cursor.get();
-          return from.flatMap(after -> watchOnce(after, keys));
+          return from.flatMap(after -> watchOnce(after, keys, streams));
         });
   }
 
-  private Mono<Snapshot> watchOnce(long after, String[] keys) {
+  private Mono<Snapshot> watchOnce(long after, String[] keys, OpenStreams streams) {
     AtomicLong last = new AtomicLong(after);
     return Flux.defer(
             () -> {
@@ -447,6 +450,7 @@ final class StateClient implements State {
               }
               return context.stream(new WireRequest(Ops.WATCH, args));
             })
+        .transform(streams::track)
         .retryWhen(reconnecting())
         .next()
         .map(
@@ -500,8 +504,8 @@ final class StateClient implements State {
    * another client, in order. For the {@code callWhen*} processes.
    */
   Flux<Snapshot> hits(Predicate<Replica> test) {
-    return Flux.defer(
-        () ->
+    return OpenStreams.flux(
+        streams ->
             call(Ops.SNAPSHOT, args())
                 .flatMapMany(
                     snapshot -> {
@@ -509,7 +513,7 @@ final class StateClient implements State {
                       Flux<Snapshot> first =
                           test.test(replica) ? Flux.just(replica.snapshot()) : Flux.empty();
                       return first.concatWith(
-                          rawChanges(replica.version(), false, null)
+                          rawChanges(replica.version(), false, null, streams)
                               .filter(
                                   event -> {
                                     replica.apply(event);
@@ -525,8 +529,8 @@ final class StateClient implements State {
    * by another client; completes with the first state that passes.
    */
   private Mono<Snapshot> watch(Predicate<Replica> test) {
-    return Mono.defer(
-        () ->
+    return OpenStreams.mono(
+        streams ->
             call(Ops.SNAPSHOT, args())
                 .flatMap(
                     snapshot -> {
@@ -534,7 +538,7 @@ final class StateClient implements State {
                       if (test.test(replica)) {
                         return Mono.just(replica.snapshot());
                       }
-                      return rawChanges(replica.version(), false, null)
+                      return rawChanges(replica.version(), false, null, streams)
                           .filter(
                               event -> {
                                 replica.apply(event);
