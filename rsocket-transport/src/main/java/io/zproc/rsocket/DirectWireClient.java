@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.zproc.rsocket.codec.CborCodec;
 import io.zproc.rsocket.codec.CodecException;
 import io.zproc.rsocket.internal.Failures;
+import io.zproc.rsocket.internal.FluxMapError;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
@@ -90,7 +91,8 @@ final class DirectWireClient implements WireClient {
                             new WireException(
                                 WireException.CONNECTION_CLOSED,
                                 "the connection to " + address + " closed"))))
-        .onErrorMap(Failures::toWireException);
+        // not onErrorMap: its arbiter can lose a cancel racing with the subscription
+        .transform(f -> FluxMapError.mapError(f, Failures::toWireException));
   }
 
   @Override

@@ -7,6 +7,7 @@ import io.rsocket.util.DefaultPayload;
 import io.zproc.rsocket.codec.CborCodec;
 import io.zproc.rsocket.codec.CodecException;
 import io.zproc.rsocket.internal.Failures;
+import io.zproc.rsocket.internal.FluxMapError;
 import io.zproc.rsocket.internal.ServerHandler;
 import org.jspecify.annotations.Nullable;
 import reactor.core.CoreSubscriber;
@@ -147,7 +148,9 @@ final class RSocketWireClient implements WireClient {
                 payload.release();
               }
             })
-        .onErrorMap(e -> Failures.fromTransport(e, address.toString()));
+        // not onErrorMap: its arbiter can lose a cancel racing with the subscription
+        .transform(
+            f -> FluxMapError.mapError(f, e -> Failures.fromTransport(e, address.toString())));
   }
 
   private void decodeReply(Payload payload, SynchronousSink<JsonNode> sink) {

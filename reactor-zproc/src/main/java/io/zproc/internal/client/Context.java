@@ -24,6 +24,7 @@ import io.zproc.rsocket.WireClient;
 import io.zproc.rsocket.WireClientOptions;
 import io.zproc.rsocket.WireException;
 import io.zproc.rsocket.WireRequest;
+import io.zproc.rsocket.internal.FluxMapError;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -134,7 +135,8 @@ public final class Context implements ZProc {
 
   /**
    * Opens one stream. Elements from a server in this JVM are moved off the writer's thread, so a
-   * watcher reacting with a write never runs inside another client's call.
+   * watcher reacting with a write never runs inside another client's call. No operator here
+   * arbitrates subscriptions, so a cancel always reaches the server (see {@link OpenStreams}).
    */
   Flux<JsonNode> stream(WireRequest request) {
     return wire()
@@ -145,7 +147,11 @@ public final class Context implements ZProc {
                   ? elements.publishOn(Schedulers.parallel(), 8)
                   : elements;
             })
-        .onErrorMap(WireException.class, Errors::toZProc);
+        // not onErrorMap: its arbiter can lose a cancel racing with the subscription
+        .transform(
+            f ->
+                FluxMapError.mapError(
+                    f, e -> e instanceof WireException ? Errors.toZProc((WireException) e) : e));
   }
 
   /** The live connection, reconnecting (with backoff, bounded by the connect timeout) if lost. */

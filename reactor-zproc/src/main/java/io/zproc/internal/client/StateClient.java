@@ -384,10 +384,10 @@ final class StateClient implements State {
 
   @Override
   public Flux<StateChange> changes() {
-    return Flux.defer(
-            () ->
+    return OpenStreams.flux(
+            streams ->
                 call(Ops.VERSION_OF, args())
-                    .flatMapMany(v -> rawChanges(v.longValue(), false, null)))
+                    .flatMapMany(v -> rawChanges(v.longValue(), false, null, streams)))
         .map(Change::new);
   }
 
@@ -397,14 +397,16 @@ final class StateClient implements State {
       throw new IllegalArgumentException(
           "afterVersion must be >= 0 (0 replays from the first change), got " + afterVersion);
     }
-    return Flux.defer(() -> rawChanges(afterVersion, false, null)).map(Change::new);
+    return OpenStreams.flux(streams -> rawChanges(afterVersion, false, null, streams))
+        .map(Change::new);
   }
 
   /**
    * The raw change events after a version, resuming after the last delivered one when the
-   * connection drops.
+   * connection drops; each stream opened is registered with {@code streams}.
    */
-  private Flux<JsonNode> rawChanges(long after, boolean excludeSelf, String @Nullable [] keys) {
+  private Flux<JsonNode> rawChanges(
+      long after, boolean excludeSelf, String @Nullable [] keys, OpenStreams streams) {
     AtomicLong last = new AtomicLong(after);
     return Flux.defer(
             () -> {
@@ -415,6 +417,7 @@ final class StateClient implements State {
               }
               return context.stream(new WireRequest(Ops.WATCH, args));
             })
+        .transform(streams::track)
         .doOnNext(event -> last.set(Change.versionOf(event)))
         .retryWhen(reconnecting());
   }
@@ -436,15 +439,15 @@ final class StateClient implements State {
     for (String key : keys) {
       Objects.requireNonNull(key, "keys must not contain null");
     }
-    return Mono.defer(
-        () -> {
+    return OpenStreams.mono(
+        streams -> {
           Mono<Long> from =
               live ? call(Ops.VERSION_OF, args()).map(JsonNode::longValue) : cursor.get();
-          return from.flatMap(after -> watchOnce(after, keys));
+          return from.flatMap(after -> watchOnce(after, keys, streams));
         });
   }
 
-  private Mono<Snapshot> watchOnce(long after, String[] keys) {
+  private Mono<Snapshot> watchOnce(long after, String[] keys, OpenStreams streams) {
     AtomicLong last = new AtomicLong(after);
     return Flux.defer(
             () -> {
@@ -464,6 +467,7 @@ final class StateClient implements State {
               }
               return context.stream(new WireRequest(Ops.WATCH, args));
             })
+        .transform(streams::track)
         .retryWhen(reconnecting())
         .next()
         .map(
@@ -517,8 +521,8 @@ final class StateClient implements State {
    * another client, in order. For the {@code callWhen*} processes.
    */
   Flux<Snapshot> hits(Predicate<Replica> test) {
-    return Flux.defer(
-        () ->
+    return OpenStreams.flux(
+        streams ->
             call(Ops.SNAPSHOT, args())
                 .flatMapMany(
                     snapshot -> {
@@ -526,7 +530,7 @@ final class StateClient implements State {
                       Flux<Snapshot> first =
                           test.test(replica) ? Flux.just(replica.snapshot()) : Flux.empty();
                       return first.concatWith(
-                          rawChanges(replica.version(), false, null)
+                          rawChanges(replica.version(), false, null, streams)
                               .filter(
                                   event -> {
                                     replica.apply(event);
@@ -542,8 +546,8 @@ final class StateClient implements State {
    * by another client; completes with the first state that passes.
    */
   private Mono<Snapshot> watch(Predicate<Replica> test) {
-    return Mono.defer(
-        () ->
+    return OpenStreams.mono(
+        streams ->
             call(Ops.SNAPSHOT, args())
                 .flatMap(
                     snapshot -> {
@@ -551,7 +555,7 @@ final class StateClient implements State {
                       if (test.test(replica)) {
                         return Mono.just(replica.snapshot());
                       }
-                      return rawChanges(replica.version(), false, null)
+                      return rawChanges(replica.version(), false, null, streams)
                           .filter(
                               event -> {
                                 replica.apply(event);

@@ -1,0 +1,100 @@
+package io.zproc.rsocket.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.reactivestreams.Subscription;
+import reactor.core.publisher.BaseSubscriber;
+import reactor.core.publisher.Flux;
+import reactor.test.StepVerifier;
+import reactor.test.util.RaceTestUtils;
+
+class FluxMapErrorTest {
+  private static final Duration WAIT = Duration.ofSeconds(5);
+
+  @Test
+  void mapError_valuesAndCompletionPassThrough() {
+    StepVerifier.create(FluxMapError.mapError(Flux.just(1, 2, 3), e -> new IllegalStateException()))
+        .expectNext(1, 2, 3)
+        .expectComplete()
+        .verify(WAIT);
+  }
+
+  @Test
+  void mapError_errorIsReplacedByTheMappersResult() {
+    Flux<Integer> failing =
+        Flux.concat(Flux.just(1), Flux.error(new IllegalArgumentException("a")));
+    StepVerifier.create(FluxMapError.mapError(failing, e -> new IllegalStateException("mapped", e)))
+        .expectNext(1)
+        .expectErrorSatisfies(
+            e -> {
+              assertThat(e).isInstanceOf(IllegalStateException.class).hasMessage("mapped");
+              assertThat(e.getCause()).isInstanceOf(IllegalArgumentException.class);
+            })
+        .verify(WAIT);
+  }
+
+  @Test
+  void mapError_throwingMapper_deliversItsErrorWithTheOriginalSuppressed() {
+    IllegalArgumentException original = new IllegalArgumentException("original");
+    StepVerifier.create(
+            FluxMapError.mapError(
+                Flux.<Integer>error(original),
+                e -> {
+                  throw new IllegalStateException("mapper failed");
+                }))
+        .expectErrorSatisfies(
+            e -> {
+              assertThat(e).isInstanceOf(IllegalStateException.class).hasMessage("mapper failed");
+              assertThat(e.getSuppressed()).containsExactly(original);
+            })
+        .verify(WAIT);
+  }
+
+  @Test
+  void mapError_requestsAndCancelReachTheSource() {
+    AtomicBoolean cancelled = new AtomicBoolean();
+    StepVerifier.create(
+            FluxMapError.mapError(Flux.range(1, 100).doOnCancel(() -> cancelled.set(true)), e -> e),
+            2)
+        .expectNext(1, 2)
+        .thenRequest(1)
+        .expectNext(3)
+        .thenCancel()
+        .verify(WAIT);
+    assertThat(cancelled).isTrue();
+  }
+
+  /** The reason this operator exists: no cancel is lost, whenever it comes (issue 3). */
+  @Test
+  void mapError_cancelRacingWithTheSubscription_alwaysReachesTheSource() {
+    for (int i = 0; i < 1_000; i++) {
+      AtomicBoolean sourceCancelled = new AtomicBoolean();
+      AtomicReference<Subscription> subscription = new AtomicReference<>();
+      Flux<Integer> mapped =
+          FluxMapError.mapError(
+              Flux.<Integer>never().doOnCancel(() -> sourceCancelled.set(true)), e -> e);
+      RaceTestUtils.race(
+          () ->
+              mapped.subscribe(
+                  new BaseSubscriber<Integer>() {
+                    @Override
+                    protected void hookOnSubscribe(Subscription s) {
+                      subscription.set(s);
+                      s.request(Long.MAX_VALUE);
+                    }
+                  }),
+          () -> {
+            Subscription s;
+            while ((s = subscription.get()) == null) {
+              Thread.onSpinWait();
+            }
+            s.cancel();
+          });
+      assertThat(sourceCancelled).as("attempt %d", i).isTrue();
+    }
+  }
+}
