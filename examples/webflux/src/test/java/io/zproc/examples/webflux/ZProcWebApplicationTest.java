@@ -359,11 +359,13 @@ class ZProcWebApplicationTest {
     Flux.range(0, 25).concatMap(i -> state.put("sse-flood", i)).blockLast(VERIFY);
     web.get()
         .uri("/changes")
-        .accept(MediaType.TEXT_EVENT_STREAM, MediaType.APPLICATION_PROBLEM_JSON)
+        .accept(MediaType.TEXT_EVENT_STREAM) // as an EventSource sends it
         .header(StateController.LAST_EVENT_ID, "0")
         .exchange()
         .expectStatus()
         .isEqualTo(HttpStatus.GONE)
+        .expectHeader()
+        .contentType(MediaType.APPLICATION_PROBLEM_JSON)
         .expectBody()
         .jsonPath("$.detail")
         .value(
@@ -376,11 +378,13 @@ class ZProcWebApplicationTest {
   void changes_badLastEventId_is400() {
     web.get()
         .uri("/changes")
-        .accept(MediaType.TEXT_EVENT_STREAM, MediaType.APPLICATION_PROBLEM_JSON)
+        .accept(MediaType.TEXT_EVENT_STREAM) // as an EventSource sends it
         .header(StateController.LAST_EVENT_ID, "yesterday")
         .exchange()
         .expectStatus()
         .isBadRequest()
+        .expectHeader()
+        .contentType(MediaType.APPLICATION_PROBLEM_JSON)
         .expectBody()
         .jsonPath("$.detail")
         .value(
