@@ -145,6 +145,16 @@ public final class StateBench {
         all.add(remote("put seq, 2nd JVM (" + how + ")", true, noLane, "put-seq"));
         all.add(remote("get seq, 2nd JVM (" + how + ")", true, noLane, "get-seq"));
 
+        RemoteJvm noSpin =
+            RemoteJvm.start(
+                "second JVM, lane without polling",
+                RemoteClient.class.getName(),
+                List.of(address, "auto"),
+                List.of("-Dio.zproc.lane.spinMicros=0"));
+        resources.push(noSpin);
+        how = noSpin.transport() + ", lane without polling";
+        all.add(remote("put seq, 2nd JVM (" + how + ")", true, noSpin, "put-seq"));
+
         RemoteJvm tcpChild = RemoteJvm.start("second JVM, forced tcp", List.of(address, "tcp"));
         resources.push(tcpChild);
         how = tcpChild.transport();

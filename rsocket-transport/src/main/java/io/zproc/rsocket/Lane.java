@@ -57,6 +57,15 @@ final class Lane {
 
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
+  /**
+   * How long one caller at a time polls for its reply before sleeping ({@code
+   * io.zproc.lane.spinMicros}).
+   */
+  private static final long SPIN_NANOS =
+      TimeUnit.MICROSECONDS.toNanos(Long.getLong("io.zproc.lane.spinMicros", 50));
+
+  private static final AtomicBoolean SPINNING = new AtomicBoolean();
+
   private final Path path;
   private final byte[] setup;
   private final WireAddress address;
@@ -488,12 +497,44 @@ final class Lane {
         if (left <= 0) {
           return null;
         }
+        if (spun()) {
+          continue;
+        }
         key.interestOps(SelectionKey.OP_READ);
         selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
         selector.selectedKeys().clear();
         if (channel.read(in) < 0) {
           throw new IOException("the server closed the lane");
         }
+      }
+    }
+
+    /**
+     * Polls for the reply for a few microseconds before sleeping in the selector, if no other
+     * caller of this JVM is polling: on a virtual machine, waking a sleeping thread can take longer
+     * than the whole round trip.
+     *
+     * @return whether bytes came
+     */
+    private boolean spun() throws IOException {
+      if (SPIN_NANOS <= 0 || !SPINNING.compareAndSet(false, true)) {
+        return false;
+      }
+      try {
+        long until = System.nanoTime() + SPIN_NANOS;
+        do {
+          int read = channel.read(in);
+          if (read < 0) {
+            throw new IOException("the server closed the lane");
+          }
+          if (read > 0) {
+            return true;
+          }
+          Thread.onSpinWait();
+        } while (System.nanoTime() < until);
+        return false;
+      } finally {
+        SPINNING.set(false);
       }
     }
 
