@@ -65,6 +65,9 @@ final class Lane {
       TimeUnit.MICROSECONDS.toNanos(Long.getLong("io.zproc.lane.spinMicros", 50));
 
   private static final AtomicBoolean SPINNING = new AtomicBoolean();
+  private static final AtomicInteger SPIN_MISSES = new AtomicInteger();
+  private static final AtomicInteger SPIN_CALLS = new AtomicInteger();
+  private static final AtomicInteger SPIN_RESUME = new AtomicInteger();
 
   private final Path path;
   private final byte[] setup;
@@ -517,7 +520,16 @@ final class Lane {
      * @return whether bytes came
      */
     private boolean spun() throws IOException {
-      if (SPIN_NANOS <= 0 || !SPINNING.compareAndSet(false, true)) {
+      if (SPIN_NANOS <= 0) {
+        return false;
+      }
+      // After polls that came back empty-handed (slow replies: a busy machine, or a wait on the
+      // server), skip polling for 2, 4, ... up to 64 calls; one that succeeds starts over.
+      int call = SPIN_CALLS.incrementAndGet();
+      if (call - SPIN_RESUME.get() < 0) {
+        return false;
+      }
+      if (!SPINNING.compareAndSet(false, true)) {
         return false;
       }
       try {
@@ -528,10 +540,13 @@ final class Lane {
             throw new IOException("the server closed the lane");
           }
           if (read > 0) {
+            SPIN_MISSES.set(0);
             return true;
           }
           Thread.onSpinWait();
         } while (System.nanoTime() < until);
+        int misses = SPIN_MISSES.incrementAndGet();
+        SPIN_RESUME.set(call + (1 << Math.min(misses, 6)));
         return false;
       } finally {
         SPINNING.set(false);
