@@ -270,8 +270,13 @@ final class Lane {
   private void waitOut(Conn conn, Call call) {
     try {
       while (true) {
-        if (call.isCancelled() || disposed) {
+        if (call.isCancelled()) {
           conn.close();
+          return;
+        }
+        if (disposed) {
+          conn.close();
+          call.fail(closed(new IOException("the connection was closed")));
           return;
         }
         ByteBuffer reply = conn.await(TimeUnit.MILLISECONDS.toNanos(50));

@@ -17,9 +17,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
@@ -198,6 +200,28 @@ class LaneTest {
     await().atMost(TIMEOUT).until(() -> pair.service.cancelledRequests.get() == 1);
     assertThat(pair.client.request(TestService.echo(4)).block(TIMEOUT))
         .isEqualTo(F.objectNode().put("i", 4));
+  }
+
+  @Test
+  void clientDisposedWhileABlockedCallWaits_callFailsConnectionClosed() throws Exception {
+    CompletableFuture<Throwable> failure =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                pair.client.request(TestService.delay(60_000)).block(TIMEOUT);
+                return null;
+              } catch (Throwable e) {
+                return e;
+              }
+            });
+    await().atMost(TIMEOUT).until(() -> pair.service.delaysStarted.get() == 1);
+
+    pair.client.dispose();
+
+    assertThat(failure.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS))
+        .isInstanceOfSatisfying(
+            WireException.class,
+            e -> assertThat(e.code()).isEqualTo(WireException.CONNECTION_CLOSED));
   }
 
   @Test

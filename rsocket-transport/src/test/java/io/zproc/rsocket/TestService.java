@@ -27,6 +27,7 @@ final class TestService implements WireService {
   final AtomicLong streamed = new AtomicLong();
   final AtomicLong cancelledStreams = new AtomicLong();
   final AtomicLong cancelledRequests = new AtomicLong();
+  final AtomicLong delaysStarted = new AtomicLong();
 
   /** A {@code delay} request: answers with its arguments after {@code ms} milliseconds. */
   static WireRequest delay(long ms) {
@@ -93,6 +94,7 @@ final class TestService implements WireService {
           case "empty":
             return Mono.empty();
           case "delay":
+            delaysStarted.incrementAndGet();
             return Mono.delay(Duration.ofMillis(args.path("ms").asLong()))
                 .doOnCancel(cancelledRequests::incrementAndGet)
                 .thenReturn(args);
