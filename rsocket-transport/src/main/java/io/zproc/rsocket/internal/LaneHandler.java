@@ -18,8 +18,6 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
-import reactor.core.Exceptions;
-import reactor.core.Fuseable;
 import reactor.core.publisher.Mono;
 
 /**
@@ -126,23 +124,10 @@ public final class LaneHandler extends ChannelInboundHandlerAdapter {
       reply(ctx, id, new WireReply.Result(ServerHandler.pingReply(maxFrameSize, -1)));
       return;
     }
-    Mono<JsonNode> result;
-    try {
-      result = s.request(request);
-    } catch (RuntimeException e) {
-      result = Mono.error(e);
-    }
-    if (result instanceof Fuseable.ScalarCallable) {
-      JsonNode value;
-      try {
-        @SuppressWarnings("unchecked")
-        Fuseable.ScalarCallable<JsonNode> scalar = (Fuseable.ScalarCallable<JsonNode>) result;
-        value = scalar.call();
-      } catch (Exception e) {
-        reply(ctx, id, failure(request, Exceptions.unwrap(e)));
-        return;
-      }
-      reply(ctx, id, new WireReply.Result(value));
+    Mono<JsonNode> result = ServerHandler.handle(s, request);
+    WireReply immediate = ServerHandler.immediate(result, request);
+    if (immediate != null) {
+      reply(ctx, id, immediate);
       return;
     }
     Disposable[] holder = new Disposable[1];
@@ -150,7 +135,7 @@ public final class LaneHandler extends ChannelInboundHandlerAdapter {
         result
             .map(value -> (WireReply) new WireReply.Result(value))
             .switchIfEmpty(Mono.fromSupplier(() -> new WireReply.Result(null)))
-            .onErrorResume(e -> Mono.just(failure(request, e)))
+            .onErrorResume(e -> Mono.just(ServerHandler.failure(request, e)))
             .doFinally(
                 signal -> {
                   if (holder[0] != null) {
@@ -169,13 +154,6 @@ public final class LaneHandler extends ChannelInboundHandlerAdapter {
         subscription.dispose();
       }
     }
-  }
-
-  private static WireReply failure(WireRequest request, Throwable e) {
-    if (!(e instanceof WireException)) {
-      log.warn("request '{}' failed on the server", request.op(), e);
-    }
-    return Failures.toFailure(e);
   }
 
   private void reply(ChannelHandlerContext ctx, int id, WireReply reply) {

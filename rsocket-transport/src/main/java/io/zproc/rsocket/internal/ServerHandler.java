@@ -13,6 +13,7 @@ import io.zproc.rsocket.WireRequest;
 import io.zproc.rsocket.WireSession;
 import io.zproc.rsocket.codec.CborCodec;
 import io.zproc.rsocket.codec.CodecException;
+import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,23 +68,10 @@ public final class ServerHandler implements RSocket {
     if (PING.equals(request.op())) {
       return Mono.just(reply(new WireReply.Result(pingReply(maxFrameSize, connectionId))));
     }
-    Mono<JsonNode> result;
-    try {
-      result = session.request(request);
-    } catch (RuntimeException e) {
-      result = Mono.error(e);
-    }
-    if (result instanceof Fuseable.ScalarCallable) {
-      // The common case (a synchronous operation): answer without an operator chain.
-      JsonNode value;
-      try {
-        @SuppressWarnings("unchecked")
-        Fuseable.ScalarCallable<JsonNode> scalar = (Fuseable.ScalarCallable<JsonNode>) result;
-        value = scalar.call();
-      } catch (Exception e) {
-        return Mono.just(failureReply(request, Exceptions.unwrap(e)));
-      }
-      return Mono.just(reply(new WireReply.Result(value)));
+    Mono<JsonNode> result = handle(session, request);
+    WireReply immediate = immediate(result, request);
+    if (immediate != null) {
+      return Mono.just(reply(immediate));
     }
     return result
         .map(value -> reply(new WireReply.Result(value)))
@@ -92,10 +80,42 @@ public final class ServerHandler implements RSocket {
   }
 
   private static Payload failureReply(WireRequest request, Throwable e) {
+    return reply(failure(request, e));
+  }
+
+  /** Hands a request to the session; a session that throws gives an error signal. */
+  static Mono<JsonNode> handle(WireSession session, WireRequest request) {
+    try {
+      return session.request(request);
+    } catch (RuntimeException e) {
+      return Mono.error(e);
+    }
+  }
+
+  /**
+   * The reply to a synchronous result (the common case: state operations answer with {@code
+   * Mono.just}, empty or an error), read without assembling an operator chain; null for an
+   * asynchronous result.
+   */
+  static @Nullable WireReply immediate(Mono<JsonNode> result, WireRequest request) {
+    if (!(result instanceof Fuseable.ScalarCallable)) {
+      return null;
+    }
+    try {
+      @SuppressWarnings("unchecked")
+      Fuseable.ScalarCallable<JsonNode> scalar = (Fuseable.ScalarCallable<JsonNode>) result;
+      return new WireReply.Result(scalar.call());
+    } catch (Exception e) {
+      return failure(request, Exceptions.unwrap(e));
+    }
+  }
+
+  /** The error reply for a failed request; anything but a WireException is logged. */
+  static WireReply failure(WireRequest request, Throwable e) {
     if (!(e instanceof WireException)) {
       log.warn("request '{}' failed on the server", request.op(), e);
     }
-    return reply(Failures.toFailure(e));
+    return Failures.toFailure(e);
   }
 
   @Override
