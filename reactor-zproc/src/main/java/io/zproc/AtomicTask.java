@@ -8,7 +8,8 @@ import java.util.Map;
  *
  * <p>The task <b>may run more than once</b>: when something it read changed before it could commit,
  * it runs again on a fresh copy. Keep it free of side effects other than on the map, and quick: it
- * runs on a transport thread and must not block.
+ * runs on the thread that delivers the state (see {@link State#atomic(AtomicTask)}) and must not
+ * block.
  *
  * @param <R> what the task returns
  */

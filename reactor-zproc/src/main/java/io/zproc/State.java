@@ -20,7 +20,9 @@ import reactor.core.publisher.Mono;
  * this client's {@link #id()}.
  *
  * <p><b>Threading:</b> thread-safe; any number of threads may use one {@code State}. Results are
- * delivered on a transport thread, or, when the server is in this JVM, on the subscribing thread.
+ * delivered on a transport thread: a Netty event loop, or, for a server on this host, the lane's
+ * reader thread ({@code zproc-lane-N}); a {@code block()}ed call to a server on this host, or any
+ * call to a server in this JVM, completes on the subscribing thread. Do not block in callbacks.
  * Nothing here blocks except {@link #asMap()}, which is for the caller's own threads.
  *
  * <p><b>Errors:</b> a value Jackson cannot map throws {@link IllegalArgumentException} at once,
