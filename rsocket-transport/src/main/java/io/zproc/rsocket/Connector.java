@@ -138,7 +138,7 @@ final class Connector {
     if (id >= 0) {
       client.attachLane(
           Lane.lazy(
-              Lane.pathFor(port),
+              WireServer.lanePath(port),
               setup.joining(id),
               client.address(),
               client.serverMaxFrameSize()));

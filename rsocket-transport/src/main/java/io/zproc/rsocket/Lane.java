@@ -118,11 +118,6 @@ final class Lane {
     return lane;
   }
 
-  /** Where the lane of the tcp server on {@code port} would be. */
-  static Path pathFor(int port) {
-    return WireServer.lanePath(port);
-  }
-
   /** Whether this subscription may take the lane: a blocking subscriber on a blocking thread. */
   boolean takes(Subscriber<?> actual) {
     return !disposed
@@ -205,25 +200,40 @@ final class Lane {
   static boolean blockingDownstream(Subscriber<?> s) {
     Object current = s;
     for (int depth = 0; depth < 24 && current != null; depth++) {
-      String name = current.getClass().getName();
-      if (name.startsWith("reactor.core.publisher.Blocking")) {
-        return true;
-      }
-      if (concurrent(name)) {
-        return false;
+      Kind kind = KINDS.get(current.getClass());
+      if (kind != Kind.PASS_THROUGH) {
+        return kind == Kind.BLOCKING;
       }
       current = Scannable.from(current).scanUnsafe(Scannable.Attr.ACTUAL);
     }
     return false;
   }
 
-  private static boolean concurrent(String name) {
-    return (name.contains("FlatMap") && !name.startsWith("reactor.core.publisher.MonoFlatMap$"))
-        || name.contains("Merge")
-        || name.contains("Zip")
-        || name.contains("MonoWhen")
-        || name.contains("Parallel");
+  /** What a subscriber class means for {@link #blockingDownstream}. */
+  private enum Kind {
+    BLOCKING,
+    CONCURRENT,
+    PASS_THROUGH
   }
+
+  /** Each subscriber class, classified once by its name (this runs for every request). */
+  private static final ClassValue<Kind> KINDS =
+      new ClassValue<>() {
+        @Override
+        protected Kind computeValue(Class<?> type) {
+          String name = type.getName();
+          if (name.startsWith("reactor.core.publisher.Blocking")) {
+            return Kind.BLOCKING;
+          }
+          boolean concurrent =
+              (name.contains("FlatMap") && !name.startsWith("reactor.core.publisher.MonoFlatMap$"))
+                  || name.contains("Merge")
+                  || name.contains("Zip")
+                  || name.contains("MonoWhen")
+                  || name.contains("Parallel");
+          return concurrent ? Kind.CONCURRENT : Kind.PASS_THROUGH;
+        }
+      };
 
   /**
    * Sends an encoded request and delivers the reply to {@code actual}; calls {@code fallback} if no
