@@ -306,6 +306,83 @@ abstract class WatchContractTest {
   }
 
   @Test
+  void whenEqual_ownChangesDoNotWake_anotherClientsChangeTestsTheState() {
+    State watcher = watcher();
+    Mono<Snapshot> equal = watcher.whenEqual("k", 1).cache();
+    Disposable running = equal.subscribe();
+    try {
+      awaitWatches(1);
+      watcher.put("k", 1).block(WAIT);
+      // Its own change did not wake it; the next change by another client does, and the state
+      // after that change has k = 1.
+      assertThat(server.watchCount(ns)).isEqualTo(1);
+      writer.put("other", 2).block(WAIT);
+      assertThat(equal.block(WAIT)).containsEntry("k", 1).containsEntry("other", 2);
+    } finally {
+      running.dispose();
+    }
+  }
+
+  @Test
+  void whenEqual_connectionDrop_resumesAfterTheStateItTested_noStateSkipped() throws Exception {
+    State watcher = watcher();
+    // A blocked caller (the lane, when there is one) and a subscriber (the RSocket path).
+    CompletableFuture<Snapshot> blocked =
+        CompletableFuture.supplyAsync(
+            () -> watcher.whenEqual("k", 1).block(WAIT), runnable -> new Thread(runnable).start());
+    Mono<Snapshot> subscribed = watcher.whenEqual("k", 1).cache();
+    Disposable running = subscribed.subscribe();
+    try {
+      awaitWatches(2);
+      ((Context) watcherCtx).dropConnection();
+      // While the watcher reconnects, k is 1 only for one version.
+      writer.put("k", 1).block(WAIT);
+      writer.put("other", 3).block(WAIT);
+      writer.put("k", 2).block(WAIT);
+      assertThat(blocked.get(WAIT.toSeconds(), TimeUnit.SECONDS))
+          .containsEntry("k", 1)
+          .doesNotContainKey("other");
+      assertThat(subscribed.block(WAIT)).containsEntry("k", 1).doesNotContainKey("other");
+    } finally {
+      running.dispose();
+    }
+    awaitWatches(0);
+  }
+
+  @Test
+  void whenEqual_manyBlockedCallers_allWake_noThreadHeldWhileWaiting() throws Exception {
+    State watcher = watcher();
+    int callers = 48;
+    List<CompletableFuture<Snapshot>> waiting = new ArrayList<>();
+    for (int i = 0; i < callers; i++) {
+      waiting.add(
+          CompletableFuture.supplyAsync(
+              () -> watcher.whenEqual("go", 1).block(WAIT),
+              runnable -> new Thread(runnable).start()));
+    }
+    awaitWatches(callers);
+    writer.put("go", 1).block(WAIT);
+    for (CompletableFuture<Snapshot> w : waiting) {
+      assertThat(w.get(WAIT.toSeconds(), TimeUnit.SECONDS)).containsEntry("go", 1);
+    }
+    awaitWatches(0);
+  }
+
+  @Test
+  void whenEqual_blockedCallerTimesOut_releasesServerWatch() {
+    State watcher = watcher();
+    for (int i = 0; i < 20; i++) {
+      Mono<Snapshot> never = watcher.whenEqual("never", 1);
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> never.block(Duration.ofMillis(20)))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("Timeout");
+    }
+    awaitWatches(0);
+    writer.put("never", 1).block(WAIT);
+    assertThat(watcher.whenEqual("never", 1).block(WAIT)).containsEntry("never", 1);
+  }
+
+  @Test
   void timeouts_releaseServerWatches() {
     State watcher = watcher();
     Flux.range(0, 10_000)

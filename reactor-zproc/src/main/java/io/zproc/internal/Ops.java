@@ -44,6 +44,25 @@ public final class Ops {
   /** Stream: the changes of a namespace after a version. */
   public static final String WATCH = "watch";
 
+  /**
+   * Request: the first state that passes a test, tested on the server. Without {@link #AFTER} it
+   * tests the current state and answers at once, with {@code {"snap": {"ver", "m"}}} if it passes
+   * or {@code {"at": version}} if not; with {@link #AFTER} it answers once a state after that
+   * version, made by another origin than {@link #EXCLUDE}, passes: {@code {"change": event, "snap":
+   * {"ver", "m"}}}.
+   */
+  public static final String WHEN = "when";
+
+  /**
+   * When: the test, one of {@code eq}, {@code ne} (with {@link #VALUE}), {@code none}, {@code
+   * notnone}, {@code avail} (of {@link #KEY}), or {@code change} (any change, or one touching
+   * {@link #KEYS}, leaving some value different).
+   */
+  public static final String IS = "is";
+
+  /** When: the version the current state was tested at (the reply when it did not pass). */
+  public static final String AT = "at";
+
   /** Watch: the version to resume after (absent: from now). */
   public static final String AFTER = "after";
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.buffer.Unpooled;
 import io.zproc.rsocket.codec.CborCodec;
 import io.zproc.rsocket.codec.CodecException;
+import io.zproc.rsocket.internal.Blocking;
 import io.zproc.rsocket.internal.Setup;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -14,6 +15,8 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,7 +32,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.CoreSubscriber;
 import reactor.core.Exceptions;
-import reactor.core.Scannable;
 import reactor.core.publisher.Operators;
 import reactor.core.scheduler.Schedulers;
 
@@ -80,6 +82,7 @@ final class Lane {
   private final ThreadLocal<AtomicInteger> inFlight = ThreadLocal.withInitial(AtomicInteger::new);
   private final Object muxLock = new Object();
   private volatile @Nullable Mux mux;
+  private volatile @Nullable Parker parker;
   private final AtomicLong served = new AtomicLong();
   private final AtomicLong servedShared = new AtomicLong();
 
@@ -192,48 +195,9 @@ final class Lane {
     }
   }
 
-  /**
-   * Whether {@code s} ends, through Reactor operators, in one of Reactor's blocking subscribers,
-   * with no operator on the way that could have other requests in flight beside this one ({@code
-   * flatMap}, {@code merge}, {@code zip}, parallel rails): a caller waiting for exactly this reply.
-   */
   static boolean blockingDownstream(Subscriber<?> s) {
-    Object current = s;
-    for (int depth = 0; depth < 24 && current != null; depth++) {
-      Kind kind = KINDS.get(current.getClass());
-      if (kind != Kind.PASS_THROUGH) {
-        return kind == Kind.BLOCKING;
-      }
-      current = Scannable.from(current).scanUnsafe(Scannable.Attr.ACTUAL);
-    }
-    return false;
+    return Blocking.downstream(s);
   }
-
-  /** What a subscriber class means for {@link #blockingDownstream}. */
-  private enum Kind {
-    BLOCKING,
-    CONCURRENT,
-    PASS_THROUGH
-  }
-
-  /** Each subscriber class, classified once by its name (this runs for every request). */
-  private static final ClassValue<Kind> KINDS =
-      new ClassValue<>() {
-        @Override
-        protected Kind computeValue(Class<?> type) {
-          String name = type.getName();
-          if (name.startsWith("reactor.core.publisher.Blocking")) {
-            return Kind.BLOCKING;
-          }
-          boolean concurrent =
-              (name.contains("FlatMap") && !name.startsWith("reactor.core.publisher.MonoFlatMap$"))
-                  || name.contains("Merge")
-                  || name.contains("Zip")
-                  || name.contains("MonoWhen")
-                  || name.contains("Parallel");
-          return concurrent ? Kind.CONCURRENT : Kind.PASS_THROUGH;
-        }
-      };
 
   /**
    * Sends an encoded request and delivers the reply to {@code actual}; calls {@code fallback} if no
@@ -272,33 +236,142 @@ final class Lane {
       call.deliver(reply);
       return;
     }
-    Conn waiting = conn;
-    Schedulers.boundedElastic().schedule(() -> waitOut(waiting, call));
+    parker().park(conn, call);
   }
 
-  /** Waits for a slow reply off the caller's thread; a cancelled call closes its connection. */
-  private void waitOut(Conn conn, Call call) {
-    try {
-      while (true) {
-        if (call.isCancelled()) {
-          conn.close();
-          return;
+  private Parker parker() {
+    Parker p = parker;
+    if (p != null) {
+      return p;
+    }
+    synchronized (muxLock) {
+      p = parker;
+      if (p == null) {
+        try {
+          p = new Parker();
+        } catch (IOException e) {
+          throw new IllegalStateException("cannot open a selector", e);
         }
-        if (disposed) {
-          conn.close();
-          call.fail(closed(new IOException("the connection was closed")));
-          return;
-        }
-        ByteBuffer reply = conn.await(TimeUnit.MILLISECONDS.toNanos(50));
-        if (reply != null) {
-          release(conn);
-          call.deliver(reply);
-          return;
-        }
+        Thread thread = new Thread(p, "zproc-lane-wait-" + READERS.incrementAndGet());
+        thread.setDaemon(true);
+        thread.start();
+        parker = p;
       }
-    } catch (IOException e) {
-      conn.close();
-      call.fail(closed(e));
+      return p;
+    }
+  }
+
+  /**
+   * Waits for slow replies (a {@code when*} watcher waiting for a change, a turn at the atomic
+   * lock) off their callers' threads: one thread and one selector for every such call of this lane,
+   * so a thousand waiting watchers hold a thousand idle sockets, not a thousand threads. A
+   * cancelled call closes its connection, which ends its request on the server.
+   */
+  private final class Parker implements Runnable {
+    private final Selector selector;
+    private final Queue<Object[]> incoming = new ConcurrentLinkedQueue<>();
+    private volatile boolean dead;
+
+    Parker() throws IOException {
+      this.selector = Selector.open();
+    }
+
+    void park(Conn conn, Call call) {
+      call.onCancel = selector::wakeup;
+      incoming.offer(new Object[] {conn, call});
+      selector.wakeup();
+      if (dead) {
+        failIncoming();
+      }
+    }
+
+    @Override
+    public void run() {
+      List<Object[]> done = new ArrayList<>();
+      try {
+        while (!disposed) {
+          selector.select(50);
+          for (SelectionKey key : selector.selectedKeys()) {
+            Object[] parked = (Object[]) key.attachment();
+            Conn conn = (Conn) parked[0];
+            Call call = (Call) parked[1];
+            try {
+              ByteBuffer reply = conn.poll();
+              if (reply != null) {
+                key.cancel();
+                done.add(new Object[] {conn, call, reply});
+              }
+            } catch (IOException e) {
+              key.cancel();
+              conn.close();
+              call.fail(closed(e));
+            }
+          }
+          selector.selectedKeys().clear();
+          for (SelectionKey key : selector.keys()) {
+            Object[] parked = (Object[]) key.attachment();
+            if (key.isValid() && ((Call) parked[1]).isCancelled()) {
+              key.cancel();
+              ((Conn) parked[0]).close();
+            }
+          }
+          // Deregisters the cancelled keys, so a released connection can be parked again.
+          selector.selectNow();
+          selector.selectedKeys().clear();
+          for (Object[] d : done) {
+            release((Conn) d[0]);
+            ((Call) d[1]).deliver((ByteBuffer) d[2]);
+          }
+          done.clear();
+          Object[] next;
+          while ((next = incoming.poll()) != null) {
+            Conn conn = (Conn) next[0];
+            Call call = (Call) next[1];
+            if (call.isCancelled()) {
+              conn.close();
+              continue;
+            }
+            try {
+              conn.channel.register(selector, SelectionKey.OP_READ, next);
+            } catch (IOException | RuntimeException e) {
+              conn.close();
+              call.fail(closed(new IOException(e.toString(), e)));
+            }
+          }
+        }
+      } catch (IOException | RuntimeException e) {
+        log.warn("the lane's waiting thread for {} failed", address, e);
+      } finally {
+        dead = true;
+        synchronized (muxLock) {
+          if (parker == this) {
+            parker = null;
+          }
+        }
+        failAll();
+      }
+    }
+
+    private void failAll() {
+      try {
+        for (SelectionKey key : selector.keys()) {
+          Object[] parked = (Object[]) key.attachment();
+          ((Conn) parked[0]).close();
+          ((Call) parked[1]).fail(closed(new IOException("the connection was closed")));
+        }
+        selector.close();
+      } catch (IOException | RuntimeException e) {
+        // closing anyway
+      }
+      failIncoming();
+    }
+
+    private void failIncoming() {
+      Object[] next;
+      while ((next = incoming.poll()) != null) {
+        ((Conn) next[0]).close();
+        ((Call) next[1]).fail(closed(new IOException("the connection was closed")));
+      }
     }
   }
 
@@ -382,6 +455,10 @@ final class Lane {
   void dispose() {
     disposed = true;
     closeIdle();
+    Parker p = parker;
+    if (p != null) {
+      p.selector.wakeup();
+    }
     Mux m = mux;
     if (m != null) {
       m.die(new IOException("the lane is closed"));
@@ -403,10 +480,20 @@ final class Lane {
   /** One call's subscription: delivers the reply when requested, notes a cancel. */
   private class Call extends Operators.MonoSubscriber<JsonNode, JsonNode> {
     private final Object conn;
+    volatile @Nullable Runnable onCancel;
 
     Call(CoreSubscriber<? super JsonNode> actual, Object conn) {
       super(actual);
       this.conn = conn;
+    }
+
+    @Override
+    public void cancel() {
+      super.cancel();
+      Runnable r = onCancel;
+      if (r != null) {
+        r.run();
+      }
     }
 
     /** Called once the call has ended, whichever way. */
@@ -568,6 +655,23 @@ final class Lane {
       }
     }
 
+    /** Reads what has come without waiting: the reply, or null if it is not all here yet. */
+    @Nullable ByteBuffer poll() throws IOException {
+      while (true) {
+        ByteBuffer body = frame();
+        if (body != null) {
+          return body;
+        }
+        int read = channel.read(in);
+        if (read < 0) {
+          throw new IOException("the server closed the lane");
+        }
+        if (read == 0) {
+          return frame();
+        }
+      }
+    }
+
     /** The next complete frame in the read buffer, or null. */
     private @Nullable ByteBuffer frame() throws IOException {
       if (in.position() < 8) {
@@ -693,7 +797,6 @@ final class Lane {
       do {
         id = ids.incrementAndGet() & Integer.MAX_VALUE;
       } while (id == 0);
-      call.id = id;
       pending.put(id, call);
       if (dead) {
         if (pending.remove(id) != null) {
@@ -704,6 +807,13 @@ final class Lane {
       ByteBuffer frame = ByteBuffer.allocate(8 + body.length);
       frame.putInt(4 + body.length).putInt(id).put(body).flip();
       enqueue(frame);
+      // The id is published only once the request is queued, so a cancel that sees it queues its
+      // cancel frame after the request; a cancel that came before is seen here. (A request that
+      // waits on the server, a when* watcher, would otherwise stay there.)
+      call.id = id;
+      if (call.isCancelled()) {
+        cancel(id);
+      }
     }
 
     /**

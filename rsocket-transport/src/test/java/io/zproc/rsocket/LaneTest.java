@@ -225,6 +225,58 @@ class LaneTest {
   }
 
   @Test
+  void manySlowRepliesAtOnce_waitOnOneThread_eachGetsItsOwnReply_cancelledOnesEnd()
+      throws Exception {
+    long cancelledBefore = pair.service.cancelledRequests.get();
+    long waitersBefore = laneWaitThreads();
+    int callers = 40;
+    ExecutorService pool = Executors.newFixedThreadPool(callers);
+    try {
+      List<Future<JsonNode>> done = new ArrayList<>();
+      for (int t = 0; t < callers; t++) {
+        long ms = 50 + t;
+        done.add(pool.submit(() -> pair.client.request(TestService.delay(ms)).block(TIMEOUT)));
+      }
+      // More slow calls than Reactor's bounded elastic pool has threads: all wait on one thread.
+      List<Thread> waiting = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        Thread timedOut =
+            new Thread(
+                () ->
+                    assertThatThrownBy(
+                            () ->
+                                pair.client
+                                    .request(TestService.delay(60_000))
+                                    .block(Duration.ofMillis(30)))
+                        .hasMessageContaining("Timeout"));
+        timedOut.start();
+        waiting.add(timedOut);
+      }
+      for (int t = 0; t < callers; t++) {
+        assertThat(done.get(t).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS))
+            .isEqualTo(F.objectNode().put("ms", 50 + t));
+      }
+      for (Thread t : waiting) {
+        t.join(TIMEOUT.toMillis());
+      }
+      await()
+          .atMost(TIMEOUT)
+          .until(() -> pair.service.cancelledRequests.get() == cancelledBefore + 4);
+      assertThat(laneWaitThreads()).isLessThanOrEqualTo(waitersBefore + 1);
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(pair.client.request(TestService.echo(5)).block(TIMEOUT))
+        .isEqualTo(F.objectNode().put("i", 5));
+  }
+
+  private static long laneWaitThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().startsWith("zproc-lane-wait-"))
+        .count();
+  }
+
+  @Test
   void manyBlockingThreads_eachGetsItsOwnReply() throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {

@@ -24,6 +24,7 @@ import io.zproc.rsocket.WireClient;
 import io.zproc.rsocket.WireClientOptions;
 import io.zproc.rsocket.WireException;
 import io.zproc.rsocket.WireRequest;
+import io.zproc.rsocket.internal.Blocking;
 import io.zproc.rsocket.internal.FluxMapError;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,8 +36,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
+import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoOperator;
 import reactor.core.scheduler.Schedulers;
 import reactor.util.retry.Retry;
 
@@ -131,6 +134,43 @@ public final class Context implements ZProc {
     Mono<JsonNode> reply =
         w.isDisposed() ? wire().flatMap(c -> c.request(request)) : w.request(request);
     return reply.onErrorMap(WireException.class, Errors::toZProc);
+  }
+
+  /**
+   * A call whose reply may be sent by another client's write (a {@code when*} watcher): as {@link
+   * #call}, but a reply from a server in this JVM is moved off the writer's thread, so a watcher
+   * reacting with a write never runs inside another client's call. No operator here arbitrates
+   * subscriptions (see {@link OpenStreams}).
+   */
+  Flux<JsonNode> await(WireRequest request) {
+    Flux<JsonNode> reply =
+        Flux.defer(
+            () -> {
+              WireClient w = wire;
+              return w.isDisposed()
+                  ? wire().flatMap(c -> offWriter(c, c.request(request)))
+                  : offWriter(w, w.request(request));
+            });
+    return FluxMapError.mapError(
+        reply, e -> e instanceof WireException ? Errors.toZProc((WireException) e) : e);
+  }
+
+  /**
+   * On the direct path, moves the reply off the writer's thread, unless a thread is blocked waiting
+   * for it ({@code block()}): waking it from the writer's thread saves a thread hop, and the
+   * reaction then runs on the caller's own thread anyway.
+   */
+  private static Mono<JsonNode> offWriter(WireClient c, Mono<JsonNode> reply) {
+    if (!"direct".equals(c.transport())) {
+      return reply;
+    }
+    Mono<JsonNode> hopped = reply.publishOn(Schedulers.parallel());
+    return new MonoOperator<JsonNode, JsonNode>(reply) {
+      @Override
+      public void subscribe(CoreSubscriber<? super JsonNode> actual) {
+        (Blocking.downstream(actual) ? source : hopped).subscribe(actual);
+      }
+    };
   }
 
   /**

@@ -439,45 +439,70 @@ final class StateClient implements State {
     for (String key : keys) {
       Objects.requireNonNull(key, "keys must not contain null");
     }
+    ObjectNode args = args();
+    args.put(Ops.IS, "change");
+    args.put(Ops.EXCLUDE, id);
+    if (keys.length > 0) {
+      ArrayNode k = args.putArray(Ops.KEYS);
+      for (String key : keys) {
+        k.add(key);
+      }
+    }
     return OpenStreams.mono(
         streams -> {
-          Mono<Long> from =
-              live ? call(Ops.VERSION_OF, args()).map(JsonNode::longValue) : cursor.get();
-          return from.flatMap(after -> watchOnce(after, keys, streams));
+          Mono<JsonNode> reply =
+              live
+                  ? whenServer(args, streams)
+                  : cursor.get().flatMap(after -> waitAfter(args, after, streams));
+          return reply.map(
+              element -> {
+                if (!live) {
+                  cursor.advance(Change.versionOf(element.get("change")));
+                }
+                return toSnapshot(element.get(Ops.WITH_SNAPSHOT));
+              });
         });
   }
 
-  private Mono<Snapshot> watchOnce(long after, String[] keys, OpenStreams streams) {
-    AtomicLong last = new AtomicLong(after);
-    return Flux.defer(
-            () -> {
-              ObjectNode args = args();
-              if (last.get() >= 0) {
-                args.put(Ops.AFTER, last.get());
-              }
-              args.put(Ops.EXCLUDE, id);
-              args.put(Ops.CHANGED_ONLY, true);
-              args.put(Ops.WITH_SNAPSHOT, true);
-              args.put(Ops.ONCE, true);
-              if (keys.length > 0) {
-                ArrayNode k = args.putArray(Ops.KEYS);
-                for (String key : keys) {
-                  k.add(key);
-                }
-              }
-              return context.stream(new WireRequest(Ops.WATCH, args));
-            })
+  /**
+   * A {@link Ops#WHEN} test on the server: tests the current state (one round trip), then, unless
+   * it passed, waits on the server for the first later state that passes. The wait resumes after
+   * the version tested if the connection drops, so no state is skipped.
+   */
+  private Mono<JsonNode> whenServer(ObjectNode args, OpenStreams streams) {
+    return tracked(args, streams)
+        .flatMap(
+            reply -> {
+              JsonNode at = reply.get(Ops.AT);
+              return at == null ? Mono.just(reply) : waitAfter(args, at.longValue(), streams);
+            });
+  }
+
+  private Mono<JsonNode> waitAfter(ObjectNode args, long after, OpenStreams streams) {
+    ObjectNode again = args.deepCopy();
+    again.put(Ops.AFTER, after);
+    return tracked(again, streams);
+  }
+
+  private Mono<JsonNode> tracked(ObjectNode args, OpenStreams streams) {
+    return context
+        .await(new WireRequest(Ops.WHEN, args))
         .transform(streams::track)
         .retryWhen(reconnecting())
-        .next()
-        .map(
-            element -> {
-              long version = Change.versionOf(element.get("change"));
-              if (!live) {
-                cursor.advance(version);
-              }
-              return toSnapshot(element.get("snap"));
-            });
+        .next();
+  }
+
+  /** A {@code when*} watcher of one key, tested on the server. */
+  private Mono<Snapshot> whenKey(String key, String kind, @Nullable JsonNode value) {
+    ObjectNode args = keyArgs(key);
+    args.put(Ops.IS, kind);
+    if (value != null) {
+      args.set(Ops.VALUE, value);
+    }
+    args.put(Ops.EXCLUDE, id);
+    return OpenStreams.mono(
+        streams ->
+            whenServer(args, streams).map(reply -> toSnapshot(reply.get(Ops.WITH_SNAPSHOT))));
   }
 
   @Override
@@ -488,32 +513,30 @@ final class StateClient implements State {
 
   @Override
   public Mono<Snapshot> whenEqual(String key, @Nullable Object value) {
-    JsonNode expected = Json.toTree(key, value);
-    return watch(r -> r.contains(key) && Json.equal(r.raw(key), expected));
+    return whenKey(key, "eq", Json.toTree(key, value));
   }
 
   @Override
   public Mono<Snapshot> whenNotEqual(String key, @Nullable Object value) {
-    JsonNode expected = Json.toTree(key, value);
-    return watch(r -> r.contains(key) && !Json.equal(r.raw(key), expected));
+    return whenKey(key, "ne", Json.toTree(key, value));
   }
 
   @Override
   public Mono<Snapshot> whenNone(String key) {
     Objects.requireNonNull(key, "key");
-    return watch(r -> r.contains(key) && r.raw(key).isNull());
+    return whenKey(key, "none", null);
   }
 
   @Override
   public Mono<Snapshot> whenNotNone(String key) {
     Objects.requireNonNull(key, "key");
-    return watch(r -> r.contains(key) && !r.raw(key).isNull());
+    return whenKey(key, "notnone", null);
   }
 
   @Override
   public Mono<Snapshot> whenAvailable(String key) {
     Objects.requireNonNull(key, "key");
-    return watch(r -> r.contains(key));
+    return whenKey(key, "avail", null);
   }
 
   /**

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.MonoSink;
 import reactor.core.scheduler.Schedulers;
@@ -437,6 +438,44 @@ final class Namespace {
     reply.put("ver", version);
     reply.set("m", map);
     return reply;
+  }
+
+  /**
+   * The current state if the value of {@code key} in it passes the test, else null with the current
+   * version in {@code version[0]}: one atomic look.
+   */
+  synchronized @Nullable ObjectNode snapshotIf(
+      String key, Predicate<@Nullable JsonNode> test, long[] version) {
+    if (test.test(data.get(key))) {
+      return snapshot();
+    }
+    version[0] = this.version;
+    return null;
+  }
+
+  /**
+   * The value of {@code key} right after a version (null: absent), from the current value and the
+   * journal.
+   *
+   * @throws WireException {@code CHANGES_LOST} if the journal no longer reaches back that far
+   */
+  synchronized @Nullable JsonNode valueAt(String key, long at) {
+    JsonNode value = data.get(key);
+    if (at >= version) {
+      return value;
+    }
+    if (journal.get(at + 1) == null) {
+      throw lost(at);
+    }
+    for (long v = version; v > at; v--) {
+      ChangeRecord r = journal.get(v);
+      for (int i = r.keys.length - 1; i >= 0; i--) {
+        if (r.keys[i].equals(key)) {
+          value = r.before[i];
+        }
+      }
+    }
+    return value;
   }
 
   synchronized int journalSize() {

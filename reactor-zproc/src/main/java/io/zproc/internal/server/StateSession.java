@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.zproc.internal.Json;
 import io.zproc.internal.Ops;
 import io.zproc.rsocket.WireConnection;
 import io.zproc.rsocket.WireException;
@@ -12,6 +13,7 @@ import io.zproc.rsocket.WireSession;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -55,6 +57,9 @@ final class StateSession implements WireSession {
       if (op.equals(Ops.BEGIN)) {
         return begin(ns(op, request.args()));
       }
+      if (op.equals(Ops.WHEN)) {
+        return when(op, request.args());
+      }
       JsonNode result = handle(op, request.args());
       if (MUTATIONS.contains(op)) {
         ns(op, request.args()).signal();
@@ -75,37 +80,122 @@ final class StateSession implements WireSession {
             WireException.UNKNOWN_OPERATION, "unknown stream operation '" + op + "'");
       }
       Namespace ns = ns(op, args);
-      JsonNode after = args.get(Ops.AFTER);
-      long cursor = -1;
-      if (after != null && !after.isNull()) {
-        if (!after.canConvertToLong() || after.longValue() < 0) {
-          throw invalid(op, Ops.AFTER + "' (the version to resume after) must be >= 0");
-        }
-        cursor = after.longValue();
-      }
-      String[] keys = null;
-      JsonNode k = args.get(Ops.KEYS);
-      if (k != null && k.isArray() && k.size() > 0) {
-        keys = new String[k.size()];
-        for (int i = 0; i < keys.length; i++) {
-          if (!k.get(i).isTextual()) {
-            throw invalid(op, Ops.KEYS + "' must be a list of texts");
-          }
-          keys[i] = k.get(i).textValue();
-        }
-      }
-      JsonNode ex = args.get(Ops.EXCLUDE);
-      String exclude = ex != null && ex.isTextual() ? ex.textValue() : null;
-      boolean changedOnly = flag(args, Ops.CHANGED_ONLY);
-      String[] wanted = keys;
-      Watch.Filter filter =
-          record ->
-              (exclude == null || !exclude.equals(record.origin))
-                  && (!changedOnly || !record.identical)
-                  && (wanted == null || record.touchesAny(wanted));
+      long cursor = after(op, args);
+      Watch.Filter filter = changeFilter(op, args, flag(args, Ops.CHANGED_ONLY));
       return Watch.changes(ns, cursor, filter, flag(args, Ops.WITH_SNAPSHOT), flag(args, Ops.ONCE));
     } catch (RuntimeException e) {
       return Flux.error(e);
+    }
+  }
+
+  /** The version argument to resume after, or -1 for "from now". */
+  private static long after(String op, ObjectNode args) {
+    JsonNode after = args.get(Ops.AFTER);
+    if (after == null || after.isNull()) {
+      return -1;
+    }
+    if (!after.canConvertToLong() || after.longValue() < 0) {
+      throw invalid(op, Ops.AFTER + "' (the version to resume after) must be >= 0");
+    }
+    return after.longValue();
+  }
+
+  /** The changes not made by {@code exclude}, touching one of {@code keys} if given. */
+  private static Watch.Filter changeFilter(String op, ObjectNode args, boolean changedOnly) {
+    String[] keys = null;
+    JsonNode k = args.get(Ops.KEYS);
+    if (k != null && k.isArray() && k.size() > 0) {
+      keys = new String[k.size()];
+      for (int i = 0; i < keys.length; i++) {
+        if (!k.get(i).isTextual()) {
+          throw invalid(op, Ops.KEYS + "' must be a list of texts");
+        }
+        keys[i] = k.get(i).textValue();
+      }
+    }
+    String exclude = exclude(args);
+    String[] wanted = keys;
+    return record ->
+        (exclude == null || !exclude.equals(record.origin))
+            && (!changedOnly || !record.identical)
+            && (wanted == null || record.touchesAny(wanted));
+  }
+
+  private static @Nullable String exclude(ObjectNode args) {
+    JsonNode ex = args.get(Ops.EXCLUDE);
+    return ex != null && ex.isTextual() ? ex.textValue() : null;
+  }
+
+  /**
+   * The first state that passes a test ({@link Ops#WHEN}): without a version to start after, the
+   * current state is tested and the answer is immediate; with one, the answer comes when a later
+   * change by another origin makes a state that passes. Waiting costs one journal cursor.
+   */
+  private Mono<JsonNode> when(String op, ObjectNode args) {
+    Namespace ns = ns(op, args);
+    long after = after(op, args);
+    String kind = field(op, args, Ops.IS).asText();
+    if (kind.equals("change")) {
+      if (after < 0) {
+        return Mono.just(pending(ns.version()));
+      }
+      return Watch.changes(ns, after, changeFilter(op, args, true), true, true).next();
+    }
+    String key = key(op, args);
+    Predicate<@Nullable JsonNode> test = keyTest(op, kind, args);
+    if (after < 0) {
+      long[] version = new long[1];
+      ObjectNode snapshot = ns.snapshotIf(key, test, version);
+      if (snapshot == null) {
+        return Mono.just(pending(version[0]));
+      }
+      ObjectNode reply = JsonNodeFactory.instance.objectNode();
+      reply.set(Ops.WITH_SNAPSHOT, snapshot);
+      return Mono.just(reply);
+    }
+    String exclude = exclude(args);
+    JsonNode[] value = {ns.valueAt(key, after)};
+    Watch.Filter filter =
+        record -> {
+          for (int i = 0; i < record.keys.length; i++) {
+            if (record.keys[i].equals(key)) {
+              value[0] = record.after[i];
+            }
+          }
+          return (exclude == null || !exclude.equals(record.origin)) && test.test(value[0]);
+        };
+    return Watch.changes(ns, after, filter, true, true).next();
+  }
+
+  private static ObjectNode pending(long version) {
+    ObjectNode reply = JsonNodeFactory.instance.objectNode();
+    reply.put(Ops.AT, version);
+    return reply;
+  }
+
+  /** A test of one key's value (null: absent), as the {@code when*} watchers mean it. */
+  private static Predicate<@Nullable JsonNode> keyTest(String op, String kind, ObjectNode args) {
+    switch (kind) {
+      case "eq":
+        {
+          JsonNode expected = field(op, args, Ops.VALUE);
+          return v -> v != null && Json.equal(v, expected);
+        }
+      case "ne":
+        {
+          JsonNode expected = field(op, args, Ops.VALUE);
+          return v -> v != null && !Json.equal(v, expected);
+        }
+      case "none":
+        return v -> v != null && v.isNull();
+      case "notnone":
+        return v -> v != null && !v.isNull();
+      case "avail":
+        return v -> v != null;
+      default:
+        throw invalid(
+            op,
+            Ops.IS + "' must be one of eq, ne, none, notnone, avail, change; got '" + kind + "'");
     }
   }
 

@@ -1,6 +1,7 @@
 package io.zproc.internal.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.IntNode;
@@ -8,6 +9,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.zproc.rsocket.WireException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -46,6 +48,42 @@ class NamespaceTest {
     List<ChangeRecord> changes = ns.changesAfter(1);
     assertThat(changes.get(0).identical).isTrue();
     assertThat(changes.get(1).identical).isFalse();
+  }
+
+  @Test
+  void valueAt_rebuildsOneKeyFromTheJournal_lostWhenTooOld() {
+    Namespace ns = new Namespace("n", 5, 1 << 20, clock);
+    ns.put("k", IntNode.valueOf(1), "c"); // v1
+    ns.put("x", IntNode.valueOf(9), "c"); // v2
+    ns.remove("k", "c"); // v3
+    ns.put("k", IntNode.valueOf(4), "c"); // v4
+    assertThat(ns.valueAt("k", 1)).isEqualTo(IntNode.valueOf(1));
+    assertThat(ns.valueAt("k", 2)).isEqualTo(IntNode.valueOf(1));
+    assertThat(ns.valueAt("k", 3)).isNull();
+    assertThat(ns.valueAt("k", 4)).isEqualTo(IntNode.valueOf(4));
+    assertThat(ns.valueAt("k", 99)).isEqualTo(IntNode.valueOf(4));
+    assertThat(ns.valueAt("k", 0)).isNull();
+    for (int i = 0; i < 10; i++) {
+      ns.put("y", IntNode.valueOf(i), "c");
+    }
+    assertThatThrownBy(() -> ns.valueAt("k", 2))
+        .isInstanceOf(WireException.class)
+        .hasMessageContaining("no longer in the server's journal")
+        .hasMessageContaining("ServerOptions.journalSize");
+  }
+
+  @Test
+  void snapshotIf_testsAndSnapshotsAtomically() {
+    Namespace ns = new Namespace("n", 100, 1 << 20, clock);
+    ns.put("k", IntNode.valueOf(1), "c");
+    ns.put("x", IntNode.valueOf(2), "c");
+    long[] version = new long[1];
+    assertThat(ns.snapshotIf("k", v -> v != null && v.intValue() == 2, version)).isNull();
+    assertThat(version[0]).isEqualTo(2);
+    ObjectNode snap = ns.snapshotIf("k", v -> v != null && v.intValue() == 1, version);
+    assertThat(snap.get("ver").longValue()).isEqualTo(2);
+    assertThat(snap.get("m").get("x")).isEqualTo(IntNode.valueOf(2));
+    assertThat(ns.snapshotIf("absent", v -> v == null, version)).isNotNull();
   }
 
   @Test
