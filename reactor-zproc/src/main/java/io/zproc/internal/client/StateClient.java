@@ -450,10 +450,18 @@ final class StateClient implements State {
     }
     return OpenStreams.mono(
         streams -> {
+          // Live, or a buffered cursor that could not be set (its first request failed): from
+          // now.
           Mono<JsonNode> reply =
               live
                   ? whenServer(args, streams)
-                  : cursor.get().flatMap(after -> waitAfter(args, after, streams));
+                  : cursor
+                      .get()
+                      .flatMap(
+                          after ->
+                              after < 0
+                                  ? whenServer(args, streams)
+                                  : waitAfter(args, after, streams));
           return reply.map(
               element -> {
                 if (!live) {
