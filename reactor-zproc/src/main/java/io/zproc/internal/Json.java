@@ -28,25 +28,38 @@ import org.jspecify.annotations.Nullable;
 public final class Json {
   private Json() {}
 
-  /** The mapper for Java values. Thread-safe once configured. */
-  public static final ObjectMapper MAPPER =
-      JsonMapper.builder()
-          .addModule(new JavaTimeModule())
-          .addModule(new Jdk8Module())
-          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-          .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
-          .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
-          .build();
+  /**
+   * The mapper for Java values: records, POJOs, {@code java.time} values. Thread-safe once
+   * configured. It is built on first use (a value that is not a string, an int, a long or a tree),
+   * in a holder class: a JVM that only moves plain values (a spare child JVM, most tasks) never
+   * loads Jackson's data-binding machinery and its date and locale support, a few MB of classes.
+   */
+  public static ObjectMapper mapper() {
+    return MapperHolder.MAPPER;
+  }
 
-  static {
-    // Build Jackson's common (de)serializers now rather than on the first, possibly concurrent,
-    // calls from event-loop threads, where they would wait for a lock in Jackson's caches.
-    try {
-      MAPPER.treeToValue(
-          MAPPER.valueToTree(java.util.Map.of("a", java.util.List.of(1))), Object.class);
-    } catch (Exception e) {
-      throw new ExceptionInInitializerError(e);
+  private static final class MapperHolder {
+    static final ObjectMapper MAPPER =
+        JsonMapper.builder()
+            .addModule(new JavaTimeModule())
+            .addModule(new Jdk8Module())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+            .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
+            .build();
+
+    static {
+      // Build Jackson's common (de)serializers now rather than on the first, possibly concurrent,
+      // calls from event-loop threads, where they would wait for a lock in Jackson's caches.
+      try {
+        MAPPER.treeToValue(
+            MAPPER.valueToTree(java.util.Map.of("a", java.util.List.of(1))), Object.class);
+      } catch (Exception e) {
+        throw new ExceptionInInitializerError(e);
+      }
     }
+
+    private MapperHolder() {}
   }
 
   /** Numbers compare by value (5 equals 5L equals 5.0); everything else as Jackson does. */
@@ -81,7 +94,7 @@ public final class Json {
       return ((JsonNode) value).deepCopy();
     }
     try {
-      return MAPPER.valueToTree(value);
+      return mapper().valueToTree(value);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
           "cannot store the value for key '"
@@ -182,7 +195,7 @@ public final class Json {
       return (T) toJava(node);
     }
     try {
-      return MAPPER.treeToValue(node, type);
+      return mapper().treeToValue(node, type);
     } catch (Exception e) {
       throw new ZProcException(
           ZProcException.VALUE,
