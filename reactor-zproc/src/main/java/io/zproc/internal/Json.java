@@ -93,6 +93,10 @@ public final class Json {
     if (value instanceof JsonNode) {
       return ((JsonNode) value).deepCopy();
     }
+    JsonNode plain = plainTree(value, 0);
+    if (plain != null) {
+      return plain;
+    }
     try {
       return mapper().valueToTree(value);
     } catch (IllegalArgumentException e) {
@@ -107,6 +111,69 @@ public final class Json {
               + " POJOs with getters",
           e);
     }
+  }
+
+  /** Deepest nesting of plain maps and lists converted without the mapper. */
+  private static final int PLAIN_DEPTH = 64;
+
+  /**
+   * The tree the mapper would make of a plain value (a string, an int, a long, a double, a float, a
+   * boolean, null, or a {@code java.util} list, set or string-keyed map of them, in iteration
+   * order), made without it; null for any other value, which the mapper must convert. Keeps the
+   * mapper (and Jackson's data binding) out of JVMs that only move plain values.
+   */
+  private static @Nullable JsonNode plainTree(@Nullable Object value, int depth) {
+    JsonNodeFactory f = JsonNodeFactory.instance;
+    if (value == null) {
+      return NullNode.getInstance();
+    }
+    if (value instanceof String) {
+      return f.textNode((String) value);
+    }
+    if (value instanceof Integer) {
+      return f.numberNode((Integer) value);
+    }
+    if (value instanceof Long) {
+      return f.numberNode((Long) value);
+    }
+    if (value instanceof Double) {
+      return f.numberNode((Double) value);
+    }
+    if (value instanceof Float) {
+      return f.numberNode((Float) value);
+    }
+    if (value instanceof Boolean) {
+      return f.booleanNode((Boolean) value);
+    }
+    if (depth >= PLAIN_DEPTH || !value.getClass().getName().startsWith("java.util.")) {
+      return null; // a class of the user's, which may carry Jackson annotations
+    }
+    if (value instanceof List || value instanceof java.util.Set) {
+      ArrayNode array = f.arrayNode(((java.util.Collection<?>) value).size());
+      for (Object item : (java.util.Collection<?>) value) {
+        JsonNode node = plainTree(item, depth + 1);
+        if (node == null) {
+          return null;
+        }
+        array.add(node);
+      }
+      return array;
+    }
+    if (value instanceof Map) {
+      ObjectNode object = f.objectNode();
+      for (Map.Entry<?, ?> e : ((Map<?, ?>) value).entrySet()) {
+        if (!(e.getKey() instanceof String)) {
+          return null;
+        }
+        JsonNode node = plainTree(e.getValue(), depth + 1);
+        if (node == null) {
+          return null;
+        }
+        object.set((String) e.getKey(), node);
+      }
+      return object;
+    }
+    return null;
   }
 
   /** Converts several values; keys in map order. */
