@@ -347,76 +347,41 @@ public final class CborCodec {
    * arrays with their length up front, every entry (nulls too) in the tree's order.
    */
   private static void writeTree(JsonGenerator g, JsonNode node) throws IOException {
-    switch (node.getNodeType()) {
-      case OBJECT:
-        if (node instanceof ObjectNode) {
-          g.writeStartObject(node, node.size());
-          Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
-          while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> field = fields.next();
-            g.writeFieldName(field.getKey());
-            writeTree(g, field.getValue());
-          }
-          g.writeEndObject();
-          return;
-        }
-        break;
-      case ARRAY:
-        if (node instanceof ArrayNode) {
-          int size = node.size();
-          g.writeStartArray(node, size);
-          for (int i = 0; i < size; i++) {
-            writeTree(g, node.get(i));
-          }
-          g.writeEndArray();
-          return;
-        }
-        break;
-      case STRING:
-        if (node instanceof TextNode) {
-          g.writeString(node.textValue());
-          return;
-        }
-        break;
-      case BOOLEAN:
-        if (node instanceof BooleanNode) {
-          g.writeBoolean(node.booleanValue());
-          return;
-        }
-        break;
-      case NULL:
-      case MISSING:
-        if (node instanceof NullNode || node.isMissingNode()) {
-          g.writeNull();
-          return;
-        }
-        break;
-      case BINARY:
-        if (node instanceof BinaryNode) {
-          byte[] data = node.binaryValue();
-          if (data == null) {
-            g.writeNull();
-          } else {
-            g.writeBinary(data, 0, data.length);
-          }
-          return;
-        }
-        break;
-      case NUMBER:
-        if (writeNumber(g, node)) {
-          return;
-        }
-        break;
-      default:
-        break;
+    if (node instanceof ObjectNode) {
+      g.writeStartObject(node, node.size());
+      for (Map.Entry<String, JsonNode> field : ((ObjectNode) node).properties()) {
+        g.writeFieldName(field.getKey());
+        writeTree(g, field.getValue());
+      }
+      g.writeEndObject();
+    } else if (node instanceof TextNode) {
+      g.writeString(node.textValue());
+    } else if (node instanceof ArrayNode) {
+      int size = node.size();
+      g.writeStartArray(node, size);
+      for (int i = 0; i < size; i++) {
+        writeTree(g, node.get(i));
+      }
+      g.writeEndArray();
+    } else if (node instanceof NumericNode) {
+      writeNumber(g, node);
+    } else if (node instanceof BooleanNode) {
+      g.writeBoolean(node.booleanValue());
+    } else if (node instanceof NullNode || node.isMissingNode()) {
+      g.writeNull();
+    } else if (node instanceof BinaryNode) {
+      byte[] data = node.binaryValue();
+      if (data == null) {
+        g.writeNull();
+      } else {
+        g.writeBinary(data, 0, data.length);
+      }
+    } else {
+      MapperHolder.MAPPER.writeTree(g, node); // a POJO node, a raw value, a node of another kind
     }
-    MapperHolder.MAPPER.writeTree(g, node); // a POJO node, a raw value or a node of another kind
   }
 
-  private static boolean writeNumber(JsonGenerator g, JsonNode node) throws IOException {
-    if (!(node instanceof NumericNode)) {
-      return false;
-    }
+  private static void writeNumber(JsonGenerator g, JsonNode node) throws IOException {
     switch (node.numberType()) {
       case INT:
         if (node.isShort()) {
@@ -424,24 +389,24 @@ public final class CborCodec {
         } else {
           g.writeNumber(node.intValue());
         }
-        return true;
+        return;
       case LONG:
         g.writeNumber(node.longValue());
-        return true;
+        return;
       case BIG_INTEGER:
         g.writeNumber(node.bigIntegerValue());
-        return true;
+        return;
       case FLOAT:
         g.writeNumber(node.floatValue());
-        return true;
+        return;
       case DOUBLE:
         g.writeNumber(node.doubleValue());
-        return true;
+        return;
       case BIG_DECIMAL:
         g.writeNumber(node.decimalValue());
-        return true;
+        return;
       default:
-        return false;
+        MapperHolder.MAPPER.writeTree(g, node);
     }
   }
 
