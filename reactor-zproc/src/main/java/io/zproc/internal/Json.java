@@ -28,25 +28,38 @@ import org.jspecify.annotations.Nullable;
 public final class Json {
   private Json() {}
 
-  /** The mapper for Java values. Thread-safe once configured. */
-  public static final ObjectMapper MAPPER =
-      JsonMapper.builder()
-          .addModule(new JavaTimeModule())
-          .addModule(new Jdk8Module())
-          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-          .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
-          .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
-          .build();
+  /**
+   * The mapper for Java values: records, POJOs, {@code java.time} values. Thread-safe once
+   * configured. It is built on first use (a value that is not a string, an int, a long or a tree),
+   * in a holder class: a JVM that only moves plain values (a spare child JVM, most tasks) never
+   * loads Jackson's data-binding machinery and its date and locale support, a few MB of classes.
+   */
+  public static ObjectMapper mapper() {
+    return MapperHolder.MAPPER;
+  }
 
-  static {
-    // Build Jackson's common (de)serializers now rather than on the first, possibly concurrent,
-    // calls from event-loop threads, where they would wait for a lock in Jackson's caches.
-    try {
-      MAPPER.treeToValue(
-          MAPPER.valueToTree(java.util.Map.of("a", java.util.List.of(1))), Object.class);
-    } catch (Exception e) {
-      throw new ExceptionInInitializerError(e);
+  private static final class MapperHolder {
+    static final ObjectMapper MAPPER =
+        JsonMapper.builder()
+            .addModule(new JavaTimeModule())
+            .addModule(new Jdk8Module())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+            .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
+            .build();
+
+    static {
+      // Build Jackson's common (de)serializers now rather than on the first, possibly concurrent,
+      // calls from event-loop threads, where they would wait for a lock in Jackson's caches.
+      try {
+        MAPPER.treeToValue(
+            MAPPER.valueToTree(java.util.Map.of("a", java.util.List.of(1))), Object.class);
+      } catch (Exception e) {
+        throw new ExceptionInInitializerError(e);
+      }
     }
+
+    private MapperHolder() {}
   }
 
   /** Numbers compare by value (5 equals 5L equals 5.0); everything else as Jackson does. */
@@ -80,8 +93,12 @@ public final class Json {
     if (value instanceof JsonNode) {
       return ((JsonNode) value).deepCopy();
     }
+    JsonNode plain = plainTree(value, 0);
+    if (plain != null) {
+      return plain;
+    }
     try {
-      return MAPPER.valueToTree(value);
+      return mapper().valueToTree(value);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
           "cannot store the value for key '"
@@ -94,6 +111,69 @@ public final class Json {
               + " POJOs with getters",
           e);
     }
+  }
+
+  /** Deepest nesting of plain maps and lists converted without the mapper. */
+  private static final int PLAIN_DEPTH = 64;
+
+  /**
+   * The tree the mapper would make of a plain value (a string, an int, a long, a double, a float, a
+   * boolean, null, or a {@code java.util} list, set or string-keyed map of them, in iteration
+   * order), made without it; null for any other value, which the mapper must convert. Keeps the
+   * mapper (and Jackson's data binding) out of JVMs that only move plain values.
+   */
+  private static @Nullable JsonNode plainTree(@Nullable Object value, int depth) {
+    JsonNodeFactory f = JsonNodeFactory.instance;
+    if (value == null) {
+      return NullNode.getInstance();
+    }
+    if (value instanceof String) {
+      return f.textNode((String) value);
+    }
+    if (value instanceof Integer) {
+      return f.numberNode((Integer) value);
+    }
+    if (value instanceof Long) {
+      return f.numberNode((Long) value);
+    }
+    if (value instanceof Double) {
+      return f.numberNode((Double) value);
+    }
+    if (value instanceof Float) {
+      return f.numberNode((Float) value);
+    }
+    if (value instanceof Boolean) {
+      return f.booleanNode((Boolean) value);
+    }
+    if (depth >= PLAIN_DEPTH || !value.getClass().getName().startsWith("java.util.")) {
+      return null; // a class of the user's, which may carry Jackson annotations
+    }
+    if (value instanceof List || value instanceof java.util.Set) {
+      ArrayNode array = f.arrayNode(((java.util.Collection<?>) value).size());
+      for (Object item : (java.util.Collection<?>) value) {
+        JsonNode node = plainTree(item, depth + 1);
+        if (node == null) {
+          return null;
+        }
+        array.add(node);
+      }
+      return array;
+    }
+    if (value instanceof Map) {
+      ObjectNode object = f.objectNode();
+      for (Map.Entry<?, ?> e : ((Map<?, ?>) value).entrySet()) {
+        if (!(e.getKey() instanceof String)) {
+          return null;
+        }
+        JsonNode node = plainTree(e.getValue(), depth + 1);
+        if (node == null) {
+          return null;
+        }
+        object.set((String) e.getKey(), node);
+      }
+      return object;
+    }
+    return null;
   }
 
   /** Converts several values; keys in map order. */
@@ -182,7 +262,7 @@ public final class Json {
       return (T) toJava(node);
     }
     try {
-      return MAPPER.treeToValue(node, type);
+      return mapper().treeToValue(node, type);
     } catch (Exception e) {
       throw new ZProcException(
           ZProcException.VALUE,

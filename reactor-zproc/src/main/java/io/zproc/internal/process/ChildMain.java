@@ -6,6 +6,7 @@ import io.zproc.ProcessTask;
 import io.zproc.RemoteException;
 import io.zproc.ZProc;
 import io.zproc.ZProcOptions;
+import io.zproc.internal.Json;
 import io.zproc.internal.client.Context;
 import io.zproc.rsocket.WireClient;
 import java.io.BufferedInputStream;
@@ -162,9 +163,19 @@ public final class ChildMain {
   /**
    * While a spare waits for its task, runs once through everything a task's path needs (task
    * deserialization, a state call, result serialization and framing), so that the task itself does
-   * not pay for cold code.
+   * not pay for cold code. Builds the value mapper (Jackson data binding, for records and POJOs)
+   * only when the class-data archive holds its classes, i.e. when the child that listed the
+   * archive's classes used it: from the jars, they would cost a spare a few MB that a task may
+   * never need.
    */
   private static void warmUp(Context ctx) {
+    if (Boolean.getBoolean(Launcher.WARM_MAPPER)) {
+      try {
+        Json.mapper();
+      } catch (RuntimeException | LinkageError e) {
+        // warming up is best effort; the task will meet the same error, with its context
+      }
+    }
     try {
       ProcessTask<Object> probe = state -> state.namespace();
       for (int i = 0; i < 20; i++) {

@@ -71,6 +71,15 @@ final class Launcher {
   /** The system property that tells a child it lists its classes (so it exits normally). */
   static final String DUMPING = "zproc.child.cdsDump";
 
+  /**
+   * The system property that tells a spare to build the value mapper while it waits: set when the
+   * archive it maps holds the mapper's classes (the child that listed them used it).
+   */
+  static final String WARM_MAPPER = "zproc.child.warmMapper";
+
+  /** The class list entry that shows a child built the value mapper (Jackson data binding). */
+  static final String MAPPER_CLASS = "io/zproc/internal/Json$MapperHolder";
+
   private static final @Nullable Path ARCHIVE = archivePath();
   private static final AtomicBoolean dumping = new AtomicBoolean();
 
@@ -87,6 +96,9 @@ final class Launcher {
     if (archive != null) {
       if (Files.isRegularFile(archive)) {
         command.add("-XX:SharedArchiveFile=" + archive);
+        if (Files.exists(mapperMarker(archive))) {
+          command.add("-D" + WARM_MAPPER + "=true");
+        }
       } else if (dumping.compareAndSet(false, true)) {
         recording =
             archive.resolveSibling(
@@ -143,6 +155,12 @@ final class Launcher {
       } else if (p.exitValue() != 0) {
         log.debug("no class-data archive: java -Xshare:dump exited with {}", p.exitValue());
       } else if (Files.size(partial) > 0 && !Files.exists(archive)) {
+        Path marker = mapperMarker(archive);
+        if (listsMapper(classList)) {
+          Files.write(marker, new byte[0]);
+        } else {
+          Files.deleteIfExists(marker); // left by an earlier archive of the same name
+        }
         Files.move(partial, archive, StandardCopyOption.ATOMIC_MOVE);
         log.debug("recorded the child class-data archive {}", archive);
       }
@@ -153,6 +171,22 @@ final class Launcher {
     } finally {
       delete(classList);
       delete(partial);
+    }
+  }
+
+  /** The file whose presence says that the archive holds the value mapper's classes. */
+  static Path mapperMarker(Path archive) {
+    return archive.resolveSibling(archive.getFileName() + ".mapper");
+  }
+
+  /** Whether the child that wrote the class list built the value mapper. */
+  static boolean listsMapper(Path classList) throws IOException {
+    try (var lines = Files.lines(classList, StandardCharsets.ISO_8859_1)) {
+      return lines.anyMatch(
+          line ->
+              line.startsWith(MAPPER_CLASS)
+                  && (line.length() == MAPPER_CLASS.length()
+                      || line.charAt(MAPPER_CLASS.length()) == ' '));
     }
   }
 

@@ -2,8 +2,11 @@ package io.zproc.internal.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class LauncherTest {
 
@@ -35,5 +38,43 @@ class LauncherTest {
     assertThat(Launcher.trimsNativeHeap(Runtime.Version.parse("22"), "Mac OS X", false)).isFalse();
     assertThat(Launcher.trimsNativeHeap(Runtime.Version.parse("22"), "Windows 11", false))
         .isFalse();
+  }
+
+  @Test
+  void listsMapper_classListWithTheMapperHolder_true(@TempDir Path dir) throws Exception {
+    Path list = dir.resolve("child.classlist");
+    Files.write(
+        list, List.of("java/lang/Object id: 0", "io/zproc/internal/Json", Launcher.MAPPER_CLASS));
+
+    assertThat(Launcher.listsMapper(list)).isTrue();
+  }
+
+  @Test
+  void listsMapper_classListWithIdSuffix_true(@TempDir Path dir) throws Exception {
+    Path list = dir.resolve("child.classlist");
+    Files.write(list, List.of(Launcher.MAPPER_CLASS + " id: 812"));
+
+    assertThat(Launcher.listsMapper(list)).isTrue();
+  }
+
+  @Test
+  void listsMapper_classListWithoutIt_false(@TempDir Path dir) throws Exception {
+    Path list = dir.resolve("child.classlist");
+    Files.write(
+        list,
+        List.of(
+            "io/zproc/internal/Json",
+            Launcher.MAPPER_CLASS + "Other",
+            "@lambda-proxy " + Launcher.MAPPER_CLASS + " run"));
+
+    assertThat(Launcher.listsMapper(list)).isFalse();
+  }
+
+  @Test
+  void mapperMarker_besideTheArchive() {
+    Path archive = Path.of("/tmp/zproc-cds/child-abc.jsa");
+
+    assertThat(Launcher.mapperMarker(archive))
+        .isEqualTo(Path.of("/tmp/zproc-cds/child-abc.jsa.mapper"));
   }
 }

@@ -1,13 +1,24 @@
 package io.zproc.rsocket.codec;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.util.BufferRecycler;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.BinaryNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.ContainerNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.NumericNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
 import io.netty.buffer.ByteBuf;
@@ -15,6 +26,8 @@ import io.netty.buffer.ByteBufUtil;
 import io.zproc.rsocket.WireReply;
 import io.zproc.rsocket.WireRequest;
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
@@ -34,39 +47,41 @@ public final class CborCodec {
   /** Deepest nesting a decoded tree may have. */
   public static final int MAX_NESTING_DEPTH = 200;
 
-  private static final CBORMapper MAPPER = newMapper();
+  /**
+   * Reads and writes the CBOR. Trees are written and read with the streaming API, node by node as
+   * Jackson's {@code CBORMapper} would (the same bytes, the same nodes), without its data-binding
+   * machinery: a process that only talks to a server (a spare child JVM) then never loads or
+   * initializes an {@code ObjectMapper}. See {@link MapperHolder} for the rare nodes that need one.
+   */
+  private static final CBORFactory FACTORY =
+      CBORFactory.builder()
+          .streamReadConstraints(
+              StreamReadConstraints.builder()
+                  .maxNestingDepth(MAX_NESTING_DEPTH)
+                  .maxStringLength(Integer.MAX_VALUE)
+                  .maxNumberLength(10_000)
+                  .build())
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .build();
 
-  private static final byte[] EMPTY_RESULT;
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-  static {
-    try {
-      EMPTY_RESULT = MAPPER.writeValueAsBytes(JsonNodeFactory.instance.objectNode());
-      // Build and cache the tree deserializer now, on whichever thread loads this class: the
-      // first decodes otherwise race for a lock in Jackson's cache on event-loop threads.
-      MAPPER.readTree(MAPPER.writeValueAsBytes(JsonNodeFactory.instance.objectNode().put("a", 1)));
-    } catch (IOException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
+  /** {@code {}}: an empty definite-length map. */
+  private static final byte[] EMPTY_RESULT = {(byte) 0xA0};
 
   private static final WireReply NO_RESULT = new WireReply.Result(null);
 
   private CborCodec() {}
 
-  private static CBORMapper newMapper() {
-    CBORFactory factory =
-        CBORFactory.builder()
-            .streamReadConstraints(
-                StreamReadConstraints.builder()
-                    .maxNestingDepth(MAX_NESTING_DEPTH)
-                    .maxStringLength(Integer.MAX_VALUE)
-                    .maxNumberLength(10_000)
-                    .build())
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .build();
-    return CBORMapper.builder(factory)
-        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-        .build();
+  /**
+   * The mapper for nodes the streaming writer does not know (a {@code POJONode}, a raw value, a
+   * custom node class): created on first use only, since it costs a few MB of classes.
+   */
+  static final class MapperHolder {
+    static final CBORMapper MAPPER =
+        CBORMapper.builder(FACTORY).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+
+    private MapperHolder() {}
   }
 
   /**
@@ -301,8 +316,14 @@ public final class CborCodec {
   }
 
   private static byte[] write(JsonNode node) {
-    try {
-      return MAPPER.writeValueAsBytes(node);
+    BufferRecycler recycler = FACTORY._getBufferRecycler();
+    try (ByteArrayBuilder bytes = new ByteArrayBuilder(recycler)) {
+      try (JsonGenerator g = FACTORY.createGenerator(bytes)) {
+        writeTree(g, node);
+      }
+      byte[] result = bytes.toByteArray();
+      bytes.release();
+      return result;
     } catch (JsonProcessingException e) {
       // Happens for text CBOR cannot carry (an unpaired UTF-16 surrogate) and for trees nested
       // deeper than the generator allows.
@@ -314,6 +335,78 @@ public final class CborCodec {
                   ? "; CBOR text must be valid Unicode, so replace or drop unpaired surrogates"
                   : ""),
           e);
+    } catch (IOException e) {
+      throw new CodecException("cannot encode tree: " + e, e); // not from an in-memory buffer
+    } finally {
+      recycler.releaseToPool();
+    }
+  }
+
+  /**
+   * Writes a tree as {@code JsonNode.serialize} does with the mapper's default settings: maps and
+   * arrays with their length up front, every entry (nulls too) in the tree's order.
+   */
+  private static void writeTree(JsonGenerator g, JsonNode node) throws IOException {
+    if (node instanceof ObjectNode) {
+      g.writeStartObject(node, node.size());
+      for (Map.Entry<String, JsonNode> field : ((ObjectNode) node).properties()) {
+        g.writeFieldName(field.getKey());
+        writeTree(g, field.getValue());
+      }
+      g.writeEndObject();
+    } else if (node instanceof TextNode) {
+      g.writeString(node.textValue());
+    } else if (node instanceof ArrayNode) {
+      int size = node.size();
+      g.writeStartArray(node, size);
+      for (int i = 0; i < size; i++) {
+        writeTree(g, node.get(i));
+      }
+      g.writeEndArray();
+    } else if (node instanceof NumericNode) {
+      writeNumber(g, node);
+    } else if (node instanceof BooleanNode) {
+      g.writeBoolean(node.booleanValue());
+    } else if (node instanceof NullNode || node.isMissingNode()) {
+      g.writeNull();
+    } else if (node instanceof BinaryNode) {
+      byte[] data = node.binaryValue();
+      if (data == null) {
+        g.writeNull();
+      } else {
+        g.writeBinary(data, 0, data.length);
+      }
+    } else {
+      MapperHolder.MAPPER.writeTree(g, node); // a POJO node, a raw value, a node of another kind
+    }
+  }
+
+  private static void writeNumber(JsonGenerator g, JsonNode node) throws IOException {
+    switch (node.numberType()) {
+      case INT:
+        if (node.isShort()) {
+          g.writeNumber(node.shortValue());
+        } else {
+          g.writeNumber(node.intValue());
+        }
+        return;
+      case LONG:
+        g.writeNumber(node.longValue());
+        return;
+      case BIG_INTEGER:
+        g.writeNumber(node.bigIntegerValue());
+        return;
+      case FLOAT:
+        g.writeNumber(node.floatValue());
+        return;
+      case DOUBLE:
+        g.writeNumber(node.doubleValue());
+        return;
+      case BIG_DECIMAL:
+        g.writeNumber(node.decimalValue());
+        return;
+      default:
+        MapperHolder.MAPPER.writeTree(g, node);
     }
   }
 
@@ -330,16 +423,154 @@ public final class CborCodec {
       throw new CodecException("empty message: expected one CBOR data item");
     }
     JsonNode node;
-    try {
-      node = MAPPER.readTree(bytes, offset, length);
+    try (JsonParser p = FACTORY.createParser(bytes, offset, length)) {
+      JsonToken first = p.nextToken();
+      if (first == null) {
+        throw new CodecException("empty message: expected one CBOR data item");
+      }
+      node = readTree(p, first);
+      JsonToken trailing = p.nextToken();
+      if (trailing != null) {
+        throw new CodecException(
+            "malformed CBOR: a second data item ("
+                + trailing
+                + ") after the message; send exactly one CBOR data item");
+      }
     } catch (IOException | RuntimeException e) {
+      if (e instanceof CodecException) {
+        throw (CodecException) e;
+      }
       throw new CodecException("malformed CBOR: " + e.getMessage(), e);
     } catch (StackOverflowError e) {
       throw new CodecException("malformed CBOR: nested too deeply", e);
     }
-    if (node == null || node.isMissingNode()) {
-      throw new CodecException("empty message: expected one CBOR data item");
-    }
     return node;
+  }
+
+  /**
+   * Reads one data item into a tree, as Jackson's {@code JsonNodeDeserializer} does with the
+   * mapper's default settings (ints as int, long or big-integer nodes by magnitude, 32-bit floats
+   * as float nodes, decimal fractions with trailing zeros stripped, byte strings as binary nodes),
+   * without recursion: the parser bounds the depth.
+   */
+  private static JsonNode readTree(JsonParser p, JsonToken first) throws IOException {
+    ContainerNode<?> root;
+    if (first == JsonToken.START_OBJECT) {
+      root = NODES.objectNode();
+    } else if (first == JsonToken.START_ARRAY) {
+      root = NODES.arrayNode();
+    } else {
+      return scalar(p, first);
+    }
+    ArrayDeque<ContainerNode<?>> open = new ArrayDeque<>();
+    ContainerNode<?> current = root;
+    for (; ; ) {
+      JsonToken t;
+      String name = null;
+      if (current.isObject()) {
+        t = p.nextToken();
+        if (t == JsonToken.FIELD_NAME) {
+          name = p.currentName();
+          t = p.nextToken();
+        } else if (t != JsonToken.END_OBJECT) {
+          throw unexpected(t);
+        }
+      } else {
+        t = p.nextToken();
+      }
+      if (t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) {
+        if ((t == JsonToken.END_OBJECT) != current.isObject() || name != null) {
+          throw unexpected(t);
+        }
+        if (open.isEmpty()) {
+          return root;
+        }
+        current = open.pop();
+        continue;
+      }
+      if (t == null) {
+        throw unexpected(null);
+      }
+      JsonNode value;
+      ContainerNode<?> child = null;
+      if (t == JsonToken.START_OBJECT) {
+        value = child = NODES.objectNode();
+      } else if (t == JsonToken.START_ARRAY) {
+        value = child = NODES.arrayNode();
+      } else {
+        value = scalar(p, t);
+      }
+      if (name != null) {
+        ((ObjectNode) current).replace(name, value); // the parser rejects duplicate names
+      } else {
+        ((ArrayNode) current).add(value);
+      }
+      if (child != null) {
+        open.push(current);
+        current = child;
+      }
+    }
+  }
+
+  private static JsonNode scalar(JsonParser p, JsonToken t) throws IOException {
+    switch (t) {
+      case VALUE_STRING:
+        return NODES.textNode(p.getText());
+      case VALUE_NUMBER_INT:
+        switch (p.getNumberType()) {
+          case INT:
+            return NODES.numberNode(p.getIntValue());
+          case LONG:
+            return NODES.numberNode(p.getLongValue());
+          default:
+            return NODES.numberNode(p.getBigIntegerValue());
+        }
+      case VALUE_NUMBER_FLOAT:
+        switch (p.getNumberTypeFP()) {
+          case BIG_DECIMAL:
+            BigDecimal decimal = p.getDecimalValue();
+            if (NODES.willStripTrailingBigDecimalZeroes()) {
+              try {
+                decimal = decimal.stripTrailingZeros();
+              } catch (ArithmeticException e) {
+                // keep it as it is, as Jackson does
+              }
+            }
+            return NODES.numberNode(decimal);
+          case FLOAT32:
+            return NODES.numberNode(p.getFloatValue());
+          default:
+            return NODES.numberNode(p.getDoubleValue());
+        }
+      case VALUE_TRUE:
+        return NODES.booleanNode(true);
+      case VALUE_FALSE:
+        return NODES.booleanNode(false);
+      case VALUE_NULL:
+        return NODES.nullNode();
+      case VALUE_EMBEDDED_OBJECT:
+        {
+          Object embedded = p.getEmbeddedObject();
+          if (embedded == null) {
+            return NODES.nullNode();
+          }
+          if (embedded instanceof byte[]) {
+            return NODES.binaryNode((byte[]) embedded);
+          }
+          if (embedded instanceof JsonNode) {
+            return (JsonNode) embedded;
+          }
+          return NODES.pojoNode(embedded);
+        }
+      default:
+        throw unexpected(t);
+    }
+  }
+
+  private static CodecException unexpected(@Nullable JsonToken t) {
+    return new CodecException(
+        t == null
+            ? "malformed CBOR: the message ends inside a map or an array"
+            : "malformed CBOR: unexpected " + t + " in a map or an array");
   }
 }
