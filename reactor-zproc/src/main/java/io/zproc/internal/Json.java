@@ -38,6 +38,13 @@ public final class Json {
     return MapperHolder.MAPPER;
   }
 
+  /** Whether this JVM has built the value mapper. */
+  public static boolean mapperBuilt() {
+    return mapperBuilt;
+  }
+
+  private static volatile boolean mapperBuilt;
+
   private static final class MapperHolder {
     static final ObjectMapper MAPPER =
         JsonMapper.builder()
@@ -54,6 +61,7 @@ public final class Json {
       try {
         MAPPER.treeToValue(
             MAPPER.valueToTree(java.util.Map.of("a", java.util.List.of(1))), Object.class);
+        mapperBuilt = true;
       } catch (Exception e) {
         throw new ExceptionInInitializerError(e);
       }

@@ -19,6 +19,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -147,6 +149,7 @@ public final class ChildMain {
    * here, so the exit takes milliseconds.
    */
   private static void exit(int status) {
+    noteMapperUse(System.getProperty(Launcher.MAPPER_WANTED), Json.mapperBuilt());
     System.out.flush();
     System.err.flush();
     try {
@@ -161,6 +164,25 @@ public final class ChildMain {
   }
 
   /**
+   * Tells later children that tasks here use the value mapper, when this JVM built it although its
+   * archive did not hold its classes (see {@code Launcher.mapperWanted}): the next child lists its
+   * classes for an archive that does, so that such tasks do not load Jackson's data binding from
+   * the jars (0.3–0.4 s) in every child.
+   *
+   * @param wanted the file to make, or null
+   */
+  static void noteMapperUse(@Nullable String wanted, boolean built) {
+    if (wanted == null || !built) {
+      return;
+    }
+    try {
+      Files.write(Path.of(wanted), new byte[0]);
+    } catch (IOException | RuntimeException e) {
+      // only an optimisation for later children
+    }
+  }
+
+  /**
    * While a spare waits for its task, runs once through everything a task's path needs (task
    * deserialization, a state call, result serialization and framing), so that the task itself does
    * not pay for cold code. Builds the value mapper (Jackson data binding, for records and POJOs)
@@ -172,6 +194,10 @@ public final class ChildMain {
     if (Boolean.getBoolean(Launcher.WARM_MAPPER)) {
       try {
         Json.mapper();
+        if (Boolean.getBoolean(Launcher.DUMPING)) {
+          // Listing classes for an archive with the mapper: a record's way there and back too.
+          Json.toType("probe", Json.toTree("probe", new Probe(1, "a")), Probe.class);
+        }
       } catch (RuntimeException | LinkageError e) {
         // warming up is best effort; the task will meet the same error, with its context
       }
@@ -189,6 +215,9 @@ public final class ChildMain {
       // warming up is best effort
     }
   }
+
+  /** A value of the kind tasks store: a record (for the class list, see {@link #warmUp}). */
+  record Probe(int n, String s) {}
 
   private static int run(Context ctx, TaskFrame task, String token, FrameOut out) {
     Object target;

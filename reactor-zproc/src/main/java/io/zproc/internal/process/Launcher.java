@@ -80,6 +80,12 @@ final class Launcher {
   /** The class list entry that shows a child built the value mapper (Jackson data binding). */
   static final String MAPPER_CLASS = "io/zproc/internal/Json$MapperHolder";
 
+  /**
+   * The system property naming the file a child makes if it builds the value mapper while its
+   * archive lacks it (see {@link #mapperWanted}).
+   */
+  static final String MAPPER_WANTED = "zproc.child.mapperWanted";
+
   private static final @Nullable Path ARCHIVE = archivePath();
   private static final AtomicBoolean dumping = new AtomicBoolean();
 
@@ -87,22 +93,36 @@ final class Launcher {
   record Command(List<String> args, @Nullable Path recording) {}
 
   static Command command(List<String> jvmOptions) {
+    return command(jvmOptions, ARCHIVE, dumping);
+  }
+
+  /**
+   * The command line for a child, given the archive for this classpath (null: none) and whether a
+   * child is already listing its classes.
+   */
+  static Command command(List<String> jvmOptions, @Nullable Path archive, AtomicBoolean dumping) {
     List<String> command = new ArrayList<>();
     command.add(java());
     command.addAll(LEAN_FLAGS);
     command.addAll(TRIM_FLAGS);
     Path recording = null;
-    Path archive = ARCHIVE;
     if (archive != null) {
       if (Files.isRegularFile(archive)) {
         command.add("-XX:SharedArchiveFile=" + archive);
         if (Files.exists(mapperMarker(archive))) {
           command.add("-D" + WARM_MAPPER + "=true");
+        } else if (Files.exists(mapperWanted(archive)) && dumping.compareAndSet(false, true)) {
+          // A child built the value mapper from the jars (a task stored a record or a POJO):
+          // this one lists its classes again, mapper included, for an archive that holds it.
+          recording = classList(archive);
+          command.add("-XX:DumpLoadedClassList=" + recording);
+          command.add("-D" + DUMPING + "=true");
+          command.add("-D" + WARM_MAPPER + "=true");
+        } else {
+          command.add("-D" + MAPPER_WANTED + "=" + mapperWanted(archive));
         }
       } else if (dumping.compareAndSet(false, true)) {
-        recording =
-            archive.resolveSibling(
-                archive.getFileName() + "." + ProcessHandle.current().pid() + ".classlist");
+        recording = classList(archive);
         command.add("-XX:DumpLoadedClassList=" + recording);
         command.add("-D" + DUMPING + "=true");
       }
@@ -154,15 +174,26 @@ final class Launcher {
         log.debug("no class-data archive: dumping took over 120 s");
       } else if (p.exitValue() != 0) {
         log.debug("no class-data archive: java -Xshare:dump exited with {}", p.exitValue());
-      } else if (Files.size(partial) > 0 && !Files.exists(archive)) {
+      } else {
         Path marker = mapperMarker(archive);
-        if (listsMapper(classList)) {
-          Files.write(marker, new byte[0]);
-        } else {
-          Files.deleteIfExists(marker); // left by an earlier archive of the same name
+        boolean withMapper = listsMapper(classList);
+        if (Files.size(partial) > 0
+            && replaces(Files.exists(archive), withMapper, Files.exists(marker))) {
+          if (withMapper) {
+            Files.write(marker, new byte[0]);
+          } else {
+            Files.deleteIfExists(marker); // left by an earlier archive of the same name
+          }
+          // A rename: children mapping the old archive keep it until they exit.
+          Files.move(
+              partial,
+              archive,
+              StandardCopyOption.ATOMIC_MOVE,
+              StandardCopyOption.REPLACE_EXISTING);
+          Files.deleteIfExists(mapperWanted(archive));
+          dumping.set(false);
+          log.debug("recorded the child class-data archive {}", archive);
         }
-        Files.move(partial, archive, StandardCopyOption.ATOMIC_MOVE);
-        log.debug("recorded the child class-data archive {}", archive);
       }
     } catch (IOException e) {
       log.debug("no class-data archive recorded: {}", e.toString());
@@ -172,6 +203,27 @@ final class Launcher {
       delete(classList);
       delete(partial);
     }
+  }
+
+  private static Path classList(Path archive) {
+    return archive.resolveSibling(
+        archive.getFileName() + "." + ProcessHandle.current().pid() + ".classlist");
+  }
+
+  /**
+   * The file a child makes when it built the value mapper although the archive it mapped does not
+   * hold the mapper's classes: the next child then lists its classes again for a new archive.
+   */
+  static Path mapperWanted(Path archive) {
+    return archive.resolveSibling(archive.getFileName() + ".mapper-wanted");
+  }
+
+  /**
+   * Whether a freshly dumped archive goes in place: when there is none yet, or when it holds the
+   * value mapper and the one in place does not.
+   */
+  static boolean replaces(boolean archiveExists, boolean newListsMapper, boolean oldHasMapper) {
+    return !archiveExists || (newListsMapper && !oldHasMapper);
   }
 
   /** The file whose presence says that the archive holds the value mapper's classes. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +19,59 @@ class LauncherTest {
     assertThat(args.indexOf("-XX:NewRatio=2")).isGreaterThan(args.indexOf("-XX:NewRatio=6"));
     assertThat(args.indexOf("-XX:NewRatio=2")).isLessThan(args.indexOf("-cp"));
     assertThat(args.get(args.size() - 1)).isEqualTo(ChildMain.class.getName());
+  }
+
+  @Test
+  void command_archiveWithoutMapper_childNotesMapperUse_nextChildListsAgainWithIt(@TempDir Path dir)
+      throws Exception {
+    Path archive = dir.resolve("child-x.jsa");
+    Files.write(archive, new byte[] {1});
+    AtomicBoolean dumping = new AtomicBoolean();
+
+    Launcher.Command plain = Launcher.command(List.of(), archive, dumping);
+    assertThat(plain.recording()).isNull();
+    assertThat(plain.args())
+        .contains("-XX:SharedArchiveFile=" + archive)
+        .contains("-D" + Launcher.MAPPER_WANTED + "=" + Launcher.mapperWanted(archive))
+        .noneMatch(a -> a.startsWith("-XX:DumpLoadedClassList"));
+
+    // That child stored a record: it built the mapper from the jars, and says so.
+    ChildMain.noteMapperUse(Launcher.mapperWanted(archive).toString(), true);
+    assertThat(Launcher.mapperWanted(archive)).exists();
+
+    Launcher.Command listing = Launcher.command(List.of(), archive, dumping);
+    assertThat(listing.recording()).isNotNull();
+    assertThat(listing.args())
+        .contains("-XX:SharedArchiveFile=" + archive)
+        .contains("-XX:DumpLoadedClassList=" + listing.recording())
+        .contains("-D" + Launcher.WARM_MAPPER + "=true", "-D" + Launcher.DUMPING + "=true");
+    // One child lists at a time.
+    assertThat(Launcher.command(List.of(), archive, dumping).recording()).isNull();
+
+    Files.write(Launcher.mapperMarker(archive), new byte[0]);
+    assertThat(Launcher.command(List.of(), archive, new AtomicBoolean()).args())
+        .contains("-D" + Launcher.WARM_MAPPER + "=true")
+        .noneMatch(a -> a.startsWith("-D" + Launcher.MAPPER_WANTED));
+  }
+
+  @Test
+  void noteMapperUse_onlyWhenBuiltAndAsked(@TempDir Path dir) {
+    Path wanted = dir.resolve("w");
+    ChildMain.noteMapperUse(wanted.toString(), false);
+    ChildMain.noteMapperUse(null, true);
+    assertThat(wanted).doesNotExist();
+    ChildMain.noteMapperUse(wanted.toString(), true);
+    assertThat(wanted).exists();
+  }
+
+  @Test
+  void replaces_noArchive_orOneWithTheMapperOverOneWithout() {
+    assertThat(Launcher.replaces(false, false, false)).isTrue();
+    assertThat(Launcher.replaces(false, true, false)).isTrue();
+    assertThat(Launcher.replaces(true, true, false)).isTrue();
+    assertThat(Launcher.replaces(true, false, false)).isFalse();
+    assertThat(Launcher.replaces(true, true, true)).isFalse();
+    assertThat(Launcher.replaces(true, false, true)).isFalse();
   }
 
   @Test
