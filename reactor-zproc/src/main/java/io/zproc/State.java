@@ -234,6 +234,15 @@ public interface State {
 
   /**
    * {@link #when} the key is present with a value equal (as JSON: 5 equals 5L) to {@code value}.
+   *
+   * <p>This and the other key watchers ({@code whenNotEqual}, {@code whenNone}, {@code
+   * whenNotNone}, {@code whenAvailable}) and {@link #whenChange} are tested on the server: one
+   * request answered when a state passes, so the client receives nothing while other keys change,
+   * and the wait costs the server one journal cursor. If the connection drops, the wait resumes
+   * after the state last tested. <b>Threading:</b> the snapshot is emitted on a transport thread,
+   * or on the blocked caller's own thread when it waits in {@code block()}. <b>Errors:</b> {@link
+   * ChangesLostException} if the journal overflowed between the test of the current state and the
+   * wait (more changes than {@code ServerOptions.journalSize} within one round trip).
    */
   Mono<Snapshot> whenEqual(String key, Object value);
 
