@@ -1,5 +1,6 @@
 package io.zproc;
 
+import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,7 +9,8 @@ import java.util.Objects;
 
 /**
  * How {@link ZProc#processMap} runs: how many workers, how items are batched, how far it reads
- * ahead, and where workers run. Immutable: each wither returns a changed copy.
+ * ahead, where workers run and how long idle ones stay. Immutable: each wither returns a changed
+ * copy.
  *
  * <pre>{@code
  * MapOptions.defaults().count(4).chunkSize(256).prefetch(4096)
@@ -21,8 +23,11 @@ public final class MapOptions {
   /** The largest batch. */
   public static final int MAX_CHUNK_SIZE = 1 << 16;
 
+  /** How long idle workers stay by default. */
+  private static final Duration DEFAULT_KEEP_ALIVE = Duration.ofSeconds(60);
+
   private static final MapOptions DEFAULTS =
-      new MapOptions(0, 16, 0, 3, Backend.JVM, List.of(), Map.of());
+      new MapOptions(0, 16, 0, 3, Backend.JVM, List.of(), Map.of(), DEFAULT_KEEP_ALIVE);
 
   private final int count;
   private final int chunkSize;
@@ -31,6 +36,7 @@ public final class MapOptions {
   private final Backend backend;
   private final List<String> jvmOptions;
   private final Map<String, String> environment;
+  private final Duration keepAlive;
 
   private MapOptions(
       int count,
@@ -39,7 +45,8 @@ public final class MapOptions {
       int maxRedeliveries,
       Backend backend,
       List<String> jvmOptions,
-      Map<String, String> environment) {
+      Map<String, String> environment,
+      Duration keepAlive) {
     this.count = count;
     this.chunkSize = chunkSize;
     this.prefetch = prefetch;
@@ -47,6 +54,7 @@ public final class MapOptions {
     this.backend = backend;
     this.jvmOptions = jvmOptions;
     this.environment = environment;
+    this.keepAlive = keepAlive;
   }
 
   /**
@@ -60,8 +68,8 @@ public final class MapOptions {
 
   /**
    * How many workers run this call's items at once (the original's {@code count}). The context's
-   * pool starts workers until it has this many of this kind and keeps them for later calls. By
-   * default the number of available processors.
+   * pool starts workers until it has this many of this kind and keeps them for later calls (see
+   * {@link #keepAlive}). By default the number of available processors.
    *
    * @param workers 1 to {@value #MAX_COUNT}
    * @throws IllegalArgumentException if out of range
@@ -76,7 +84,7 @@ public final class MapOptions {
               + "; each worker is a JVM (or a thread with Backend.THREAD)");
     }
     return new MapOptions(
-        workers, chunkSize, prefetch, maxRedeliveries, backend, jvmOptions, environment);
+        workers, chunkSize, prefetch, maxRedeliveries, backend, jvmOptions, environment, keepAlive);
   }
 
   /**
@@ -94,7 +102,7 @@ public final class MapOptions {
           "chunkSize must be between 1 and " + MAX_CHUNK_SIZE + " items, got " + items);
     }
     return new MapOptions(
-        count, items, prefetch, maxRedeliveries, backend, jvmOptions, environment);
+        count, items, prefetch, maxRedeliveries, backend, jvmOptions, environment, keepAlive);
   }
 
   /**
@@ -112,7 +120,7 @@ public final class MapOptions {
           "prefetch must be at least 1 item, got " + items + "; it bounds the items in flight");
     }
     return new MapOptions(
-        count, chunkSize, items, maxRedeliveries, backend, jvmOptions, environment);
+        count, chunkSize, items, maxRedeliveries, backend, jvmOptions, environment, keepAlive);
   }
 
   /**
@@ -127,7 +135,8 @@ public final class MapOptions {
     if (times < 0) {
       throw new IllegalArgumentException("maxRedeliveries must be >= 0, got " + times);
     }
-    return new MapOptions(count, chunkSize, prefetch, times, backend, jvmOptions, environment);
+    return new MapOptions(
+        count, chunkSize, prefetch, times, backend, jvmOptions, environment, keepAlive);
   }
 
   /**
@@ -137,7 +146,7 @@ public final class MapOptions {
   public MapOptions backend(Backend where) {
     Objects.requireNonNull(where, "where");
     return new MapOptions(
-        count, chunkSize, prefetch, maxRedeliveries, where, jvmOptions, environment);
+        count, chunkSize, prefetch, maxRedeliveries, where, jvmOptions, environment, keepAlive);
   }
 
   /**
@@ -151,7 +160,14 @@ public final class MapOptions {
       Objects.requireNonNull(o, "options must not contain null");
     }
     return new MapOptions(
-        count, chunkSize, prefetch, maxRedeliveries, backend, List.of(options), environment);
+        count,
+        chunkSize,
+        prefetch,
+        maxRedeliveries,
+        backend,
+        List.of(options),
+        environment,
+        keepAlive);
   }
 
   /** An environment variable for worker JVMs (added to the parent's); a separate pool group. */
@@ -167,7 +183,30 @@ public final class MapOptions {
         maxRedeliveries,
         backend,
         jvmOptions,
-        Collections.unmodifiableMap(env));
+        Collections.unmodifiableMap(env),
+        keepAlive);
+  }
+
+  /**
+   * How long the workers of this kind stay once no call uses them: the context's pool stops them
+   * after this idle time, and a later call starts new ones (a cold start, about half a second per
+   * worker JVM). Calls that follow each other within it reuse the warm workers. By default 60 s.
+   *
+   * @param idle 0 (stop them as soon as the last call ends) or more
+   * @throws IllegalArgumentException if negative
+   */
+  public MapOptions keepAlive(Duration idle) {
+    Objects.requireNonNull(idle, "idle");
+    if (idle.isNegative()) {
+      throw new IllegalArgumentException("keepAlive must be >= 0, got " + idle);
+    }
+    return new MapOptions(
+        count, chunkSize, prefetch, maxRedeliveries, backend, jvmOptions, environment, idle);
+  }
+
+  /** How long idle workers of this kind stay. */
+  public Duration keepAlive() {
+    return keepAlive;
   }
 
   /** The number of workers: as set, or the number of available processors. */
@@ -221,6 +260,8 @@ public final class MapOptions {
         + jvmOptions
         + ", environment="
         + environment.keySet()
+        + ", keepAlive="
+        + keepAlive
         + "]";
   }
 }

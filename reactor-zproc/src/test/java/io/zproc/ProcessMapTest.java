@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.zproc.internal.client.Context;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -347,6 +348,46 @@ class ProcessMapTest {
         .expectNext(0, 1, 2, 3, 4)
         .expectErrorMessage("source broke")
         .verify(WAIT);
+  }
+
+  @Test
+  void keepAlive_idleWorkersStop_aLaterCallStartsNewOnes() {
+    // Their own group (a JVM option), so other tests' workers do not count.
+    MapOptions brief = TWO.jvmOptions("-Dzproc.test.group=brief").keepAlive(Duration.ofMillis(300));
+    Context context = (Context) ctx;
+    Set<Long> first =
+        new HashSet<>(
+            ctx.processMap(range(100), (Integer x) -> ProcessHandle.current().pid(), brief)
+                .collectList()
+                .block(WAIT));
+    await().atMost(WAIT).until(() -> context.processMapWorkers(brief) == 0);
+    for (long pid : first) {
+      await().atMost(WAIT).until(() -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true));
+    }
+    List<Integer> again =
+        ctx.processMap(range(50), (Integer x) -> x + 1, brief).collectList().block(WAIT);
+    assertThat(again).isEqualTo(range(50).stream().map(x -> x + 1).toList());
+    await().atMost(WAIT).until(() -> context.processMapWorkers(brief) == 0);
+  }
+
+  @Test
+  void keepAlive_callsWithinIt_reuseTheWorkers() {
+    MapOptions kept = TWO.backend(Backend.THREAD).keepAlive(Duration.ofSeconds(60));
+    Context context = (Context) ctx;
+    assertThat(ctx.processMap(range(10), (Integer x) -> x, kept).collectList().block(WAIT))
+        .hasSize(10);
+    int workers = context.processMapWorkers(kept);
+    assertThat(workers).isEqualTo(2);
+    assertThat(ctx.processMap(range(10), (Integer x) -> x, kept).collectList().block(WAIT))
+        .hasSize(10);
+    assertThat(context.processMapWorkers(kept)).isEqualTo(2);
+  }
+
+  @Test
+  void keepAlive_negative_isRefused() {
+    assertThatThrownBy(() -> MapOptions.defaults().keepAlive(Duration.ofMillis(-1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("keepAlive");
   }
 
   @Test

@@ -362,6 +362,15 @@ public final class Context implements ZProc {
     return started;
   }
 
+  /**
+   * How many {@code processMap} workers of the kind {@code options} asks for this context holds
+   * (for tests and monitoring).
+   */
+  public int processMapWorkers(MapOptions options) {
+    MapPool m = mapPool;
+    return m == null ? 0 : m.workers(options);
+  }
+
   private MapPool mapPool() {
     MapPool m = mapPool;
     if (m == null) {

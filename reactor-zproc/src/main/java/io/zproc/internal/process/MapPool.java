@@ -7,6 +7,7 @@ import io.zproc.State;
 import io.zproc.ZProcException;
 import java.io.IOException;
 import java.io.NotSerializableException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,14 +27,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * A context's {@code processMap} worker pool. Workers are grouped by kind (backend, JVM options,
  * environment); a group grows to the largest {@code count} of the calls using it and keeps its
- * workers until {@link #close()}. Concurrent calls share a group: each worker takes batches from
- * the calls in turn (round robin, one batch per call per turn), and a call never uses more than its
- * {@code count} workers at once. A worker has at most {@value #CAPACITY} batches in flight (one
- * running, one queued). A worker that dies has its batches re-queued first in line and is replaced.
+ * workers until no call has used them for their keep-alive time ({@link MapOptions#keepAlive}), or
+ * until {@link #close()}. Concurrent calls share a group: each worker takes batches from the calls
+ * in turn (round robin, one batch per call per turn), and a call never uses more than its {@code
+ * count} workers at once. A worker has at most {@value #CAPACITY} batches in flight (one running,
+ * one queued). A worker that dies has its batches re-queued first in line and is replaced.
  */
 public final class MapPool {
   private static final Logger log = LoggerFactory.getLogger(MapPool.class);
@@ -51,6 +55,9 @@ public final class MapPool {
   private final Map<Flavor, List<MapWorker>> groups = new HashMap<>();
   private final Map<Flavor, Integer> starting = new HashMap<>();
   private final Map<Flavor, Integer> startFailures = new HashMap<>();
+  private final Map<Flavor, Duration> keepAlives = new HashMap<>();
+  private final Map<Flavor, Long> idleSince = new HashMap<>();
+  private final AtomicLong idleStamps = new AtomicLong();
   private final List<MapRun<?>> runs = new ArrayList<>();
   private final AtomicLong ids = new AtomicLong();
   private final AtomicInteger threadNames = new AtomicInteger();
@@ -112,7 +119,7 @@ public final class MapPool {
                 options.prefetch(),
                 options.maxRedeliveries());
         actual.onSubscribe(run);
-        if (open(run)) {
+        if (open(run, options.keepAlive())) {
           items.subscribe(run);
         } else {
           run.drain();
@@ -148,14 +155,96 @@ public final class MapPool {
   }
 
   /** Adds a run and makes sure its workers exist; false (the run failed) if the pool is closed. */
-  private synchronized boolean open(MapRun<?> run) {
+  private synchronized boolean open(MapRun<?> run, Duration keepAlive) {
     if (closed) {
       run.fail(0, new IllegalStateException("this context is closed: processMap cannot run"));
       return false;
     }
     runs.add(run);
+    keepAlives.put(run.flavor, keepAlive);
+    idleSince.remove(run.flavor); // in use again: a pending retirement does nothing
     ensureWorkers(run.flavor);
     return true;
+  }
+
+  /**
+   * Once no call uses a kind of worker any more, schedules its retirement after its keep-alive
+   * time. Under the lock.
+   */
+  private void idleCheck(Flavor flavor) {
+    for (MapRun<?> r : runs) {
+      if (r.flavor.equals(flavor)) {
+        return;
+      }
+    }
+    if (closed || group(flavor).isEmpty() && starting.getOrDefault(flavor, 0) == 0) {
+      return;
+    }
+    scheduleRetire(flavor, keepAlives.getOrDefault(flavor, Duration.ofSeconds(60)));
+  }
+
+  /** Retires the workers of a kind after {@code delay}, unless a call uses them meanwhile. */
+  private void scheduleRetire(Flavor flavor, Duration delay) {
+    long stamp = idleStamps.incrementAndGet();
+    idleSince.put(flavor, stamp);
+    Runnable retire =
+        () -> {
+          try {
+            starter.execute(() -> retireIdle(flavor, stamp));
+          } catch (RejectedExecutionException e) {
+            // closed meanwhile: close() stops the workers
+          }
+        };
+    if (delay.isZero()) {
+      retire.run();
+    } else {
+      Schedulers.parallel().schedule(retire, delay.toNanos(), TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /** Stops the workers of a kind that no call has used since {@code stamp}. Blocking. */
+  private void retireIdle(Flavor flavor, long stamp) {
+    List<MapWorker> idle;
+    synchronized (this) {
+      Long since = idleSince.get(flavor);
+      if (closed || since == null || since != stamp) {
+        return;
+      }
+      idleSince.remove(flavor);
+      idle = new ArrayList<>(group(flavor));
+      // Out of the group at once: no batch goes to them, and a new call starts new workers.
+      group(flavor).clear();
+      if (starting.getOrDefault(flavor, 0) > 0) {
+        // Workers still starting join the group when ready: retire them later.
+        Duration keepAlive = keepAlives.getOrDefault(flavor, Duration.ofSeconds(60));
+        Duration min = Duration.ofMillis(100);
+        scheduleRetire(flavor, keepAlive.compareTo(min) < 0 ? min : keepAlive);
+      }
+    }
+    log.debug("stopping {} idle processMap worker(s) of {}", idle.size(), flavor);
+    for (MapWorker w : idle) {
+      w.retire();
+    }
+    for (MapWorker w : idle) {
+      try {
+        if (!w.awaitExit(15_000)) {
+          w.kill();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        w.kill();
+      }
+    }
+  }
+
+  /** How many workers of the kind these options ask for the pool holds (tests, monitoring). */
+  public synchronized int workers(MapOptions options) {
+    Flavor flavor =
+        options.backend() == Backend.THREAD
+            ? new Flavor(Backend.THREAD, List.of(), Map.of())
+            : new Flavor(Backend.JVM, options.jvmOptions(), options.environment());
+    List<MapWorker> group = groups.get(flavor);
+    return group == null ? 0 : group.size();
   }
 
   /** Starts workers until the group has as many as its largest active call wants. */
@@ -300,6 +389,7 @@ public final class MapPool {
         w.send(new MapFrames.Drop(run.id));
       }
     }
+    idleCheck(run.flavor);
   }
 
   /** A worker's outcome frame (on its output thread). */
