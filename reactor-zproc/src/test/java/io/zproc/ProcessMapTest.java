@@ -384,6 +384,27 @@ class ProcessMapTest {
   }
 
   @Test
+  void workers_takeTheContextsSpareJvm_insteadOfBootingOne() {
+    try (ZProc withSpare =
+        ZProc.connect(ctx.address(), ZProcOptions.defaults().spareProcesses(1))) {
+      Context context = (Context) withSpare;
+      assertThat(withSpare.process(s -> 1L).result().block(WAIT)).isEqualTo(1L);
+      await().atMost(WAIT).until(() -> context.sparePids().size() == 1);
+      long spare = context.sparePids().get(0);
+      Set<Long> pids =
+          new HashSet<>(
+              withSpare
+                  .processMap(range(20), (Integer x) -> ProcessHandle.current().pid(), TWO.count(1))
+                  .collectList()
+                  .block(WAIT));
+      assertThat(pids).containsExactly(spare);
+      // The spare pool refills itself.
+      await().atMost(WAIT).until(() -> context.sparePids().size() == 1);
+      assertThat(context.sparePids()).doesNotContain(spare);
+    }
+  }
+
+  @Test
   void keepAlive_negative_isRefused() {
     assertThatThrownBy(() -> MapOptions.defaults().keepAlive(Duration.ofMillis(-1)))
         .isInstanceOf(IllegalArgumentException.class)

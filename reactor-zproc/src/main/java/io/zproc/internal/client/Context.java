@@ -362,6 +362,12 @@ public final class Context implements ZProc {
     return started;
   }
 
+  /** The pids of this context's spare JVMs waiting now (for tests and monitoring). */
+  public List<Long> sparePids() {
+    Processes p = processes;
+    return p == null ? List.of() : p.sparePids();
+  }
+
   /**
    * How many {@code processMap} workers of the kind {@code options} asks for this context holds
    * (for tests and monitoring).
@@ -383,7 +389,8 @@ public final class Context implements ZProc {
           m =
               new MapPool(
                   Processes.spec(address, namespace, options.secretKey()),
-                  () -> new StateClient(this, namespace));
+                  () -> new StateClient(this, namespace),
+                  () -> processes);
           mapPool = m;
         }
       }

@@ -52,6 +52,7 @@ public final class MapPool {
 
   private final Child.Spec spec;
   private final Supplier<State> threadState;
+  private final Supplier<@Nullable Processes> processes;
   private final Map<Flavor, List<MapWorker>> groups = new HashMap<>();
   private final Map<Flavor, Integer> starting = new HashMap<>();
   private final Map<Flavor, Integer> startFailures = new HashMap<>();
@@ -70,8 +71,20 @@ public final class MapPool {
    * @param threadState a new state client of the context's namespace (thread workers)
    */
   public MapPool(Child.Spec spec, Supplier<State> threadState) {
+    this(spec, threadState, () -> null);
+  }
+
+  /**
+   * @param spec how worker JVMs connect to the server
+   * @param threadState a new state client of the context's namespace (thread workers)
+   * @param processes the context's processes, if it has started any: their pre-started spare JVM
+   *     becomes a worker of the plain kind instead of booting one
+   */
+  public MapPool(
+      Child.Spec spec, Supplier<State> threadState, Supplier<@Nullable Processes> processes) {
     this.spec = spec;
     this.threadState = threadState;
+    this.processes = processes;
     this.starter =
         Executors.newCachedThreadPool(
             r -> {
@@ -269,10 +282,19 @@ public final class MapPool {
   private void startWorker(Flavor flavor) {
     MapWorker worker;
     try {
-      worker =
-          flavor.backend() == Backend.THREAD
-              ? new MapWorker.InThread(this, flavor, threadState, threadNames.incrementAndGet())
-              : MapWorker.Jvm.start(this, flavor, spec);
+      if (flavor.backend() == Backend.THREAD) {
+        worker = new MapWorker.InThread(this, flavor, threadState, threadNames.incrementAndGet());
+      } else {
+        Processes p =
+            flavor.jvmOptions().isEmpty() && flavor.environment().isEmpty()
+                ? processes.get()
+                : null;
+        Child spare = p == null ? null : p.adoptSpare();
+        worker =
+            spare != null
+                ? MapWorker.Jvm.adopt(this, flavor, spare)
+                : MapWorker.Jvm.start(this, flavor, spec);
+      }
     } catch (RuntimeException e) {
       List<MapRun<?>> failed;
       synchronized (this) {

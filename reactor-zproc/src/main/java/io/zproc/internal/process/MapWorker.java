@@ -137,6 +137,20 @@ abstract class MapWorker {
       return worker;
     }
 
+    /** Makes a pre-started spare JVM (plain options) a worker. */
+    static Jvm adopt(MapPool pool, MapPool.Flavor flavor, Child spare) {
+      Jvm worker = new Jvm(pool, flavor, spare);
+      worker.ready = true; // it said so long ago, to the spare pool
+      try {
+        spare.sendTask(MapFrames.WORKER_KIND, 0, 0, 0, List.of(), new byte[0]);
+      } catch (IOException e) {
+        spare.kill();
+        throw new IllegalStateException(
+            "the spare JVM " + spare.pid() + " died before it was told to work: " + e, e);
+      }
+      return worker;
+    }
+
     /** Starts listening and sending; after the pool knows the worker. */
     void begin() {
       startThread();

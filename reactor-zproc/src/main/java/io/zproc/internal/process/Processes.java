@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongFunction;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -147,6 +148,21 @@ public final class Processes {
     }
   }
 
+  /**
+   * Hands a pre-started spare JVM over to another use (a {@code processMap} worker), and boots its
+   * replacement a little later; null if there is none.
+   */
+  @Nullable Child adoptSpare() {
+    if (closed.get()) {
+      return null;
+    }
+    Child child = takeSpare();
+    if (child != null) {
+      Mono.delay(REFILL_DELAY).subscribe(v -> refill());
+    }
+    return child;
+  }
+
   private Child takeSpare() {
     Child child;
     while ((child = spares.poll()) != null) {
@@ -188,6 +204,15 @@ public final class Processes {
         return;
       }
     }
+  }
+
+  /** The pids of the spare JVMs waiting now (for tests and monitoring). */
+  public List<Long> sparePids() {
+    List<Long> pids = new java.util.ArrayList<>();
+    for (Child c : spares) {
+      pids.add(c.pid());
+    }
+    return pids;
   }
 
   /** The processes started so far, in start order. */
