@@ -13,6 +13,7 @@ import io.zproc.rsocket.WireRequest;
 import io.zproc.rsocket.WireSession;
 import io.zproc.rsocket.codec.CborCodec;
 import io.zproc.rsocket.codec.CodecException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
@@ -133,7 +134,7 @@ public final class ServerHandler implements RSocket {
       stream = Flux.error(e);
     }
     return stream
-        .map(node -> (Payload) DefaultPayload.create(CborCodec.encode(node)))
+        .map(node -> (Payload) DefaultPayload.create(encodeShared(node)))
         .onErrorMap(
             e -> {
               if (!(e instanceof WireException)) {
@@ -177,6 +178,26 @@ public final class ServerHandler implements RSocket {
     } finally {
       payload.release();
     }
+  }
+
+  /** The last stream element encoded, and its bytes: {node, bytes}. */
+  private static final AtomicReference<Object[]> LAST_ELEMENT =
+      new AtomicReference<>(new Object[2]);
+
+  /**
+   * Encodes a stream element, reusing the bytes of the element encoded just before if it is the
+   * same instance: a change goes to every watch of its namespace one after another, as one shared
+   * node that nobody changes once built ({@code ChangeRecord.event()}), so eight watchers cost one
+   * encoding instead of eight. The bytes are only read (a payload wraps them).
+   */
+  static byte[] encodeShared(JsonNode node) {
+    Object[] last = LAST_ELEMENT.get();
+    if (last[0] == node) {
+      return (byte[]) last[1];
+    }
+    byte[] bytes = CborCodec.encode(node);
+    LAST_ELEMENT.set(new Object[] {node, bytes});
+    return bytes;
   }
 
   private static Payload reply(WireReply reply) {
