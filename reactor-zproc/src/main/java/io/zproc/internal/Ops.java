@@ -60,6 +60,12 @@ public final class Ops {
    */
   public static final String IS = "is";
 
+  /**
+   * When: without {@link #AFTER}, send the version tested as progress (where the transport can) and
+   * go on waiting, instead of answering with it.
+   */
+  public static final String PROGRESS = "prog";
+
   /** When: the version the current state was tested at (the reply when it did not pass). */
   public static final String AT = "at";
 

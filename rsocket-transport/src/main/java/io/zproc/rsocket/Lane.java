@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.zproc.rsocket.codec.CborCodec;
 import io.zproc.rsocket.codec.CodecException;
 import io.zproc.rsocket.internal.Blocking;
+import io.zproc.rsocket.internal.LaneHints;
 import io.zproc.rsocket.internal.Setup;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -26,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscriber;
 import org.slf4j.Logger;
@@ -222,6 +224,7 @@ final class Lane {
       release(conn);
       return;
     }
+    conn.progress = progressOf(actual);
     ByteBuffer reply;
     try {
       conn.send(request);
@@ -372,6 +375,21 @@ final class Lane {
         ((Conn) next[0]).close();
         ((Call) next[1]).fail(closed(new IOException("the connection was closed")));
       }
+    }
+  }
+
+  /** The progress consumer the subscriber's context carries, if any ({@link LaneHints}). */
+  @SuppressWarnings("unchecked")
+  private static @Nullable Consumer<JsonNode> progressOf(CoreSubscriber<?> actual) {
+    Object p = actual.currentContext().getOrDefault(LaneHints.PROGRESS, null);
+    return p instanceof Consumer ? (Consumer<JsonNode>) p : null;
+  }
+
+  private static void progress(Consumer<JsonNode> consumer, byte[] body) {
+    try {
+      consumer.accept(CborCodec.decode(body));
+    } catch (RuntimeException e) {
+      log.debug("a lane progress message could not be taken", e);
     }
   }
 
@@ -557,6 +575,7 @@ final class Lane {
     private ByteBuffer in = ByteBuffer.allocateDirect(16 * 1024);
     private int nextId = 1;
     private int expected;
+    private @Nullable Consumer<JsonNode> progress;
     @Nullable JsonNode setupReply;
 
     Conn(SocketChannel channel) throws IOException {
@@ -692,6 +711,17 @@ final class Lane {
         return null;
       }
       int id = in.getInt(4);
+      if (id < 0) {
+        // Progress of a request (LaneHints): for the caller, if it is this one's and wants it.
+        if (id == -expected && length > 4 && progress != null) {
+          byte[] body = new byte[length - 4];
+          in.get(8, body);
+          Lane.progress(progress, body);
+        }
+        in.limit(in.position()).position(total);
+        in.compact();
+        return frame();
+      }
       if (id != expected) {
         throw new IOException("lane reply for request " + id + " while waiting for " + expected);
       }
@@ -743,10 +773,13 @@ final class Lane {
     private final AtomicBoolean over = new AtomicBoolean();
     volatile int id;
 
+    final @Nullable Consumer<JsonNode> progress;
+
     MuxCall(CoreSubscriber<? super JsonNode> actual, Mux mux, AtomicInteger counter) {
       super(actual, mux);
       this.mux = mux;
       this.counter = counter;
+      this.progress = progressOf(actual);
     }
 
     @Override
@@ -906,6 +939,13 @@ final class Lane {
             int id = in.getInt();
             byte[] body = new byte[length - 4];
             in.get(body);
+            if (id < 0) {
+              MuxCall call = pending.get(-id);
+              if (call != null && call.progress != null && body.length > 0) {
+                progress(call.progress, body);
+              }
+              continue;
+            }
             MuxCall call = pending.remove(id);
             if (call != null) {
               try {

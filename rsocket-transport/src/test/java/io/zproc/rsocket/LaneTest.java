@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.zproc.rsocket.internal.LaneHints;
 import io.zproc.rsocket.internal.Setup;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -18,16 +19,21 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
+import reactor.util.context.Context;
 
 /**
  * The lane: the same-host fast path that blocking callers of a {@code tcp://} server's client take
@@ -268,6 +274,46 @@ class LaneTest {
     }
     assertThat(pair.client.request(TestService.echo(5)).block(TIMEOUT))
         .isEqualTo(F.objectNode().put("i", 5));
+  }
+
+  @ParameterizedTest(name = "reply after {0} ms")
+  @ValueSource(longs = {0, 30})
+  void progress_reachesTheCallersConsumer_beforeTheReply(long ms) throws Exception {
+    WireRequest request = WireRequest.of("progress");
+    request.args().put("ms", ms);
+    // A blocked caller (its own connection; after 30 ms, the waiting thread).
+    List<JsonNode> seen = new CopyOnWriteArrayList<>();
+    JsonNode reply =
+        pair.client
+            .request(request)
+            .contextWrite(Context.of(LaneHints.PROGRESS, (Consumer<JsonNode>) seen::add))
+            .block(TIMEOUT);
+    assertThat(reply).isEqualTo(F.objectNode().put("sent", true));
+    assertThat(seen).containsExactly(F.objectNode().put("step", 1));
+    // A subscriber on a plain thread (the shared connection).
+    List<JsonNode> shared = new CopyOnWriteArrayList<>();
+    CompletableFuture<JsonNode> async = new CompletableFuture<>();
+    pair.client
+        .request(request)
+        .contextWrite(Context.of(LaneHints.PROGRESS, (Consumer<JsonNode>) shared::add))
+        .subscribe(async::complete, async::completeExceptionally);
+    assertThat(async.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS))
+        .isEqualTo(F.objectNode().put("sent", true));
+    assertThat(shared).containsExactly(F.objectNode().put("step", 1));
+    // From a Reactor thread the request goes over RSocket, which has no progress.
+    List<JsonNode> none = new CopyOnWriteArrayList<>();
+    JsonNode viaRSocket =
+        Mono.defer(
+                () ->
+                    pair.client
+                        .request(request)
+                        .contextWrite(
+                            Context.of(LaneHints.PROGRESS, (Consumer<JsonNode>) none::add)))
+            .subscribeOn(Schedulers.parallel())
+            .toFuture()
+            .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    assertThat(viaRSocket).isEqualTo(F.objectNode().put("sent", false));
+    assertThat(none).isEmpty();
   }
 
   private static long laneWaitThreads() {

@@ -3,11 +3,13 @@ package io.zproc.rsocket;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.zproc.rsocket.internal.LaneHints;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -101,6 +103,21 @@ final class TestService implements WireService {
           case "fail":
             return Mono.error(
                 new WireException(args.path("code").asText(), args.path("message").asText()));
+          case "progress":
+            // Sends {"step": 1} as progress where the transport can, then answers whether it could.
+            return Mono.deferContextual(
+                context -> {
+                  Object consumer = context.getOrDefault(LaneHints.PROGRESS, null);
+                  if (consumer != null) {
+                    @SuppressWarnings("unchecked")
+                    Consumer<JsonNode> progress = (Consumer<JsonNode>) consumer;
+                    progress.accept(JsonNodeFactory.instance.objectNode().put("step", 1));
+                  }
+                  return Mono.delay(Duration.ofMillis(args.path("ms").asLong()))
+                      .thenReturn(
+                          (JsonNode)
+                              JsonNodeFactory.instance.objectNode().put("sent", consumer != null));
+                });
           case "crash":
             return Mono.error(new IllegalStateException("crashed on purpose"));
           case "throw":

@@ -13,6 +13,7 @@ import io.zproc.internal.Json;
 import io.zproc.internal.Ops;
 import io.zproc.rsocket.WireException;
 import io.zproc.rsocket.WireRequest;
+import io.zproc.rsocket.internal.LaneHints;
 import java.time.Duration;
 import java.util.AbstractMap;
 import java.util.Iterator;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Exceptions;
@@ -478,7 +480,34 @@ final class StateClient implements State {
    * the version tested if the connection drops, so no state is skipped.
    */
   private Mono<JsonNode> whenServer(ObjectNode args, OpenStreams streams) {
-    return tracked(args, streams)
+    // Where the transport can send progress (the lane, the direct path), the server sends the
+    // version it tested as progress and goes on waiting: one request. Elsewhere it answers with
+    // that version, and a second request waits. Either way, a dropped connection resumes the wait
+    // after the version tested, or tests again if none came.
+    AtomicLong tested = new AtomicLong(-1);
+    ObjectNode first = args.deepCopy();
+    first.put(Ops.PROGRESS, true);
+    Consumer<JsonNode> progress =
+        node -> {
+          JsonNode at = node.get(Ops.AT);
+          if (at != null && at.canConvertToLong()) {
+            tested.set(at.longValue());
+          }
+        };
+    return Flux.defer(
+            () -> {
+              long at = tested.get();
+              ObjectNode request = first;
+              if (at >= 0) {
+                request = args.deepCopy();
+                request.put(Ops.AFTER, at);
+              }
+              return context.await(new WireRequest(Ops.WHEN, request));
+            })
+        .transform(streams::track)
+        .retryWhen(reconnecting())
+        .next()
+        .contextWrite(reactor.util.context.Context.of(LaneHints.PROGRESS, progress))
         .flatMap(
             reply -> {
               JsonNode at = reply.get(Ops.AT);

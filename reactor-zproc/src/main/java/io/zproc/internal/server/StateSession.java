@@ -10,9 +10,11 @@ import io.zproc.rsocket.WireConnection;
 import io.zproc.rsocket.WireException;
 import io.zproc.rsocket.WireRequest;
 import io.zproc.rsocket.WireSession;
+import io.zproc.rsocket.internal.LaneHints;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
@@ -143,16 +145,44 @@ final class StateSession implements WireSession {
     }
     String key = key(op, args);
     Predicate<@Nullable JsonNode> test = keyTest(op, kind, args);
+    if (after < 0 && flag(args, Ops.PROGRESS)) {
+      // One request: the version tested goes back as progress (lane, direct path), then the
+      // answer when a state passes; without a way to send progress, the two-request answer.
+      return Mono.deferContextual(
+          context -> {
+            Consumer<JsonNode> progress = context.getOrDefault(LaneHints.PROGRESS, null);
+            long[] version = new long[1];
+            ObjectNode snapshot = ns.snapshotIf(key, test, version);
+            if (snapshot != null) {
+              return Mono.just(passed(snapshot));
+            }
+            if (progress == null) {
+              return Mono.just(pending(version[0]));
+            }
+            progress.accept(pending(version[0]));
+            return waitFor(ns, key, test, args, version[0]);
+          });
+    }
     if (after < 0) {
       long[] version = new long[1];
       ObjectNode snapshot = ns.snapshotIf(key, test, version);
       if (snapshot == null) {
         return Mono.just(pending(version[0]));
       }
-      ObjectNode reply = JsonNodeFactory.instance.objectNode();
-      reply.set(Ops.WITH_SNAPSHOT, snapshot);
-      return Mono.just(reply);
+      return Mono.just(passed(snapshot));
     }
+    return waitFor(ns, key, test, args, after);
+  }
+
+  private static ObjectNode passed(ObjectNode snapshot) {
+    ObjectNode reply = JsonNodeFactory.instance.objectNode();
+    reply.set(Ops.WITH_SNAPSHOT, snapshot);
+    return reply;
+  }
+
+  /** The first state after a version, made by another origin, whose key passes the test. */
+  private static Mono<JsonNode> waitFor(
+      Namespace ns, String key, Predicate<@Nullable JsonNode> test, ObjectNode args, long after) {
     String exclude = exclude(args);
     JsonNode[] value = {ns.valueAt(key, after)};
     Watch.Filter filter =

@@ -14,11 +14,13 @@ import io.zproc.rsocket.codec.CborCodec;
 import io.zproc.rsocket.codec.CodecException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
+import reactor.util.context.Context;
 
 /**
  * The server side of one <em>lane</em> connection: the same-host fast path for request-response
@@ -28,7 +30,9 @@ import reactor.core.publisher.Mono;
  * first frame a client sends is its {@link Setup}; the server answers with id 0 and the ping reply
  * (or an error reply, then closes). Every later frame is a request, answered by one reply frame
  * with the same id; replies to synchronous operations are flushed once per read batch. A frame with
- * a negative id, and no body, cancels the request with the opposite id.
+ * a negative id, and no body, cancels the request with the opposite id. The server may send a
+ * request's progress before its reply ({@link LaneHints#PROGRESS}): a frame with the negated id and
+ * the progress message as its body.
  *
  * <p><b>Threading:</b> runs on the channel's event loop; asynchronous results are written from the
  * thread that produces them (Netty hands the write to the event loop). Nothing here blocks.
@@ -142,6 +146,11 @@ public final class LaneHandler extends ChannelInboundHandlerAdapter {
                     running.remove(id, holder[0]);
                   }
                 })
+            .contextWrite(
+                Context.of(
+                    LaneHints.PROGRESS,
+                    (Consumer<JsonNode>)
+                        node -> ctx.writeAndFlush(frame(ctx, -id, CborCodec.encode(node)))))
             .subscribe(
                 reply -> {
                   byte[] bytes = encode(reply);
