@@ -130,7 +130,7 @@ final class Lane {
         // A thread with requests in flight on the shared connection sends there too, to keep its
         // requests in order; but a reader that blocks must not wait for a reply only it can read.
         && (inFlight.get().get() == 0 || Thread.currentThread() instanceof Reader)
-        && blockingDownstream(actual);
+        && Blocking.downstream(actual);
   }
 
   /**
@@ -195,10 +195,6 @@ final class Lane {
       }
       return m;
     }
-  }
-
-  static boolean blockingDownstream(Subscriber<?> s) {
-    return Blocking.downstream(s);
   }
 
   /**
@@ -272,7 +268,7 @@ final class Lane {
    */
   private final class Parker implements Runnable {
     private final Selector selector;
-    private final Queue<Object[]> incoming = new ConcurrentLinkedQueue<>();
+    private final Queue<Parked> incoming = new ConcurrentLinkedQueue<>();
     private volatile boolean dead;
 
     Parker() throws IOException {
@@ -281,7 +277,7 @@ final class Lane {
 
     void park(Conn conn, Call call) {
       call.onCancel = selector::wakeup;
-      incoming.offer(new Object[] {conn, call});
+      incoming.offer(new Parked(conn, call));
       selector.wakeup();
       if (dead) {
         failIncoming();
@@ -290,55 +286,52 @@ final class Lane {
 
     @Override
     public void run() {
-      List<Object[]> done = new ArrayList<>();
+      List<Parked> done = new ArrayList<>();
       try {
         while (!disposed) {
           selector.select(50);
           for (SelectionKey key : selector.selectedKeys()) {
-            Object[] parked = (Object[]) key.attachment();
-            Conn conn = (Conn) parked[0];
-            Call call = (Call) parked[1];
+            Parked parked = (Parked) key.attachment();
             try {
-              ByteBuffer reply = conn.poll();
+              ByteBuffer reply = parked.conn.poll();
               if (reply != null) {
                 key.cancel();
-                done.add(new Object[] {conn, call, reply});
+                parked.reply = reply;
+                done.add(parked);
               }
             } catch (IOException e) {
               key.cancel();
-              conn.close();
-              call.fail(closed(e));
+              parked.conn.close();
+              parked.call.fail(closed(e));
             }
           }
           selector.selectedKeys().clear();
           for (SelectionKey key : selector.keys()) {
-            Object[] parked = (Object[]) key.attachment();
-            if (key.isValid() && ((Call) parked[1]).isCancelled()) {
+            Parked parked = (Parked) key.attachment();
+            if (key.isValid() && parked.call.isCancelled()) {
               key.cancel();
-              ((Conn) parked[0]).close();
+              parked.conn.close();
             }
           }
           // Deregisters the cancelled keys, so a released connection can be parked again.
           selector.selectNow();
           selector.selectedKeys().clear();
-          for (Object[] d : done) {
-            release((Conn) d[0]);
-            ((Call) d[1]).deliver((ByteBuffer) d[2]);
+          for (Parked d : done) {
+            release(d.conn);
+            d.call.deliver(d.reply);
           }
           done.clear();
-          Object[] next;
+          Parked next;
           while ((next = incoming.poll()) != null) {
-            Conn conn = (Conn) next[0];
-            Call call = (Call) next[1];
-            if (call.isCancelled()) {
-              conn.close();
+            if (next.call.isCancelled()) {
+              next.conn.close();
               continue;
             }
             try {
-              conn.channel.register(selector, SelectionKey.OP_READ, next);
+              next.conn.channel.register(selector, SelectionKey.OP_READ, next);
             } catch (IOException | RuntimeException e) {
-              conn.close();
-              call.fail(closed(new IOException(e.toString(), e)));
+              next.conn.close();
+              next.call.fail(closed(new IOException(e.toString(), e)));
             }
           }
         }
@@ -358,9 +351,7 @@ final class Lane {
     private void failAll() {
       try {
         for (SelectionKey key : selector.keys()) {
-          Object[] parked = (Object[]) key.attachment();
-          ((Conn) parked[0]).close();
-          ((Call) parked[1]).fail(closed(new IOException("the connection was closed")));
+          ((Parked) key.attachment()).fail();
         }
         selector.close();
       } catch (IOException | RuntimeException e) {
@@ -370,11 +361,27 @@ final class Lane {
     }
 
     private void failIncoming() {
-      Object[] next;
+      Parked next;
       while ((next = incoming.poll()) != null) {
-        ((Conn) next[0]).close();
-        ((Call) next[1]).fail(closed(new IOException("the connection was closed")));
+        next.fail();
       }
+    }
+  }
+
+  /** A call waiting on the parker, with its connection, and its reply once read. */
+  private final class Parked {
+    final Conn conn;
+    final Call call;
+    @Nullable ByteBuffer reply;
+
+    Parked(Conn conn, Call call) {
+      this.conn = conn;
+      this.call = call;
+    }
+
+    void fail() {
+      conn.close();
+      call.fail(closed(new IOException("the connection was closed")));
     }
   }
 

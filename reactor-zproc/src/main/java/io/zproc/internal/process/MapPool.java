@@ -112,10 +112,7 @@ public final class MapPool {
     }
     byte[] bytes = serializeTask(task);
     ClassLoader loader = task.getClass().getClassLoader();
-    Flavor flavor =
-        options.backend() == Backend.THREAD
-            ? new Flavor(Backend.THREAD, List.of(), Map.of())
-            : new Flavor(Backend.JVM, options.jvmOptions(), options.environment());
+    Flavor flavor = flavor(options);
     return new Flux<R>() {
       @Override
       public void subscribe(CoreSubscriber<? super R> actual) {
@@ -252,12 +249,15 @@ public final class MapPool {
 
   /** How many workers of the kind these options ask for the pool holds (tests, monitoring). */
   public synchronized int workers(MapOptions options) {
-    Flavor flavor =
-        options.backend() == Backend.THREAD
-            ? new Flavor(Backend.THREAD, List.of(), Map.of())
-            : new Flavor(Backend.JVM, options.jvmOptions(), options.environment());
-    List<MapWorker> group = groups.get(flavor);
+    List<MapWorker> group = groups.get(flavor(options));
     return group == null ? 0 : group.size();
+  }
+
+  /** The kind of worker the options ask for. */
+  private static Flavor flavor(MapOptions options) {
+    return options.backend() == Backend.THREAD
+        ? new Flavor(Backend.THREAD, List.of(), Map.of())
+        : new Flavor(Backend.JVM, options.jvmOptions(), options.environment());
   }
 
   /** Starts workers until the group has as many as its largest active call wants. */

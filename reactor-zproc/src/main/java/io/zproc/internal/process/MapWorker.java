@@ -126,27 +126,23 @@ abstract class MapWorker {
     /** Forks a worker JVM (blocks for the fork). */
     static Jvm start(MapPool pool, MapPool.Flavor flavor, Child.Spec spec) {
       Child child = Child.start(spec, flavor.jvmOptions(), flavor.environment());
-      Jvm worker = new Jvm(pool, flavor, child);
-      try {
-        child.sendTask(MapFrames.WORKER_KIND, 0, 0, 0, List.of(), new byte[0]);
-      } catch (IOException e) {
-        child.kill();
-        throw new IllegalStateException(
-            "the worker JVM " + child.pid() + " died before it was told to work: " + e, e);
-      }
-      return worker;
+      return toldToWork(new Jvm(pool, flavor, child));
     }
 
     /** Makes a pre-started spare JVM (plain options) a worker. */
     static Jvm adopt(MapPool pool, MapPool.Flavor flavor, Child spare) {
       Jvm worker = new Jvm(pool, flavor, spare);
       worker.ready = true; // it said so long ago, to the spare pool
+      return toldToWork(worker);
+    }
+
+    private static Jvm toldToWork(Jvm worker) {
       try {
-        spare.sendTask(MapFrames.WORKER_KIND, 0, 0, 0, List.of(), new byte[0]);
+        worker.child.sendTask(MapFrames.WORKER_KIND, 0, 0, 0, List.of(), new byte[0]);
       } catch (IOException e) {
-        spare.kill();
+        worker.child.kill();
         throw new IllegalStateException(
-            "the spare JVM " + spare.pid() + " died before it was told to work: " + e, e);
+            "the worker JVM " + worker.pid() + " died before it was told to work: " + e, e);
       }
       return worker;
     }

@@ -149,29 +149,35 @@ final class StateSession implements WireSession {
       // One request: the version tested goes back as progress (lane, direct path), then the
       // answer when a state passes; without a way to send progress, the two-request answer.
       return Mono.deferContextual(
-          context -> {
-            Consumer<JsonNode> progress = context.getOrDefault(LaneHints.PROGRESS, null);
-            long[] version = new long[1];
-            ObjectNode snapshot = ns.snapshotIf(key, test, version);
-            if (snapshot != null) {
-              return Mono.just(passed(snapshot));
-            }
-            if (progress == null) {
-              return Mono.just(pending(version[0]));
-            }
-            progress.accept(pending(version[0]));
-            return waitFor(ns, key, test, args, version[0]);
-          });
+          context -> testNow(ns, key, test, args, context.getOrDefault(LaneHints.PROGRESS, null)));
     }
     if (after < 0) {
-      long[] version = new long[1];
-      ObjectNode snapshot = ns.snapshotIf(key, test, version);
-      if (snapshot == null) {
-        return Mono.just(pending(version[0]));
-      }
-      return Mono.just(passed(snapshot));
+      return testNow(ns, key, test, args, null);
     }
     return waitFor(ns, key, test, args, after);
+  }
+
+  /**
+   * Tests the current state: the snapshot if it passes; else, with a progress consumer, tells it
+   * the version tested and waits for a later state that passes, and without one answers with that
+   * version.
+   */
+  private static Mono<JsonNode> testNow(
+      Namespace ns,
+      String key,
+      Predicate<@Nullable JsonNode> test,
+      ObjectNode args,
+      @Nullable Consumer<JsonNode> progress) {
+    long[] version = new long[1];
+    ObjectNode snapshot = ns.snapshotIf(key, test, version);
+    if (snapshot != null) {
+      return Mono.just(passed(snapshot));
+    }
+    if (progress == null) {
+      return Mono.just(pending(version[0]));
+    }
+    progress.accept(pending(version[0]));
+    return waitFor(ns, key, test, args, version[0]);
   }
 
   private static ObjectNode passed(ObjectNode snapshot) {

@@ -14,14 +14,12 @@ import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -161,19 +159,8 @@ class CborCodecMapperEquivalenceTest {
 
   @Provide
   Arbitrary<Function<byte[], byte[]>> corruptions() {
-    Arbitrary<Function<byte[], byte[]>> flip =
-        Combinators.combine(Arbitraries.integers().between(0, 10_000), Arbitraries.bytes())
-            .as(
-                (at, value) ->
-                    bytes -> {
-                      byte[] copy = bytes.clone();
-                      copy[at % copy.length] = value;
-                      return copy;
-                    });
-    Arbitrary<Function<byte[], byte[]>> truncate =
-        Arbitraries.integers()
-            .between(0, 10_000)
-            .map(at -> bytes -> Arrays.copyOf(bytes, at % bytes.length));
+    Arbitrary<Function<byte[], byte[]>> flip = Corruptions.flip();
+    Arbitrary<Function<byte[], byte[]>> truncate = Corruptions.truncate();
     return Arbitraries.oneOf(flip, truncate);
   }
 

@@ -123,19 +123,8 @@ class CborCodecPropertiesTest {
 
   @Provide
   Arbitrary<Function<byte[], byte[]>> corruptions() {
-    Arbitrary<Function<byte[], byte[]>> flip =
-        Combinators.combine(Arbitraries.integers().between(0, 10_000), Arbitraries.bytes())
-            .as(
-                (at, value) ->
-                    bytes -> {
-                      byte[] copy = bytes.clone();
-                      copy[at % copy.length] = value;
-                      return copy;
-                    });
-    Arbitrary<Function<byte[], byte[]>> truncate =
-        Arbitraries.integers()
-            .between(0, 10_000)
-            .map(at -> bytes -> Arrays.copyOf(bytes, at % bytes.length));
+    Arbitrary<Function<byte[], byte[]>> flip = Corruptions.flip();
+    Arbitrary<Function<byte[], byte[]>> truncate = Corruptions.truncate();
     Arbitrary<Function<byte[], byte[]>> append =
         Arbitraries.bytes()
             .array(byte[].class)
