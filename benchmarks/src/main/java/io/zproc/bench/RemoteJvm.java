@@ -65,7 +65,10 @@ final class RemoteJvm implements AutoCloseable {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvm);
     for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (arg.startsWith("-Xms") || arg.startsWith("-Xmx") || arg.startsWith("-XX:")) {
+      if (arg.startsWith("-Xms")
+          || arg.startsWith("-Xmx")
+          || arg.startsWith("-XX:")
+          || arg.startsWith("-Dio.zproc.")) {
         command.add(arg);
       }
     }

@@ -948,8 +948,13 @@ final class Lane {
             in.get(body);
             if (id < 0) {
               MuxCall call = pending.get(-id);
-              if (call != null && call.progress != null && body.length > 0) {
-                progress(call.progress, body);
+              if (call != null) {
+                // The server has taken the request in (a watcher now waits there), so its
+                // thread's later requests cannot overtake it: they may take other connections.
+                call.ended();
+                if (call.progress != null && body.length > 0) {
+                  progress(call.progress, body);
+                }
               }
               continue;
             }

@@ -316,6 +316,37 @@ class LaneTest {
     assertThat(none).isEmpty();
   }
 
+  @Test
+  void aThreadWhoseSharedRequestSentProgress_blocksOnItsOwnConnectionAgain() throws Exception {
+    WireRequest waiting = WireRequest.of("progress");
+    waiting.args().put("ms", 60_000);
+    List<JsonNode> seen = new CopyOnWriteArrayList<>();
+    long cancelledBefore = pair.service.cancelledRequests.get();
+    // A watcher-like request subscribed from this thread goes over the shared connection, and
+    // until the server has taken it in, this thread's requests follow it there, in order.
+    reactor.core.Disposable watcher =
+        pair.client
+            .request(waiting)
+            .contextWrite(Context.of(LaneHints.PROGRESS, (Consumer<JsonNode>) seen::add))
+            .subscribe();
+    try {
+      await().atMost(TIMEOUT).until(() -> seen.size() == 1);
+      long direct = lane().served();
+      long shared = lane().servedShared();
+
+      assertThat(pair.client.request(TestService.echo(6)).block(TIMEOUT))
+          .isEqualTo(F.objectNode().put("i", 6));
+
+      assertThat(lane().served()).as("calls on the caller's own connection").isEqualTo(direct + 1);
+      assertThat(lane().servedShared()).as("calls on the shared connection").isEqualTo(shared);
+    } finally {
+      watcher.dispose();
+    }
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> pair.service.cancelledRequests.get() == cancelledBefore + 1);
+  }
+
   private static long laneWaitThreads() {
     return Thread.getAllStackTraces().keySet().stream()
         .filter(t -> t.getName().startsWith("zproc-lane-wait-"))

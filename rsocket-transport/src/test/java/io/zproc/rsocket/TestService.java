@@ -114,6 +114,7 @@ final class TestService implements WireService {
                     progress.accept(JsonNodeFactory.instance.objectNode().put("step", 1));
                   }
                   return Mono.delay(Duration.ofMillis(args.path("ms").asLong()))
+                      .doOnCancel(cancelledRequests::incrementAndGet)
                       .thenReturn(
                           (JsonNode)
                               JsonNodeFactory.instance.objectNode().put("sent", consumer != null));
