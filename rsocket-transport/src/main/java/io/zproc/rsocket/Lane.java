@@ -69,9 +69,17 @@ final class Lane {
       TimeUnit.MICROSECONDS.toNanos(Long.getLong("io.zproc.lane.spinMicros", 50));
 
   private static final AtomicBoolean SPINNING = new AtomicBoolean();
-  private static final AtomicInteger SPIN_MISSES = new AtomicInteger();
-  private static final AtomicInteger SPIN_CALLS = new AtomicInteger();
-  private static final AtomicInteger SPIN_RESUME = new AtomicInteger();
+
+  /**
+   * Whether polling paid off, per operation: an operation whose replies come at once (a write)
+   * keeps polling while one that waits on the server (an atomic turn, a watcher) stops.
+   */
+  private static final ConcurrentHashMap<String, Spin> SPINS = new ConcurrentHashMap<>();
+
+  /** How many operation names {@link #SPINS} keeps apart; later ones share one record. */
+  private static final int MAX_SPIN_KINDS = 64;
+
+  private static final Spin OTHER_SPIN = new Spin();
 
   private final Path path;
   private final byte[] setup;
@@ -165,6 +173,26 @@ final class Lane {
     m.send(call, request);
   }
 
+  private static Spin spinOf(String op) {
+    Spin spin = SPINS.get(op);
+    if (spin == null) {
+      spin =
+          SPINS.size() < MAX_SPIN_KINDS ? SPINS.computeIfAbsent(op, k -> new Spin()) : OTHER_SPIN;
+    }
+    return spin;
+  }
+
+  /**
+   * Polling statistics of one operation: after polls that came back empty-handed (slow replies: a
+   * busy machine, or a wait on the server), its calls skip polling for 2, 4, ... up to 64 calls;
+   * one that succeeds starts over.
+   */
+  private static final class Spin {
+    final AtomicInteger misses = new AtomicInteger();
+    final AtomicInteger calls = new AtomicInteger();
+    final AtomicInteger resume = new AtomicInteger();
+  }
+
   private Mux mux() throws IOException {
     Mux m = mux;
     if (m != null && !m.dead) {
@@ -201,7 +229,7 @@ final class Lane {
    * Sends an encoded request and delivers the reply to {@code actual}; calls {@code fallback} if no
    * connection can be had.
    */
-  void call(byte[] request, CoreSubscriber<? super JsonNode> actual, Runnable fallback) {
+  void call(String op, byte[] request, CoreSubscriber<? super JsonNode> actual, Runnable fallback) {
     Conn conn = idle.pollFirst();
     if (conn != null) {
       idleCount.decrementAndGet();
@@ -221,6 +249,7 @@ final class Lane {
       return;
     }
     conn.progress = progressOf(actual);
+    conn.spin = spinOf(op);
     ByteBuffer reply;
     try {
       conn.send(request);
@@ -583,6 +612,7 @@ final class Lane {
     private int nextId = 1;
     private int expected;
     private @Nullable Consumer<JsonNode> progress;
+    private Spin spin = OTHER_SPIN;
     @Nullable JsonNode setupReply;
 
     Conn(SocketChannel channel) throws IOException {
@@ -651,10 +681,9 @@ final class Lane {
       if (SPIN_NANOS <= 0) {
         return false;
       }
-      // After polls that came back empty-handed (slow replies: a busy machine, or a wait on the
-      // server), skip polling for 2, 4, ... up to 64 calls; one that succeeds starts over.
-      int call = SPIN_CALLS.incrementAndGet();
-      if (call - SPIN_RESUME.get() < 0) {
+      Spin spin = this.spin;
+      int call = spin.calls.incrementAndGet();
+      if (call - spin.resume.get() < 0) {
         return false;
       }
       if (!SPINNING.compareAndSet(false, true)) {
@@ -668,13 +697,13 @@ final class Lane {
             throw new IOException("the server closed the lane");
           }
           if (read > 0) {
-            SPIN_MISSES.set(0);
+            spin.misses.set(0);
             return true;
           }
           Thread.onSpinWait();
         } while (System.nanoTime() < until);
-        int misses = SPIN_MISSES.incrementAndGet();
-        SPIN_RESUME.set(call + (1 << Math.min(misses, 6)));
+        int misses = spin.misses.incrementAndGet();
+        spin.resume.set(call + (1 << Math.min(misses, 6)));
         return false;
       } finally {
         SPINNING.set(false);

@@ -104,7 +104,7 @@ final class RSocketWireClient implements WireClient {
         return;
       }
       if (sync) {
-        lane.call(bytes, actual, () -> viaRSocket.subscribe(actual));
+        lane.call(request.op(), bytes, actual, () -> viaRSocket.subscribe(actual));
       } else {
         lane.send(bytes, actual, () -> viaRSocket.subscribe(actual));
       }

@@ -1,9 +1,14 @@
 package io.zproc.rsocket;
 
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.FastThreadLocalThread;
 import io.rsocket.Closeable;
 import io.rsocket.RSocket;
 import io.rsocket.SocketAcceptor;
@@ -17,6 +22,7 @@ import io.rsocket.transport.netty.server.WebsocketRouteTransport;
 import io.zproc.rsocket.codec.CodecException;
 import io.zproc.rsocket.internal.DirectRegistry;
 import io.zproc.rsocket.internal.LaneHandler;
+import io.zproc.rsocket.internal.LaneSpin;
 import io.zproc.rsocket.internal.ServerHandler;
 import io.zproc.rsocket.internal.Setup;
 import java.io.IOException;
@@ -36,6 +42,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.KeyManagerFactory;
@@ -45,6 +52,7 @@ import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.NonBlocking;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
@@ -477,7 +485,13 @@ public final class WireServer implements Disposable {
         };
     // One event loop for every lane connection: a reply that one connection's request produces
     // for another (an atomic lock handed on) is written at once, without waking another thread.
-    LoopResources loop = LoopResources.create("zproc-lane-server", 1, 1, true);
+    // With epoll, the loop polls for a moment after such a hand-off (LaneSpin).
+    LaneSpin spin = Epoll.isAvailable() ? new LaneSpin() : null;
+    LoopResources loop =
+        spin != null && spin.enabled()
+            ? new LaneLoop(spin)
+            : LoopResources.create("zproc-lane-server", 1, 1, true);
+    LaneSpin told = loop instanceof LaneLoop ? spin : null;
     laneLoop = loop;
     TcpServer lane =
         TcpServer.create()
@@ -487,7 +501,7 @@ public final class WireServer implements Disposable {
                 connection ->
                     connection
                         .addHandlerLast("zproc.lane.frames", LaneHandler.frameDecoder(maxFrame))
-                        .addHandlerLast("zproc.lane", new LaneHandler(opener, maxFrame)))
+                        .addHandlerLast("zproc.lane", new LaneHandler(opener, maxFrame, told)))
             // Subscribing to the inbound keeps reading on; the lane handler consumes every frame.
             .handle((in, out) -> in.receive().then());
     return Mono.fromCallable(
@@ -515,6 +529,57 @@ public final class WireServer implements Disposable {
               log.info("no lane socket beside {}: {}", address, e.toString());
               return Mono.just(this);
             });
+  }
+
+  /**
+   * The lane server's one epoll event loop, with {@link LaneSpin} as its select strategy (Reactor
+   * Netty's own loops take no strategy).
+   */
+  private static final class LaneLoop implements LoopResources {
+    private final EventLoopGroup group;
+
+    LaneLoop(LaneSpin spin) {
+      this.group =
+          new MultiThreadIoEventLoopGroup(
+              1,
+              new DefaultThreadFactory("zproc-lane-server", true) {
+                @Override
+                protected Thread newThread(Runnable r, String name) {
+                  return new LaneThread(threadGroup, r, name);
+                }
+              },
+              EpollIoHandler.newFactory(0, () -> spin));
+    }
+
+    @Override
+    public EventLoopGroup onServer(boolean useNative) {
+      return group;
+    }
+
+    @Override
+    public Mono<Void> disposeLater(Duration quietPeriod, Duration timeout) {
+      return Mono.create(
+          sink ->
+              group
+                  .shutdownGracefully(
+                      quietPeriod.toMillis(), timeout.toMillis(), TimeUnit.MILLISECONDS)
+                  .addListener(done -> sink.success()));
+    }
+
+    @Override
+    public boolean isDisposed() {
+      return group.isShutdown();
+    }
+  }
+
+  /**
+   * The lane loop's thread: a Reactor {@link NonBlocking} thread like Reactor Netty's own, so that
+   * nothing continued on it (a watcher's or a client's callback in this JVM) ever blocks on it.
+   */
+  private static final class LaneThread extends FastThreadLocalThread implements NonBlocking {
+    LaneThread(ThreadGroup group, Runnable r, String name) {
+      super(group, r, name);
+    }
   }
 
   /** An RSocket connection's session, shared with the lanes that joined it. */

@@ -347,6 +347,19 @@ class LaneTest {
         .until(() -> pair.service.cancelledRequests.get() == cancelledBefore + 1);
   }
 
+  @Test
+  void theServerRunsLaneRequestsOnItsNonBlockingLaneLoop() {
+    long before = lane().served();
+
+    JsonNode where = pair.client.request(WireRequest.of("thread")).block(TIMEOUT);
+
+    assertThat(lane().served()).isEqualTo(before + 1);
+    assertThat(where.get("name").asText()).startsWith("zproc-lane-server");
+    assertThat(where.get("nonBlocking").asBoolean())
+        .as("a lane loop thread is one of Reactor's non-blocking threads")
+        .isTrue();
+  }
+
   private static long laneWaitThreads() {
     return Thread.getAllStackTraces().keySet().stream()
         .filter(t -> t.getName().startsWith("zproc-lane-wait-"))

@@ -119,6 +119,18 @@ final class TestService implements WireService {
                           (JsonNode)
                               JsonNodeFactory.instance.objectNode().put("sent", consumer != null));
                 });
+          case "thread":
+            // Where the server runs requests: the thread's name, and whether Reactor deems it
+            // non-blocking (then nothing continued there may block).
+            return Mono.fromSupplier(
+                () ->
+                    (JsonNode)
+                        JsonNodeFactory.instance
+                            .objectNode()
+                            .put("name", Thread.currentThread().getName())
+                            .put(
+                                "nonBlocking",
+                                reactor.core.scheduler.Schedulers.isInNonBlockingThread()));
           case "crash":
             return Mono.error(new IllegalStateException("crashed on purpose"));
           case "throw":

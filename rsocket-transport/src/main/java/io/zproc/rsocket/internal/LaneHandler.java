@@ -14,6 +14,7 @@ import io.zproc.rsocket.codec.CborCodec;
 import io.zproc.rsocket.codec.CodecException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -57,10 +58,18 @@ public final class LaneHandler extends ChannelInboundHandlerAdapter {
   private boolean flushPending;
   private boolean closed;
   private final Map<Integer, Disposable> running = new ConcurrentHashMap<>();
+  private final @Nullable LaneSpin spin;
 
-  public LaneHandler(Opener opener, int maxFrameSize) {
+  /**
+   * @param opener opens the session once the setup frame passed its checks
+   * @param maxFrameSize the largest request body accepted
+   * @param spin the lane loop's strategy, told when a request that waited is answered; null if the
+   *     loop does not poll
+   */
+  public LaneHandler(Opener opener, int maxFrameSize, @Nullable LaneSpin spin) {
     this.opener = opener;
     this.maxFrameSize = maxFrameSize;
+    this.spin = spin;
   }
 
   /** The frame decoder that goes before this handler. */
@@ -135,6 +144,9 @@ public final class LaneHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     Disposable[] holder = new Disposable[1];
+    // Whether subscribing is still under way: a reply that comes later answers a request that
+    // waited on the server, and its client will likely answer at once (LaneSpin).
+    AtomicBoolean subscribing = new AtomicBoolean(true);
     Disposable subscription =
         result
             .map(value -> (WireReply) new WireReply.Result(value))
@@ -154,8 +166,12 @@ public final class LaneHandler extends ChannelInboundHandlerAdapter {
             .subscribe(
                 reply -> {
                   byte[] bytes = encode(reply);
+                  if (spin != null && !subscribing.get()) {
+                    spin.handedOff();
+                  }
                   ctx.writeAndFlush(frame(ctx, id, bytes));
                 });
+    subscribing.set(false);
     holder[0] = subscription;
     if (!subscription.isDisposed()) {
       running.put(id, subscription);
