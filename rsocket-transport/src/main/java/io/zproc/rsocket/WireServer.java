@@ -486,12 +486,10 @@ public final class WireServer implements Disposable {
     // One event loop for every lane connection: a reply that one connection's request produces
     // for another (an atomic lock handed on) is written at once, without waking another thread.
     // With epoll, the loop polls for a moment after such a hand-off (LaneSpin).
-    LaneSpin spin = Epoll.isAvailable() ? new LaneSpin() : null;
+    LaneSpin polling = Epoll.isAvailable() ? new LaneSpin() : null;
+    LaneSpin spin = polling != null && polling.enabled() ? polling : null;
     LoopResources loop =
-        spin != null && spin.enabled()
-            ? new LaneLoop(spin)
-            : LoopResources.create("zproc-lane-server", 1, 1, true);
-    LaneSpin told = loop instanceof LaneLoop ? spin : null;
+        spin != null ? new LaneLoop(spin) : LoopResources.create("zproc-lane-server", 1, 1, true);
     laneLoop = loop;
     TcpServer lane =
         TcpServer.create()
@@ -501,7 +499,7 @@ public final class WireServer implements Disposable {
                 connection ->
                     connection
                         .addHandlerLast("zproc.lane.frames", LaneHandler.frameDecoder(maxFrame))
-                        .addHandlerLast("zproc.lane", new LaneHandler(opener, maxFrame, told)))
+                        .addHandlerLast("zproc.lane", new LaneHandler(opener, maxFrame, spin)))
             // Subscribing to the inbound keeps reading on; the lane handler consumes every frame.
             .handle((in, out) -> in.receive().then());
     return Mono.fromCallable(

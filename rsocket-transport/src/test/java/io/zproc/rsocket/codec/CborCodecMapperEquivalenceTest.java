@@ -23,7 +23,6 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -165,36 +164,9 @@ class CborCodecMapperEquivalenceTest {
   }
 
   private static Arbitrary<JsonNode> tree(int depth) {
-    if (depth == 0) {
-      return leaves();
-    }
-    Arbitrary<JsonNode> children = Arbitraries.lazy(() -> tree(depth - 1));
-    return Arbitraries.frequencyOf(
-        Tuple.of(4, leaves()),
-        Tuple.of(
-            1,
-            children
-                .list()
-                .ofMaxSize(5)
-                .map(
-                    elements -> {
-                      ArrayNode array = F.arrayNode();
-                      array.addAll(elements);
-                      return array;
-                    })),
-        Tuple.of(
-            1,
-            Arbitraries.maps(Arbitraries.strings().ofMaxLength(6), children)
-                .ofMaxSize(5)
-                .map(
-                    entries -> {
-                      ObjectNode map = F.objectNode();
-                      map.setAll(entries);
-                      return map;
-                    })));
+    return RandomTrees.tree(depth, leaves(), Arbitraries.strings().ofMaxLength(6));
   }
 
-  /** Every kind of scalar node, including the ones the codec's own tests do not make. */
   private static Arbitrary<JsonNode> leaves() {
     return Arbitraries.oneOf(
         Arbitraries.strings().ofMaxLength(30).map(F::textNode),

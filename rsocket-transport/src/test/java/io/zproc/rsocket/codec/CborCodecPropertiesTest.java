@@ -3,7 +3,6 @@ package io.zproc.rsocket.codec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.buffer.ByteBuf;
@@ -24,7 +23,6 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.Size;
 
 /**
@@ -168,15 +166,7 @@ class CborCodecPropertiesTest {
   }
 
   private static Arbitrary<JsonNode> tree(int depth) {
-    if (depth == 0) {
-      return leaves();
-    }
-    Arbitrary<JsonNode> children = Arbitraries.lazy(() -> tree(depth - 1));
-    return Arbitraries.frequencyOf(
-        Tuple.of(4, leaves()),
-        Tuple.of(1, children.list().ofMaxSize(5).map(CborCodecPropertiesTest::array)),
-        Tuple.of(
-            1, Arbitraries.maps(keys(), children).ofMaxSize(5).map(CborCodecPropertiesTest::map)));
+    return RandomTrees.tree(depth, leaves(), keys());
   }
 
   private static Arbitrary<JsonNode> leaves() {
@@ -208,17 +198,5 @@ class CborCodecPropertiesTest {
             Arbitraries.strings().all().ofMaxLength(12),
             Arbitraries.strings().withCharRange('\u0000', '\u00ff').ofMaxLength(300))
         .filter(text -> StandardCharsets.UTF_8.newEncoder().canEncode(text));
-  }
-
-  private static JsonNode array(List<JsonNode> elements) {
-    ArrayNode array = F.arrayNode();
-    array.addAll(elements);
-    return array;
-  }
-
-  private static JsonNode map(Map<String, JsonNode> entries) {
-    ObjectNode map = F.objectNode();
-    map.setAll(entries);
-    return map;
   }
 }
