@@ -67,12 +67,15 @@ final class DirectWireClient implements WireClient {
 
   @Override
   public Mono<JsonNode> request(WireRequest request) {
-    return Mono.defer(
+    // not onErrorMap: its arbiter can lose a cancel racing with the subscription (a watcher's
+    // request would then wait on the server until the connection closes)
+    return FluxMapError.mapError(
+        Mono.defer(
             () -> {
               checkSize(request);
               return open().request(request);
-            })
-        .onErrorMap(Failures::toWireException);
+            }),
+        Failures::toWireException);
   }
 
   @Override

@@ -123,7 +123,9 @@ final class RSocketWireClient implements WireClient {
               return socket.requestResponse(DefaultPayload.create(bytes));
             })
         .<JsonNode>handle(this::decodeReply)
-        .onErrorMap(e -> Failures.fromTransport(e, address.toString()));
+        // not onErrorMap: its arbiter can lose a cancel racing with the subscription
+        .transform(
+            m -> FluxMapError.mapError(m, e -> Failures.fromTransport(e, address.toString())));
   }
 
   @Override

@@ -133,7 +133,10 @@ public final class Context implements ZProc {
     WireClient w = wire;
     Mono<JsonNode> reply =
         w.isDisposed() ? wire().flatMap(c -> c.request(request)) : w.request(request);
-    return reply.onErrorMap(WireException.class, Errors::toZProc);
+    // not onErrorMap: its arbiter can lose a cancel racing with the subscription (an atomic's
+    // turn would then stay queued on the server)
+    return FluxMapError.mapError(
+        reply, e -> e instanceof WireException ? Errors.toZProc((WireException) e) : e);
   }
 
   /**

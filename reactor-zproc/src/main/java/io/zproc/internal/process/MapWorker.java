@@ -136,13 +136,17 @@ abstract class MapWorker {
       return toldToWork(worker);
     }
 
+    /**
+     * Tells the JVM to serve processMap. If it died already (bad JVM options make it exit at once),
+     * the worker is returned all the same: its exit reaches the pool once it attaches, and counts
+     * as a worker that exited before it was ready, as for a JVM that dies a moment later.
+     */
     private static Jvm toldToWork(Jvm worker) {
       try {
         worker.child.sendTask(MapFrames.WORKER_KIND, 0, 0, 0, List.of(), new byte[0]);
       } catch (IOException e) {
+        log.debug("the worker JVM {} died before it was told to work", worker.pid(), e);
         worker.child.kill();
-        throw new IllegalStateException(
-            "the worker JVM " + worker.pid() + " died before it was told to work: " + e, e);
       }
       return worker;
     }

@@ -6,8 +6,10 @@ import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.Exceptions;
+import reactor.core.Scannable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxOperator;
+import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
 import reactor.util.context.Context;
 
@@ -36,6 +38,15 @@ public final class FluxMapError<T> extends FluxOperator<T, T> {
         Objects.requireNonNull(source, "source"), Objects.requireNonNull(mapper, "mapper"));
   }
 
+  /**
+   * The same for a Mono (a request that may wait on the server, a watcher or a turn of the atomic
+   * lock, must not lose its cancel either).
+   */
+  public static <T> Mono<T> mapError(
+      Mono<? extends T> source, Function<? super Throwable, ? extends Throwable> mapper) {
+    return Mono.fromDirect(mapError(Flux.from(source), mapper));
+  }
+
   @Override
   public void subscribe(CoreSubscriber<? super T> actual) {
     source.subscribe(new MapErrorSubscriber<>(actual, mapper));
@@ -49,7 +60,8 @@ public final class FluxMapError<T> extends FluxOperator<T, T> {
     return super.scanUnsafe(key);
   }
 
-  private static final class MapErrorSubscriber<T> implements CoreSubscriber<T>, Subscription {
+  private static final class MapErrorSubscriber<T>
+      implements CoreSubscriber<T>, Subscription, Scannable {
     private final CoreSubscriber<? super T> actual;
     private final Function<? super Throwable, ? extends Throwable> mapper;
     private @Nullable Subscription upstream;
@@ -63,6 +75,21 @@ public final class FluxMapError<T> extends FluxOperator<T, T> {
     @Override
     public Context currentContext() {
       return actual.currentContext();
+    }
+
+    /** Lets Reactor (and {@link Blocking#downstream}) see through this operator. */
+    @Override
+    public @Nullable Object scanUnsafe(Attr key) {
+      if (key == Attr.ACTUAL) {
+        return actual;
+      }
+      if (key == Attr.PARENT) {
+        return upstream;
+      }
+      if (key == Attr.RUN_STYLE) {
+        return Attr.RunStyle.SYNC;
+      }
+      return null;
     }
 
     @Override

@@ -7,8 +7,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
 import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Operators;
 import reactor.test.StepVerifier;
 import reactor.test.util.RaceTestUtils;
 
@@ -96,5 +99,43 @@ class FluxMapErrorTest {
           });
       assertThat(sourceCancelled).as("attempt %d", i).isTrue();
     }
+  }
+
+  @Test
+  void mapErrorOfAMono_mapsItsError_andPassesItsCancel() {
+    StepVerifier.create(
+            FluxMapError.mapError(
+                Mono.<Integer>error(new IllegalStateException("raw")),
+                e -> new IllegalArgumentException("mapped: " + e.getMessage())))
+        .expectErrorMessage("mapped: raw")
+        .verify(WAIT);
+    AtomicBoolean cancelled = new AtomicBoolean();
+    StepVerifier.create(
+            FluxMapError.mapError(
+                Mono.<Integer>never().doOnCancel(() -> cancelled.set(true)), e -> e))
+        .expectSubscription()
+        .thenCancel()
+        .verify(WAIT);
+    assertThat(cancelled).isTrue();
+  }
+
+  /** The lane and the direct path see a blocked caller through this operator. */
+  @Test
+  void aBlockedCaller_isSeenThroughTheOperator() {
+    AtomicBoolean blocked = new AtomicBoolean();
+    Mono<Integer> probe =
+        new Mono<>() {
+          @Override
+          public void subscribe(CoreSubscriber<? super Integer> actual) {
+            blocked.set(Blocking.downstream(actual));
+            Operators.complete(actual);
+          }
+        };
+
+    FluxMapError.mapError(probe, e -> e).block(WAIT);
+    assertThat(blocked).as("under block()").isTrue();
+
+    FluxMapError.mapError(probe, e -> e).subscribe();
+    assertThat(blocked).as("under subscribe()").isFalse();
   }
 }
