@@ -129,6 +129,13 @@ public interface ZProc extends AutoCloseable {
   <R> List<ZProcess<R>> processFactory(int count, ProcessTask<R> task);
 
   /**
+   * As {@link #processFactory(int, ProcessTask)}, each process with these options.
+   *
+   * @throws IllegalArgumentException if count is negative or the task not serializable
+   */
+  <R> List<ZProcess<R>> processFactory(int count, ProcessTask<R> task, ProcessOptions options);
+
+  /**
    * Maps the items through the task in the context's worker pool, with default {@link MapOptions}
    * (one worker JVM per processor): the original's {@code ctx.process_map(fn, items)}. As {@link
    * #processMap(Publisher, MapTask, MapOptions)}.

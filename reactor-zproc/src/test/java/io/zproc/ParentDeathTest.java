@@ -81,7 +81,8 @@ class ParentDeathTest {
   }
 
   /** The test classpath as plain entries, expanding surefire's manifest-only jar. */
-  private static String plainClasspath() throws Exception {
+  /** The test classpath with surefire's manifest-only jar expanded, for JVMs a test starts. */
+  static String plainClasspath() throws Exception {
     List<String> entries = new ArrayList<>();
     for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
       if (entry.endsWith(".jar") && entry.contains("surefire")) {

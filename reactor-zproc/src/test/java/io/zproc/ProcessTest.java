@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,19 +46,26 @@ class ProcessTest {
     Long value = p.result().block(WAIT);
     assertThat(value).isInstanceOf(Long.class).isEqualTo(5L);
     assertThat(ctx.state().get("from-child").block()).isEqualTo("hello");
-    await().atMost(WAIT).until(() -> p.exitCode().isPresent());
-    assertThat(p.exitCode().getAsInt()).isZero();
+    // result() means the process has ended (as zproc's wait() joins it)
+    assertThat(p.exitCode()).hasValue(0);
     assertThat(p.isAlive()).isFalse();
+    assertThat(ProcessHandle.of(p.pid()).map(ProcessHandle::isAlive))
+        .isNotEqualTo(Optional.of(true));
+    StepVerifier.create(p.onExit()).expectNext(0).expectComplete().verify(WAIT);
   }
 
   @Test
-  void process_childExitsOnceItsResultIsAcknowledged() {
+  void onExit_emitsTheStatus_beforeAnyoneAsksForTheResult() {
     ZProcess<String> p = ctx.process(state -> "done");
+    StepVerifier.create(p.onExit()).expectNext(0).expectComplete().verify(WAIT);
+    assertThat(p.isAlive()).isFalse();
     assertThat(p.result().block(WAIT)).isEqualTo("done");
-    // The parent acknowledges the result as it arrives; the child then exits without waiting for
-    // its own threads. Had the acknowledgement been lost, the child would wait 10 s for it.
-    await().atMost(Duration.ofSeconds(5)).until(() -> p.exitCode().isPresent());
-    assertThat(p.exitCode().getAsInt()).isZero();
+    ZProcess<Object> failing =
+        ctx.process(
+            state -> {
+              throw new IllegalStateException("no");
+            });
+    StepVerifier.create(failing.onExit()).expectNext(1).expectComplete().verify(WAIT);
   }
 
   @Test
@@ -99,8 +107,8 @@ class ProcessTest {
     StepVerifier.create(three.result())
         .expectErrorSatisfies(e -> assertThat(((ProcessFailedException) e).exitCode()).isEqualTo(3))
         .verify(WAIT);
-    await().atMost(WAIT).until(() -> three.exitCode().isPresent());
-    assertThat(three.exitCode().getAsInt()).isEqualTo(3);
+    assertThat(three.exitCode()).hasValue(3);
+    assertThat(three.onExit().block(WAIT)).isEqualTo(3);
     ZProcess<Object> zero =
         ctx.process(
             state -> {
@@ -276,6 +284,9 @@ class ProcessTest {
             ProcessOptions.defaults().backend(Backend.THREAD));
     assertThat(p.pid()).isEqualTo(ProcessHandle.current().pid());
     assertThat(p.result().block(WAIT)).isEqualTo(2L);
+    assertThat(p.exitCode()).hasValue(0);
+    assertThat(p.isAlive()).isFalse();
+    assertThat(p.onExit().block(WAIT)).isZero();
     ZProc captured = ctx;
     assertThatThrownBy(
             () ->
@@ -283,5 +294,150 @@ class ProcessTest {
                     state -> captured.namespace(),
                     ProcessOptions.defaults().backend(Backend.THREAD)))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void callWhenVariants_eachCallsBackWhenItsConditionHolds() {
+    State state = ctx.state();
+    state.put("w3", "idle").block(WAIT);
+    state.put("w4", 1).block(WAIT);
+    ZProcess<Void> when =
+        ctx.callWhen(
+            snapshot -> ((Number) snapshot.getOrDefault("w1", 0)).intValue() >= 2,
+            (snapshot, s) -> {
+              s.put("w1-seen", snapshot.get("w1")).block();
+              throw new ProcessExit(0);
+            });
+    ZProcess<Void> equal =
+        ctx.callWhenEqual(
+            "w2",
+            "go",
+            (snapshot, s) -> {
+              s.put("w2-seen", snapshot.get("w2")).block();
+              throw new ProcessExit(0);
+            });
+    ZProcess<Void> notEqual =
+        ctx.callWhenNotEqual(
+            "w3",
+            "idle",
+            (snapshot, s) -> {
+              s.put("w3-seen", snapshot.get("w3")).block();
+              throw new ProcessExit(0);
+            });
+    ZProcess<Void> none =
+        ctx.callWhenNone(
+            "w4",
+            (snapshot, s) -> {
+              s.put("w4-seen", snapshot.containsKey("w4") && snapshot.get("w4") == null).block();
+              throw new ProcessExit(0);
+            });
+    ZProcess<Void> notNone =
+        ctx.callWhenNotNone(
+            "w5",
+            (snapshot, s) -> {
+              s.put("w5-seen", snapshot.get("w5")).block();
+              throw new ProcessExit(0);
+            });
+    ZProcess<Void> available =
+        ctx.callWhenAvailable(
+            "w6",
+            (snapshot, s) -> {
+              s.put("w6-seen", snapshot.get("w6")).block();
+              throw new ProcessExit(0);
+            });
+    // changes that do not meet the conditions first, then the ones that do
+    state.put("w1", 1).block(WAIT);
+    state.put("w2", "wait").block(WAIT);
+    state.put("w5", null).block(WAIT);
+    state.put("w1", 2).block(WAIT);
+    state.put("w2", "go").block(WAIT);
+    state.put("w3", "busy").block(WAIT);
+    state.put("w4", null).block(WAIT);
+    state.put("w5", "x").block(WAIT);
+    state.put("w6", 7).block(WAIT);
+    for (ZProcess<Void> p : List.of(when, equal, notEqual, none, notNone, available)) {
+      StepVerifier.create(p.result()).expectComplete().verify(WAIT);
+      assertThat(p.exitCode()).hasValue(0);
+    }
+    assertThat(state.get("w1-seen").block()).isEqualTo(2);
+    assertThat(state.get("w2-seen").block()).isEqualTo("go");
+    assertThat(state.get("w3-seen").block()).isEqualTo("busy");
+    assertThat(state.get("w4-seen").block()).isEqualTo(true);
+    assertThat(state.get("w5-seen").block()).isEqualTo("x");
+    assertThat(state.get("w6-seen").block()).isEqualTo(7);
+  }
+
+  @Test
+  void processFactory_withOptions_eachChildGetsThem() {
+    List<ZProcess<String>> started =
+        ctx.processFactory(
+            2,
+            state -> System.getProperty("zproc.factory"),
+            ProcessOptions.defaults().jvmOptions("-Dzproc.factory=yes"));
+    assertThat(started).hasSize(2);
+    for (ZProcess<String> p : started) {
+      assertThat(p.result().block(WAIT)).isEqualTo("yes");
+    }
+  }
+
+  @Test
+  void processMap_insideAProcessWithContext_runsInGrandchildren() {
+    ZProcess<List<Integer>> p =
+        ctx.processWithContext(
+            child ->
+                child
+                    .processMap(
+                        List.of(1, 2, 3), (Integer i) -> i * 10, MapOptions.defaults().count(1))
+                    .collectList()
+                    .block());
+    assertThat(p.result().block(WAIT)).containsExactly(10, 20, 30);
+  }
+
+  @Test
+  void jvmOptions_aCollectorOfTheUsersReplacesTheBuiltInOne() {
+    ZProcess<String> p =
+        ctx.process(
+            state ->
+                java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()
+                    .get(0)
+                    .getName(),
+            ProcessOptions.defaults().jvmOptions("-XX:+UseParallelGC"));
+    assertThat(p.result().block(WAIT)).startsWith("PS ");
+  }
+
+  @Test
+  void jvmOptions_refusedByTheJvm_theErrorShowsWhatItSaid() {
+    String message;
+    try {
+      ZProcess<Integer> p =
+          ctx.process(state -> 1, ProcessOptions.defaults().jvmOptions("-XX:+NoSuchZprocFlag"));
+      Throwable failure =
+          org.assertj.core.api.Assertions.catchThrowable(() -> p.result().block(WAIT));
+      assertThat(failure).isInstanceOf(ProcessFailedException.class);
+      assertThat(p.exitCode()).isPresent();
+      message = failure.getMessage();
+    } catch (ZProcException e) { // the JVM was gone before it could read its task
+      message = e.getMessage();
+    }
+    assertThat(message).contains("Unrecognized VM option 'NoSuchZprocFlag'");
+  }
+
+  @Test
+  void stopAll_endsEveryRunningProcess() {
+    try (ZProc local = ZProc.start(ZProcOptions.defaults().spareProcesses(0))) {
+      List<ZProcess<Integer>> sleepers =
+          local.processFactory(
+              2,
+              state -> {
+                Thread.sleep(60_000);
+                return 1;
+              });
+      local.stopAll().block(WAIT);
+      for (ZProcess<Integer> p : sleepers) {
+        assertThat(p.isAlive()).isFalse();
+        assertThat(p.exitCode()).isPresent();
+        StepVerifier.create(p.result()).expectError(ProcessFailedException.class).verify(WAIT);
+      }
+    }
   }
 }

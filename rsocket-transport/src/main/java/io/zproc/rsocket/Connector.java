@@ -46,8 +46,10 @@ final class Connector {
               return direct(server, address, options);
             }
           }
+          // No same-host shortcut for a TLS client: TLS is what it asked for, end to end.
           if (address.scheme().equals("tcp")
               && options.localSocket()
+              && !options.tls()
               && DirectRegistry.isLoopback(address.host())
               && address.port() > 0) {
             Path socket =

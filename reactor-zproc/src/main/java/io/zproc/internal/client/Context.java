@@ -317,7 +317,7 @@ public final class Context implements ZProc {
         if (p == null) {
           p =
               new Processes(
-                  Processes.spec(address, namespace, options.secretKey()),
+                  Processes.spec(address, namespace, options),
                   options.spareProcesses(),
                   this::versionNow,
                   cursor -> new StateClient(this, namespace, cursor),
@@ -355,12 +355,20 @@ public final class Context implements ZProc {
 
   @Override
   public <R> List<ZProcess<R>> processFactory(int count, ProcessTask<R> task) {
+    return processFactory(count, task, ProcessOptions.defaults());
+  }
+
+  @Override
+  public <R> List<ZProcess<R>> processFactory(
+      int count, ProcessTask<R> task, ProcessOptions options) {
     if (count < 0) {
       throw new IllegalArgumentException("count must be >= 0, got " + count);
     }
+    Objects.requireNonNull(task, "task");
+    Objects.requireNonNull(options, "options");
     List<ZProcess<R>> started = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
-      started.add(process(task));
+      started.add(process(task, options));
     }
     return started;
   }
@@ -391,7 +399,7 @@ public final class Context implements ZProc {
           }
           m =
               new MapPool(
-                  Processes.spec(address, namespace, options.secretKey()),
+                  Processes.spec(address, namespace, options),
                   () -> new StateClient(this, namespace),
                   () -> processes);
           mapPool = m;

@@ -30,8 +30,16 @@ final class Child {
     void exited(int exitCode);
   }
 
-  /** Everything a child needs to connect. */
-  record Spec(String address, String namespace, @Nullable String secretKey) {}
+  /**
+   * Everything a child needs to connect: however its parent connected (a TLS parent's children use
+   * TLS with the same trust, never a plain connection).
+   */
+  record Spec(
+      String address,
+      String namespace,
+      @Nullable String secretKey,
+      boolean tls,
+      @Nullable String tlsTrust) {}
 
   final Process process;
   private final DataOutputStream stdin;
@@ -40,6 +48,15 @@ final class Child {
   private @Nullable Listener listener;
   private volatile boolean ready;
   private volatile java.nio.file.@Nullable Path recording;
+
+  /** The last bytes the child wrote to stderr, for the error when it dies (see below). */
+  private final byte[] errTail = new byte[ERR_TAIL];
+
+  private long errWritten;
+  private volatile @Nullable Thread errPump;
+
+  /** How much of a child's stderr an error names: the JVM's own complaint fits easily. */
+  private static final int ERR_TAIL = 2048;
 
   private Child(Process process, String token) {
     this.process = process;
@@ -76,13 +93,15 @@ final class Child {
         child.stdin.writeUTF(spec.secretKey());
       }
       child.stdin.writeUTF(token);
+      child.stdin.writeBoolean(spec.tls());
+      child.stdin.writeUTF(spec.tlsTrust() == null ? "" : spec.tlsTrust());
       child.stdin.flush();
     } catch (IOException e) {
       process.destroyForcibly();
       throw new IllegalStateException("cannot talk to the child JVM it just started: " + e, e);
     }
+    child.errPump = child.pump(process.getErrorStream(), false);
     child.pump(process.getInputStream(), true);
-    child.pump(process.getErrorStream(), false);
     return child;
   }
 
@@ -92,6 +111,11 @@ final class Child {
 
   boolean isReady() {
     return ready;
+  }
+
+  /** Whether this child lists its classes for the class-data archive (it must exit normally). */
+  boolean isRecording() {
+    return recording != null;
   }
 
   /** Attaches the listener; frames and an exit that arrived before it are delivered now. */
@@ -204,7 +228,40 @@ final class Child {
     l.exited(code);
   }
 
-  private void pump(InputStream from, boolean isStdout) {
+  /**
+   * The end of what the child wrote to stderr (trimmed, at most 2 KiB): a JVM that refuses its
+   * command line says why there. Complete once the child's exit has been delivered.
+   */
+  synchronized String lastErrorOutput() {
+    int n = (int) Math.min(errWritten, ERR_TAIL);
+    byte[] bytes = new byte[n];
+    int start = (int) ((errWritten - n) % ERR_TAIL);
+    for (int i = 0; i < n; i++) {
+      bytes[i] = errTail[(start + i) % ERR_TAIL];
+    }
+    return new String(bytes, java.nio.charset.StandardCharsets.UTF_8).strip();
+  }
+
+  private synchronized void keepErr(byte[] buffer, int n) {
+    for (int i = 0; i < n; i++) {
+      errTail[(int) (errWritten++ % ERR_TAIL)] = buffer[i];
+    }
+  }
+
+  /**
+   * Waits until the child has exited and its stderr is read to the end (at most {@code millis} for
+   * the latter): {@link #lastErrorOutput()} then holds its last words.
+   */
+  int awaitExit(long millis) throws InterruptedException {
+    int code = process.waitFor();
+    Thread err = errPump;
+    if (err != null) {
+      err.join(millis);
+    }
+    return code;
+  }
+
+  private Thread pump(InputStream from, boolean isStdout) {
     Thread thread =
         new Thread(
             () -> {
@@ -220,7 +277,7 @@ final class Child {
               if (isStdout) {
                 int code;
                 try {
-                  code = process.waitFor();
+                  code = awaitExit(1000);
                 } catch (InterruptedException e) {
                   Thread.currentThread().interrupt();
                   code = -1;
@@ -235,6 +292,7 @@ final class Child {
             "zproc-child-" + pid() + (isStdout ? "-out" : "-err"));
     thread.setDaemon(true);
     thread.start();
+    return thread;
   }
 
   /** Copies the user's output through; collects frame lines (they start with 0x1E). */
@@ -294,6 +352,7 @@ final class Child {
     byte[] buffer = new byte[8192];
     int n;
     while ((n = from.read(buffer)) >= 0) {
+      keepErr(buffer, n);
       PrintStream err = System.err;
       err.write(buffer, 0, n);
       err.flush();

@@ -103,6 +103,9 @@ public final class ChildMain {
     if (header.secretKey != null) {
       options = options.secretKey(header.secretKey);
     }
+    if (header.tls) {
+      options = options.tls(header.tlsTrust == null ? null : Path.of(header.tlsTrust));
+    }
     Context ctx;
     try {
       ctx = (Context) ZProc.connect(header.address, options);
@@ -138,15 +141,17 @@ public final class ChildMain {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    // Only the child that lists its classes for the archive is acknowledged and gets here (it
+    // needs a normal exit); the parent ends every other child as soon as its outcome is in.
     ctx.close();
     exit(status);
   }
 
   /**
-   * Ends this JVM at once. The JVM's exit waits up to 300 ms for threads running native code (a
-   * thread blocked reading stdin, an event loop in {@code epoll_wait}); by now the stdin reader has
-   * stopped (after the acknowledgement, or at the end of stdin), and the event loops are shut down
-   * here, so the exit takes milliseconds.
+   * Ends this JVM at once. The JVM's exit (even {@code halt}) waits up to 300 ms for threads
+   * running native code (a thread blocked reading stdin, an event loop in {@code epoll_wait}); by
+   * now the stdin reader has stopped (after the acknowledgement, or at the end of stdin), and the
+   * event loops are shut down here, so the exit takes 10-20 ms.
    */
   private static void exit(int status) {
     noteMapperUse(System.getProperty(Launcher.MAPPER_WANTED), Json.mapperBuilt());
@@ -297,12 +302,22 @@ public final class ChildMain {
     final String namespace;
     final @Nullable String secretKey;
     final String token;
+    final boolean tls;
+    final @Nullable String tlsTrust;
 
-    Header(String address, String namespace, @Nullable String secretKey, String token) {
+    Header(
+        String address,
+        String namespace,
+        @Nullable String secretKey,
+        String token,
+        boolean tls,
+        @Nullable String tlsTrust) {
       this.address = address;
       this.namespace = namespace;
       this.secretKey = secretKey;
       this.token = token;
+      this.tls = tls;
+      this.tlsTrust = tlsTrust;
     }
 
     static Header read(DataInputStream in) throws IOException {
@@ -314,7 +329,9 @@ public final class ChildMain {
       String namespace = in.readUTF();
       String key = in.readBoolean() ? in.readUTF() : null;
       String token = in.readUTF();
-      return new Header(address, namespace, key, token);
+      boolean tls = in.readBoolean();
+      String trust = in.readUTF();
+      return new Header(address, namespace, key, token, tls, trust.isEmpty() ? null : trust);
     }
   }
 

@@ -113,6 +113,9 @@ public final class MapPool {
     byte[] bytes = serializeTask(task);
     ClassLoader loader = task.getClass().getClassLoader();
     Flavor flavor = flavor(options);
+    if (flavor.backend() == Backend.JVM) {
+      Processes.requireReachable(spec, "processMap");
+    }
     return new Flux<R>() {
       @Override
       public void subscribe(CoreSubscriber<? super R> actual) {
@@ -575,7 +578,7 @@ public final class MapPool {
                             + code
                             + "); check MapOptions.jvmOptions "
                             + worker.flavor.jvmOptions()
-                            + " and the output above")));
+                            + lastWords(worker.lastErrorOutput()))));
           }
         }
         ensureWorkers(worker.flavor);
@@ -635,5 +638,10 @@ public final class MapPool {
         w.kill();
       }
     }
+  }
+
+  /** What a worker JVM that never became ready said on its stderr, for the error. */
+  private static String lastWords(String stderr) {
+    return stderr.isEmpty() ? " and the output above" : "; the last one wrote: " + stderr;
   }
 }

@@ -114,6 +114,11 @@ abstract class MapWorker {
 
   abstract void kill();
 
+  /** What the worker wrote to stderr last (empty for a thread worker). */
+  String lastErrorOutput() {
+    return "";
+  }
+
   /** A worker JVM: a child started by the launcher, told to serve maps. */
   static final class Jvm extends MapWorker implements Child.Listener {
     private final Child child;
@@ -127,6 +132,11 @@ abstract class MapWorker {
     static Jvm start(MapPool pool, MapPool.Flavor flavor, Child.Spec spec) {
       Child child = Child.start(spec, flavor.jvmOptions(), flavor.environment());
       return toldToWork(new Jvm(pool, flavor, child));
+    }
+
+    @Override
+    String lastErrorOutput() {
+      return child.lastErrorOutput();
     }
 
     /** Makes a pre-started spare JVM (plain options) a worker. */

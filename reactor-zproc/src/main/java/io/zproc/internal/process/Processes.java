@@ -5,6 +5,7 @@ import io.zproc.ProcessOptions;
 import io.zproc.State;
 import io.zproc.ZProc;
 import io.zproc.ZProcException;
+import io.zproc.ZProcOptions;
 import io.zproc.ZProcess;
 import java.io.IOException;
 import java.time.Duration;
@@ -72,9 +73,40 @@ public final class Processes {
             });
   }
 
-  /** What children of this context connect to. */
-  public static Child.Spec spec(String address, String namespace, String secretKey) {
-    return new Child.Spec(address, namespace, secretKey);
+  /**
+   * What children of a context connect to, and how: the context's address, namespace, key and TLS
+   * settings (a relative trust file is made absolute: a child resolves it the same way).
+   *
+   * @throws ZProcException for an in-JVM {@code local:} address: a child JVM cannot reach it
+   */
+  public static Child.Spec spec(String address, String namespace, ZProcOptions options) {
+    java.nio.file.Path trust = options.tlsTrust();
+    return new Child.Spec(
+        address,
+        namespace,
+        options.secretKey(),
+        options.tls(),
+        trust == null ? null : trust.toAbsolutePath().toString());
+  }
+
+  /**
+   * Fails, saying what to do instead, when child JVMs cannot reach the context's server: an in-JVM
+   * {@code local:} server has no socket.
+   *
+   * @param what what needs the child JVMs, for the message
+   * @throws ZProcException for a {@code local:} address
+   */
+  static void requireReachable(Child.Spec spec, String what) {
+    if (spec.address().startsWith("local:")) {
+      throw new ZProcException(
+          "PROCESS_FAILED",
+          what
+              + " needs child JVMs, and a child JVM cannot reach this context's in-JVM server ("
+              + spec.address()
+              + "): serve the state on a socket as well (ZProcServer.start(\"tcp://127.0.0.1:0\")"
+              + " or a unix:// address) and connect to that, or run in this JVM with"
+              + " backend(Backend.THREAD)");
+    }
   }
 
   /**
@@ -110,6 +142,7 @@ public final class Processes {
       thread.start();
       process = thread;
     } else {
+      requireReachable(spec, "process(...)");
       boolean plain = options.jvmOptions().isEmpty() && options.environment().isEmpty();
       Child child = plain ? takeSpare() : null;
       if (child == null) {
@@ -122,9 +155,7 @@ public final class Processes {
         child.sendTask(
             kind, cursor, options.maxRetries(), options.retryDelay().toMillis(), retryFor, bytes);
       } catch (IOException e) {
-        child.kill();
-        throw new ZProcException(
-            "PROCESS_FAILED", "the child JVM " + child.pid() + " died before its task: " + e, e);
+        throw diedBeforeItsTask(child, options.jvmOptions(), e);
       }
       process = jvm;
       if (plain) {
@@ -138,6 +169,38 @@ public final class Processes {
     }
     started.add(process);
     return process;
+  }
+
+  /**
+   * The error for a child JVM that was gone before it could read its task: most often a JVM that
+   * refused its command line, which says why on its stderr.
+   */
+  static ZProcException diedBeforeItsTask(Child child, List<String> jvmOptions, IOException e) {
+    String output = "";
+    try {
+      // It is dying or dead: its exit and its last words follow within moments.
+      if (child.process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+        child.awaitExit(1000);
+      }
+      output = child.lastErrorOutput();
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
+    }
+    child.kill();
+    StringBuilder message =
+        new StringBuilder("the child JVM ").append(child.pid()).append(" died before its task");
+    if (!child.process.isAlive()) {
+      message.append(" (exit code ").append(child.process.exitValue()).append(')');
+    }
+    if (!output.isEmpty()) {
+      message.append(": it wrote: ").append(output);
+    } else {
+      message.append(": ").append(e);
+    }
+    if (!jvmOptions.isEmpty()) {
+      message.append("; its ProcessOptions.jvmOptions were ").append(jvmOptions);
+    }
+    return new ZProcException("PROCESS_FAILED", message.toString(), e);
   }
 
   private Child launch(List<String> jvmOptions, java.util.Map<String, String> environment) {

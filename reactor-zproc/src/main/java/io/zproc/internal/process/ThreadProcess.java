@@ -52,37 +52,30 @@ final class ThreadProcess<R> extends BaseProcess<R> {
       @Nullable ClassLoader loader) {
     int attempt = 0;
     ZProc ctx = null;
+    int code;
+    Object value = null;
+    Throwable failure = null;
     try {
       Object target = Wire.deserialize(frame.bytes, loader);
       for (; ; ) {
         attempt++;
         try {
-          Object value;
+          Object v;
           if (frame.kind == Wire.CONTEXT_TASK) {
             if (ctx == null) {
               ctx = context.get();
             }
-            value = ((ContextTask<?>) target).run(ctx);
+            v = ((ContextTask<?>) target).run(ctx);
           } else {
-            value = ((ProcessTask<?>) target).run(state.get());
+            v = ((ProcessTask<?>) target).run(state.get());
           }
           // a result crosses a process boundary in a child JVM: here it must be serializable too
-          Object copy = Wire.deserialize(Wire.serialize(value), loader);
-          finish(0);
-          succeed((R) copy);
-          return;
+          value = Wire.deserialize(Wire.serialize(v), loader);
+          code = 0;
+          break;
         } catch (ProcessExit exit) {
-          finish(exit.status());
-          if (exit.status() == 0) {
-            result.tryEmitEmpty();
-          } else {
-            result.tryEmitError(
-                new ProcessFailedException(
-                    exit.status(),
-                    "thread process ended with ProcessExit(" + exit.status() + ")",
-                    null));
-          }
-          return;
+          code = exit.status();
+          break;
         } catch (Throwable t) {
           if (t instanceof VirtualMachineError) {
             throw (VirtualMachineError) t;
@@ -103,21 +96,27 @@ final class ThreadProcess<R> extends BaseProcess<R> {
         }
       }
     } catch (Throwable t) {
-      int code = Thread.currentThread().isInterrupted() ? 143 : 1;
-      finish(code);
-      RemoteException remote = RemoteException.of(t);
-      result.tryEmitError(
-          new ProcessFailedException(
-              code, "thread process failed: " + remote.getMessage(), remote));
+      code = Thread.currentThread().isInterrupted() ? 143 : 1;
+      failure = t;
     } finally {
       if (ctx != null) {
         ctx.close();
       }
     }
-  }
-
-  private void finish(int code) {
+    // Ended: the exit first, then the outcome (see BaseProcess).
     recordExit(code);
+    if (failure != null) {
+      RemoteException remote = RemoteException.of(failure);
+      result.tryEmitError(
+          new ProcessFailedException(
+              code, "thread process failed: " + remote.getMessage(), remote));
+    } else if (code == 0) {
+      succeed((R) value);
+    } else {
+      result.tryEmitError(
+          new ProcessFailedException(
+              code, "thread process ended with ProcessExit(" + code + ")", null));
+    }
   }
 
   @Override
@@ -127,7 +126,7 @@ final class ThreadProcess<R> extends BaseProcess<R> {
 
   @Override
   public boolean isAlive() {
-    return thread.isAlive();
+    return !ended();
   }
 
   @Override

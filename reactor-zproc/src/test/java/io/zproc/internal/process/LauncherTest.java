@@ -12,13 +12,48 @@ import org.junit.jupiter.api.io.TempDir;
 class LauncherTest {
 
   @Test
-  void command_userOptionsComeAfterTheLeanFlags_soTheyWin() {
+  void command_userOptionsReplaceTheBuiltInFlagsOfTheirKind() {
     List<String> args = Launcher.command(List.of("-Xss1m", "-XX:NewRatio=2")).args();
-    assertThat(args).contains("-Xss256k", "-XX:NewRatio=6");
-    assertThat(args.indexOf("-Xss1m")).isGreaterThan(args.indexOf("-Xss256k"));
-    assertThat(args.indexOf("-XX:NewRatio=2")).isGreaterThan(args.indexOf("-XX:NewRatio=6"));
+    assertThat(args).contains("-Xss1m", "-XX:NewRatio=2").doesNotContain("-Xss256k");
+    // a heap setting replaces the whole built-in heap sizing
+    assertThat(args).noneMatch(a -> a.equals("-XX:NewRatio=6") || a.startsWith("-Xms"));
     assertThat(args.indexOf("-XX:NewRatio=2")).isLessThan(args.indexOf("-cp"));
     assertThat(args.get(args.size() - 1)).isEqualTo(ChildMain.class.getName());
+  }
+
+  @Test
+  void command_aCollectorReplacesTheBuiltInCollector() {
+    List<String> args = Launcher.command(List.of("-XX:+UseParallelGC")).args();
+    assertThat(args).contains("-XX:+UseParallelGC");
+    assertThat(args).filteredOn(a -> a.matches("-XX:[+-]Use\\w+GC")).hasSize(1);
+  }
+
+  @Test
+  void command_aCompilerSettingReplacesEveryBuiltInCompilerSetting() {
+    List<String> args = Launcher.command(List.of("-XX:TieredStopAtLevel=4")).args();
+    assertThat(args).contains("-XX:TieredStopAtLevel=4");
+    assertThat(args).noneMatch(a -> a.startsWith("-XX:CICompilerCount"));
+    assertThat(args).filteredOn(a -> a.startsWith("-XX:TieredStopAtLevel")).hasSize(1);
+  }
+
+  @Test
+  void command_aSystemPropertyReplacesTheBuiltInOneOfTheSameName() {
+    List<String> args =
+        Launcher.command(List.of("-Djava.io.tmpdir=/elsewhere", "-Dio.netty.allocator.type=pooled"))
+            .args();
+    assertThat(args).filteredOn(a -> a.startsWith("-Djava.io.tmpdir=")).hasSize(1);
+    assertThat(args).contains("-Djava.io.tmpdir=/elsewhere", "-Dio.netty.allocator.type=pooled");
+    assertThat(args).doesNotContain("-Dio.netty.allocator.type=unpooled");
+  }
+
+  @Test
+  void kind_namesWhatAFlagSets() {
+    assertThat(Launcher.kind("-XX:+UseG1GC")).isEqualTo(Launcher.kind("-XX:+UseSerialGC"));
+    assertThat(Launcher.kind("-Xint")).isEqualTo(Launcher.kind("-XX:CICompilerCount=2"));
+    assertThat(Launcher.kind("-Xmx1g")).isEqualTo(Launcher.kind("-XX:MaxHeapFreeRatio=30"));
+    assertThat(Launcher.kind("-XX:-UsePerfData")).isEqualTo(Launcher.kind("-XX:+UsePerfData"));
+    assertThat(Launcher.kind("-Da=1")).isNotEqualTo(Launcher.kind("-Db=1"));
+    assertThat(Launcher.kind("-Xlog:gc")).isNotEqualTo(Launcher.kind("-Xlog:cds=off"));
   }
 
   @Test
