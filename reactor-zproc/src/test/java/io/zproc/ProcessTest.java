@@ -440,4 +440,39 @@ class ProcessTest {
       }
     }
   }
+
+  @Test
+  void defaultChild_computesAtFullSpeed_leanIsAnOption() {
+    ProcessTask<String> flags =
+        state ->
+            java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().get(0).getName()
+                + " "
+                + java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments();
+    String full = ctx.process(flags).result().block(WAIT);
+    assertThat(full).startsWith("PS ").doesNotContain("TieredStopAtLevel", "-Xss256k", "-Xms4m");
+    String lean = ctx.process(flags, ProcessOptions.defaults().lean()).result().block(WAIT);
+    assertThat(lean)
+        .doesNotStartWith("PS ")
+        .contains("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+    // the user's flag of a kind still replaces the lean one
+    String leanG1 =
+        ctx.process(flags, ProcessOptions.defaults().lean().jvmOptions("-XX:+UseG1GC"))
+            .result()
+            .block(WAIT);
+    assertThat(leanG1).startsWith("G1 ").contains("-XX:TieredStopAtLevel=1");
+  }
+
+  @Test
+  void sparePool_growsWhenStartsFindNoReadySpare() {
+    try (ZProc local = ZProc.start(ZProcOptions.defaults().spareProcesses(1))) {
+      io.zproc.internal.client.Context context = (io.zproc.internal.client.Context) local;
+      assertThat(context.spareTarget()).isEqualTo(1);
+      for (ZProcess<Integer> p : local.processFactory(3, state -> 1)) {
+        assertThat(p.result().block(WAIT)).isEqualTo(1);
+      }
+      // the first start found the pool not yet filled, the next ones found it empty
+      assertThat(context.spareTarget()).isGreaterThan(1).isLessThanOrEqualTo(8);
+      await().atMost(WAIT).until(() -> context.sparePids().size() >= 2);
+    }
+  }
 }

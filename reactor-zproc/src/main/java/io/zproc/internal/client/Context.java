@@ -373,6 +373,15 @@ public final class Context implements ZProc {
     return started;
   }
 
+  /**
+   * How many spare JVMs this context keeps now: {@code ZProcOptions.spareProcesses}, or more while
+   * demand has grown the pool (for tests and monitoring).
+   */
+  public int spareTarget() {
+    Processes p = processes;
+    return p == null ? options.spareProcesses() : p.spareTarget();
+  }
+
   /** The pids of this context's spare JVMs waiting now (for tests and monitoring). */
   public List<Long> sparePids() {
     Processes p = processes;

@@ -47,6 +47,8 @@ final class Child {
   private final List<Object[]> held = new ArrayList<>();
   private @Nullable Listener listener;
   private volatile boolean ready;
+  private final java.util.concurrent.CountDownLatch readyOrGone =
+      new java.util.concurrent.CountDownLatch(1);
   private volatile java.nio.file.@Nullable Path recording;
 
   /** The last bytes the child wrote to stderr, for the error when it dies (see below). */
@@ -70,7 +72,17 @@ final class Child {
    * @throws IllegalStateException if the JVM cannot be started
    */
   static Child start(Spec spec, List<String> jvmOptions, Map<String, String> environment) {
-    Launcher.Command launch = Launcher.command(jvmOptions);
+    return start(spec, jvmOptions, environment, false);
+  }
+
+  /**
+   * As {@link #start(Spec, List, Map)}, with the lean flags instead of the full-speed ones.
+   *
+   * @throws IllegalStateException if the JVM cannot be started
+   */
+  static Child start(
+      Spec spec, List<String> jvmOptions, Map<String, String> environment, boolean lean) {
+    Launcher.Command launch = Launcher.command(jvmOptions, lean);
     List<String> command = launch.args();
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().putAll(environment);
@@ -110,6 +122,17 @@ final class Child {
   }
 
   boolean isReady() {
+    return ready;
+  }
+
+  /**
+   * Waits until the child has connected (or died), at most {@code millis}; for the spare pool,
+   * which boots one JVM at a time. Blocks: call on a thread that may.
+   *
+   * @return whether it is ready
+   */
+  boolean awaitReady(long millis) throws InterruptedException {
+    readyOrGone.await(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
     return ready;
   }
 
@@ -204,6 +227,7 @@ final class Child {
   private void deliverFrame(String type, byte[] payload) {
     if (Wire.READY.equals(type)) {
       ready = true;
+      readyOrGone.countDown();
     }
     Listener l;
     synchronized (this) {
@@ -217,6 +241,7 @@ final class Child {
   }
 
   private void deliverExit(int code) {
+    readyOrGone.countDown();
     Listener l;
     synchronized (this) {
       l = listener;

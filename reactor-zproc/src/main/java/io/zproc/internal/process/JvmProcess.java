@@ -3,10 +3,8 @@ package io.zproc.internal.process;
 import io.zproc.ProcessFailedException;
 import io.zproc.RemoteException;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /** A task running in a child JVM. */
 final class JvmProcess<R> extends BaseProcess<R> implements Child.Listener {
@@ -118,19 +116,24 @@ final class JvmProcess<R> extends BaseProcess<R> implements Child.Listener {
     return child.process.isAlive();
   }
 
+  /**
+   * SIGTERM, then SIGKILL after 5 s; emits once the exit is recorded (so {@link #exitCode()} is
+   * present and {@link #result()} has ended when it emits).
+   */
   @Override
   public Mono<Integer> stop() {
-    return Mono.fromCallable(
+    return Mono.defer(
             () -> {
-              Process p = child.process;
-              p.destroy();
-              if (!p.waitFor(5, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                p.waitFor(5, TimeUnit.SECONDS);
-              }
-              return p.exitValue();
+              child.process.destroy();
+              return onExit()
+                  .timeout(
+                      Duration.ofSeconds(5),
+                      Mono.defer(
+                          () -> {
+                            child.kill();
+                            return onExit();
+                          }));
             })
-        .subscribeOn(Schedulers.boundedElastic())
         .timeout(Duration.ofSeconds(15));
   }
 

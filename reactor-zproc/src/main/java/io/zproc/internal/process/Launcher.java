@@ -20,7 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Builds a child JVM's command line: the parent's java and classpath, lean flags, and class-data
+ * Builds a child JVM's command line: the parent's java and classpath, its flags, and class-data
  * sharing. When the classpath is made of jar files only, the first child lists every class it loads
  * ({@code -XX:DumpLoadedClassList}); once it has exited, a background {@code java -Xshare:dump}
  * turns the list into one static AppCDS archive of the JDK's and the application's classes (in the
@@ -33,24 +33,12 @@ final class Launcher {
   private Launcher() {}
 
   /**
-   * Flags that make a small, fast-starting child (see docs/performance.md, "Process start-up"): the
-   * serial collector with a small heap whose young generation is a seventh of it, C1 only, small
-   * thread stacks and code cache, a string table sized for a few thousand strings, no perf data
-   * file; Netty without pooled or direct buffers and with one event loop.
+   * Flags every child gets: no perf data file, class-data sharing (quietly), and Netty without JFR
+   * events, pooled or direct buffers, and with one event loop (a child's own traffic is light).
    */
-  static final List<String> LEAN_FLAGS =
+  static final List<String> COMMON_FLAGS =
       List.of(
-          "-XX:+UseSerialGC",
-          "-XX:TieredStopAtLevel=1",
-          "-XX:CICompilerCount=1",
           "-XX:-UsePerfData",
-          "-Xss256k",
-          "-Xms4m",
-          "-XX:NewRatio=6",
-          "-XX:MinHeapFreeRatio=10",
-          "-XX:MaxHeapFreeRatio=30",
-          "-XX:ReservedCodeCacheSize=16m",
-          "-XX:StringTableSize=4096",
           "-Xshare:auto",
           "-Xlog:cds=off",
           "-Xlog:cds+dynamic=off",
@@ -58,6 +46,32 @@ final class Launcher {
           "-Dio.netty.allocator.type=unpooled",
           "-Dio.netty.noPreferDirect=true",
           "-Dreactor.netty.ioWorkerCount=1");
+
+  /**
+   * A child computes at full speed by default: the JVM's own compiler settings (C1 and C2) and heap
+   * sizing, and the parallel collector, which ran the user-path CPU task fastest on two cores (see
+   * docs/performance.md, "The user path").
+   */
+  static final List<String> FULL_SPEED_FLAGS = List.of("-XX:+UseParallelGC");
+
+  /**
+   * Flags that make a small, fast-starting child ({@code ProcessOptions.lean()}): the serial
+   * collector with a small heap whose young generation is a seventh of it and that gives memory
+   * back, C1 only, small thread stacks and code cache, a string table sized for a few thousand
+   * strings. It computes at about half the speed of a full-speed child once warm.
+   */
+  static final List<String> LEAN_FLAGS =
+      List.of(
+          "-XX:+UseSerialGC",
+          "-XX:TieredStopAtLevel=1",
+          "-XX:CICompilerCount=1",
+          "-Xss256k",
+          "-Xms4m",
+          "-XX:NewRatio=6",
+          "-XX:MinHeapFreeRatio=10",
+          "-XX:MaxHeapFreeRatio=30",
+          "-XX:ReservedCodeCacheSize=16m",
+          "-XX:StringTableSize=4096");
 
   /**
    * Returns the freed native memory (the JIT's scratch memory, mostly) to the OS every 2 s: where
@@ -93,17 +107,27 @@ final class Launcher {
   record Command(List<String> args, @Nullable Path recording) {}
 
   static Command command(List<String> jvmOptions) {
-    return command(jvmOptions, ARCHIVE, dumping);
+    return command(jvmOptions, false);
+  }
+
+  static Command command(List<String> jvmOptions, boolean lean) {
+    return command(jvmOptions, lean, ARCHIVE, dumping);
+  }
+
+  static Command command(List<String> jvmOptions, @Nullable Path archive, AtomicBoolean dumping) {
+    return command(jvmOptions, false, archive, dumping);
   }
 
   /**
-   * The command line for a child, given the archive for this classpath (null: none) and whether a
-   * child is already listing its classes.
+   * The command line for a child: lean or full-speed flags, given the archive for this classpath
+   * (null: none) and whether a child is already listing its classes.
    */
-  static Command command(List<String> jvmOptions, @Nullable Path archive, AtomicBoolean dumping) {
+  static Command command(
+      List<String> jvmOptions, boolean lean, @Nullable Path archive, AtomicBoolean dumping) {
     List<String> command = new ArrayList<>();
     command.add(java());
-    command.addAll(withoutOverridden(LEAN_FLAGS, jvmOptions));
+    command.addAll(withoutOverridden(COMMON_FLAGS, jvmOptions));
+    command.addAll(withoutOverridden(lean ? LEAN_FLAGS : FULL_SPEED_FLAGS, jvmOptions));
     command.addAll(withoutOverridden(TRIM_FLAGS, jvmOptions));
     Path recording = null;
     if (archive != null) {

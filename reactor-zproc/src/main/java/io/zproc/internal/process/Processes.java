@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongFunction;
@@ -28,22 +27,36 @@ import reactor.core.publisher.Mono;
 
 /**
  * The processes of one context: starts them (taking a pre-started spare JVM when the options
- * allow), lists them in start order, waits for and stops them. Spares are refilled in the
- * background, up to a bound.
+ * allow), lists them in start order, waits for and stops them.
+ *
+ * <p>The spare pool refills at once on every take, in the background. It grows with demand: a start
+ * that finds no spare (a burst, or starts closer together than a JVM boots) raises the number of
+ * spares kept by one, up to {@link #MAX_SPARES}; after {@link #SHRINK_AFTER} without a take it
+ * shrinks back to the configured number.
  */
 public final class Processes {
   private static final Logger log = LoggerFactory.getLogger(Processes.class);
-  private static final Duration REFILL_DELAY = Duration.ofSeconds(1);
+
+  /** The most spares demand can grow the pool to (each idles in about 60 MB). */
+  static final int MAX_SPARES = 8;
+
+  /** The longest a take waits before the pool refills (sooner when the task ended). */
+  static final Duration REFILL_DELAY = Duration.ofMillis(300);
+
+  /** How long the pool keeps the spares demand added after the last take. */
+  static final Duration SHRINK_AFTER = Duration.ofSeconds(30);
 
   private final Child.Spec spec;
   private final int spareCount;
+  private final java.util.concurrent.atomic.AtomicInteger target;
+  private volatile long lastTake = System.nanoTime();
   private final LongFunction<State> freshState;
   private final LongSupplier version;
   private final Supplier<ZProc> freshContext;
   private final List<ZProcess<?>> started = new CopyOnWriteArrayList<>();
   private final ConcurrentLinkedDeque<Child> spares = new ConcurrentLinkedDeque<>();
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final ExecutorService refiller;
+  private final java.util.concurrent.ScheduledExecutorService refiller;
 
   /**
    * @param spec how children connect
@@ -62,15 +75,21 @@ public final class Processes {
     this.spec = spec;
     this.version = version;
     this.spareCount = spareCount;
+    this.target = new java.util.concurrent.atomic.AtomicInteger(spareCount);
     this.freshState = freshState;
     this.freshContext = freshContext;
     this.refiller =
-        Executors.newSingleThreadExecutor(
+        Executors.newSingleThreadScheduledExecutor(
             r -> {
               Thread t = new Thread(r, "zproc-spare-jvms");
               t.setDaemon(true);
               return t;
             });
+    if (spareCount > 0) {
+      long every = SHRINK_AFTER.toMillis() / 3;
+      refiller.scheduleWithFixedDelay(
+          this::shrinkIfIdle, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
   }
 
   /**
@@ -143,10 +162,11 @@ public final class Processes {
       process = thread;
     } else {
       requireReachable(spec, "process(...)");
-      boolean plain = options.jvmOptions().isEmpty() && options.environment().isEmpty();
+      boolean plain =
+          options.jvmOptions().isEmpty() && options.environment().isEmpty() && !options.isLean();
       Child child = plain ? takeSpare() : null;
       if (child == null) {
-        child = launch(options.jvmOptions(), options.environment());
+        child = launch(options.jvmOptions(), options.environment(), options.isLean());
       }
       JvmProcess<R> jvm = new JvmProcess<>(child, loader);
       // Listen before sending: a warm spare may answer before the next line runs.
@@ -159,8 +179,6 @@ public final class Processes {
       }
       process = jvm;
       if (plain) {
-        // Boot the replacement spare once the result is in (or after 1 s for a long task): a
-        // booting JVM takes ~0.4 s of CPU, which on a small machine the task and its result need.
         Mono.firstWithSignal(
                 jvm.result().then().onErrorResume(e -> Mono.empty()),
                 Mono.delay(REFILL_DELAY).then())
@@ -203,9 +221,10 @@ public final class Processes {
     return new ZProcException("PROCESS_FAILED", message.toString(), e);
   }
 
-  private Child launch(List<String> jvmOptions, java.util.Map<String, String> environment) {
+  private Child launch(
+      List<String> jvmOptions, java.util.Map<String, String> environment, boolean lean) {
     try {
-      return Child.start(spec, jvmOptions, environment);
+      return Child.start(spec, jvmOptions, environment, lean);
     } catch (IllegalStateException e) {
       throw new ZProcException("PROCESS_FAILED", e.getMessage(), e);
     }
@@ -226,14 +245,39 @@ public final class Processes {
     return child;
   }
 
-  private Child takeSpare() {
+  /**
+   * Takes a spare (booted or still booting: either is ahead of a new JVM) and refills at once; when
+   * there is none, demand grows the pool by one. Null when the pool is off or empty.
+   */
+  private @Nullable Child takeSpare() {
+    if (spareCount <= 0) {
+      return null;
+    }
+    lastTake = System.nanoTime();
     Child child;
     while ((child = spares.poll()) != null) {
       if (child.process.isAlive()) {
-        return child;
+        break;
       }
     }
-    return null;
+    if (child == null || !child.isReady()) {
+      target.getAndUpdate(t -> Math.min(Math.max(MAX_SPARES, spareCount), t + 1));
+    }
+    return child;
+  }
+
+  /** Back to the configured number of spares once no take came for {@link #SHRINK_AFTER}. */
+  private void shrinkIfIdle() {
+    if (closed.get()
+        || target.get() <= spareCount
+        || System.nanoTime() - lastTake < SHRINK_AFTER.toNanos()) {
+      return;
+    }
+    target.set(spareCount);
+    Child extra;
+    while (spares.size() > spareCount && (extra = spares.pollLast()) != null) {
+      extra.retire();
+    }
   }
 
   private void refill() {
@@ -247,26 +291,51 @@ public final class Processes {
     }
   }
 
+  /** Boots spares one at a time, each until it is ready, up to the pool's current size. */
   private void fillSpares() {
-    while (!closed.get() && spares.size() < spareCount) {
+    while (!closed.get() && spares.size() < target.get()) {
+      Child child;
       try {
-        Child child = Child.start(spec, List.of(), java.util.Map.of());
-        child.attach(
-            new Child.Listener() {
-              @Override
-              public void frame(String type, byte[] payload) {}
-
-              @Override
-              public void exited(int exitCode) {
-                spares.remove(child);
-              }
-            });
-        spares.add(child);
+        child = Child.start(spec, List.of(), java.util.Map.of());
       } catch (RuntimeException e) {
         log.warn("cannot pre-start a spare JVM: {}", e.toString());
         return;
       }
+      Child started = child;
+      child.attach(
+          new Child.Listener() {
+            @Override
+            public void frame(String type, byte[] payload) {}
+
+            @Override
+            public void exited(int exitCode) {
+              spares.remove(started);
+            }
+          });
+      spares.add(child);
+      try {
+        if (!child.awaitReady(30_000) && !child.process.isAlive()) {
+          log.warn("a spare JVM exited before it was ready (exit code {})", exitCodeOf(child));
+          return;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
     }
+  }
+
+  private static int exitCodeOf(Child child) {
+    try {
+      return child.process.exitValue();
+    } catch (IllegalThreadStateException e) {
+      return -1;
+    }
+  }
+
+  /** How many spares the pool keeps now: the configured number, or more under demand. */
+  public int spareTarget() {
+    return target.get();
   }
 
   /** The pids of the spare JVMs waiting now (for tests and monitoring). */
