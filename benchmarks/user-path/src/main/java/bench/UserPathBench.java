@@ -34,6 +34,9 @@ public final class UserPathBench {
     if (!extra.isBlank()) {
       options = options.jvmOptions(extra.trim().split("\\s+"));
     }
+    if (Boolean.getBoolean("bench.lean")) {
+      options = options.lean();
+    }
     for (String c : cases) {
       try (ZProc ctx = ZProc.start()) {
         switch (c) {

@@ -41,7 +41,7 @@ public final class Processes {
   static final int MAX_SPARES = 8;
 
   /** The longest a take waits before the pool refills (sooner when the task ended). */
-  static final Duration REFILL_DELAY = Duration.ofMillis(300);
+  static final Duration REFILL_DELAY = Duration.ofSeconds(1);
 
   /** How long the pool keeps the spares demand added after the last take. */
   static final Duration SHRINK_AFTER = Duration.ofSeconds(30);
