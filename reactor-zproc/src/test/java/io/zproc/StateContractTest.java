@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestInstance;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
 /**
@@ -292,6 +293,24 @@ abstract class StateContractTest {
     assertThat(state.get("k").block()).isEqualTo(1);
     assertThat(other.get("k").block()).isEqualTo(2);
     assertThat(other.namespace()).isEqualTo(state.namespace() + "-other");
+  }
+
+  @Test
+  void longKeyInPutAllOrSet_errorsNamingTheLimit_nothingStored() {
+    String key = "k".repeat(ServerOptions.DEFAULT_MAX_KEY_LENGTH + 1);
+    java.util.Map<String, Object> entries = new java.util.LinkedHashMap<>();
+    entries.put("short-before-long", 1);
+    entries.put(key, 2);
+    for (Mono<Void> call : List.of(state.putAll(entries), state.set(entries))) {
+      call.as(StepVerifier::create)
+          .expectErrorSatisfies(
+              e ->
+                  assertThat(e)
+                      .isInstanceOf(ZProcException.class)
+                      .hasMessageContaining("maxKeyLength"))
+          .verify(Duration.ofSeconds(10));
+    }
+    assertThat(state.containsKey("short-before-long").block()).isFalse();
   }
 
   @Test

@@ -296,6 +296,18 @@ public final class Json {
   }
 
   private static boolean numbersEqual(JsonNode a, JsonNode b) {
+    boolean aFinite = isFinite(a);
+    boolean bFinite = isFinite(b);
+    if (!aFinite || !bFinite) {
+      // NaN and the infinities: equal to themselves only (NaN to NaN too: a total comparison, so
+      // that putting NaN twice is an identical change), never to a finite number
+      if (aFinite != bFinite) {
+        return false;
+      }
+      double x = a.doubleValue();
+      double y = b.doubleValue();
+      return x == y || (Double.isNaN(x) && Double.isNaN(y));
+    }
     if (a.isIntegralNumber() && b.isIntegralNumber()) {
       if (a.canConvertToLong() && b.canConvertToLong()) {
         return a.longValue() == b.longValue();
@@ -313,6 +325,11 @@ public final class Json {
     BigDecimal x = a.decimalValue();
     BigDecimal y = b.decimalValue();
     return x.compareTo(y) == 0;
+  }
+
+  /** Whether a number node is finite: NaN and the infinities exist only as doubles or floats. */
+  private static boolean isFinite(JsonNode n) {
+    return !(n.isDouble() || n.isFloat()) || Double.isFinite(n.doubleValue());
   }
 
   /** A rough size in bytes of a tree, for the journal's byte bound. */

@@ -71,6 +71,11 @@ import reactor.netty.tcp.TcpServer;
  */
 public final class WireServer implements Disposable {
   private static final Logger log = LoggerFactory.getLogger(WireServer.class);
+  private static final long KEY_WARNING_INTERVAL_NANOS = 10_000_000_000L;
+  private final java.util.concurrent.atomic.AtomicLong keyRefusals =
+      new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong lastKeyWarning =
+      new java.util.concurrent.atomic.AtomicLong();
 
   /** Payloads above this are fragmented; below it they go in one frame. */
   static final int MTU = 1024 * 1024;
@@ -220,7 +225,7 @@ public final class WireServer implements Disposable {
     if (disposed.get()) {
       throw new WireException(WireException.CONNECTION_CLOSED, "the server is closed");
     }
-    setup.checkKey(options.secretKey());
+    checkKey(setup, transport);
     WireSession session =
         service.open(new WireConnection(CONNECTION_IDS.incrementAndGet(), transport, setup.name()));
     Runnable closer =
@@ -287,7 +292,7 @@ public final class WireServer implements Disposable {
                     + setup.port()));
       }
       try {
-        setup.checkKey(options.secretKey());
+        checkKey(setup, transport);
       } catch (WireException e) {
         return Mono.error(new RejectedSetupException(e.getMessage()));
       }
@@ -450,7 +455,12 @@ public final class WireServer implements Disposable {
             })
         .onErrorResume(
             e -> {
-              log.info("no local socket beside {}: {}", address, e.toString());
+              log.warn(
+                  "no local socket beside {} (same-host clients use tcp; if another process"
+                      + " holds {}, find out whose it is): {}",
+                  address,
+                  path,
+                  e.toString());
               return Mono.just(this);
             });
   }
@@ -472,7 +482,7 @@ public final class WireServer implements Disposable {
                     + ", not "
                     + setup.port());
           }
-          setup.checkKey(options.secretKey());
+          checkKey(setup, "lane");
           Joined joined = setup.join() < 0 ? null : joinable.get(setup.join());
           if (joined == null || disposed.get()) {
             throw new WireException(
@@ -524,7 +534,10 @@ public final class WireServer implements Disposable {
             })
         .onErrorResume(
             e -> {
-              log.info("no lane socket beside {}: {}", address, e.toString());
+              log.warn(
+                  "no lane socket beside {} (same-host clients go without it): {}",
+                  address,
+                  e.toString());
               return Mono.just(this);
             });
   }
@@ -692,5 +705,30 @@ public final class WireServer implements Disposable {
   @Override
   public String toString() {
     return "WireServer[" + address + "]";
+  }
+
+  /**
+   * Checks a connection's key; a refusal is logged at warn, at most once every 10 s with the number
+   * of refusals since (a client cannot flood the log by failing over and over).
+   */
+  private void checkKey(Setup setup, String transport) {
+    try {
+      setup.checkKey(options.secretKey());
+    } catch (WireException e) {
+      long refused = keyRefusals.incrementAndGet();
+      long now = System.nanoTime();
+      long last = lastKeyWarning.get();
+      if ((last == 0 || now - last >= KEY_WARNING_INTERVAL_NANOS)
+          && lastKeyWarning.compareAndSet(last, now == 0 ? 1 : now)) {
+        log.warn(
+            "refused a {} connection to {} (client '{}'): {} ({} refusals so far)",
+            transport,
+            address,
+            setup.name(),
+            e.getMessage(),
+            refused);
+      }
+      throw e;
+    }
   }
 }

@@ -3,11 +3,17 @@ package io.zproc.rsocket;
 import static io.zproc.rsocket.WirePair.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rsocket.RSocket;
+import io.rsocket.core.RSocketConnector;
+import io.rsocket.transport.netty.client.TcpClientTransport;
+import io.rsocket.util.DefaultPayload;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -111,5 +117,54 @@ class SecretKeyTest {
             error ->
                 assertThat(((WireException) error).code()).isEqualTo(WireException.UNAUTHORIZED))
         .verify(QUICKLY);
+  }
+
+  /**
+   * One unauthenticated 15 MiB setup (a CBOR array of empty maps) used to be decoded into a tree of
+   * about 1.3 GB before the key was checked. It is refused unread, and the server serves on.
+   */
+  @Test
+  void hugeSetup_refusedBeforeDecoding_serverServesOn() {
+    int n = 15 << 20;
+    byte[] flood = new byte[n + 5];
+    flood[0] = (byte) 0x9a;
+    flood[1] = (byte) (n >>> 24);
+    flood[2] = (byte) (n >>> 16);
+    flood[3] = (byte) (n >>> 8);
+    flood[4] = (byte) n;
+    Arrays.fill(flood, 5, flood.length, (byte) 0xa0);
+    RSocket raw =
+        RSocketConnector.create()
+            .setupPayload(DefaultPayload.create(flood))
+            .connect(TcpClientTransport.create("127.0.0.1", server.address().port()))
+            .block(TIMEOUT);
+    try {
+      // a rejected setup shows on the first request
+      raw.requestResponse(DefaultPayload.create(new byte[] {1}))
+          .as(StepVerifier::create)
+          .expectErrorSatisfies(e -> assertThat(e).hasMessageContaining("over the limit"))
+          .verify(QUICKLY);
+    } finally {
+      raw.dispose();
+    }
+    WireClient client =
+        WireClient.connect(
+                server.address().toString(),
+                WireClientOptions.defaults()
+                    .withDirect(false)
+                    .withLocalSocket(false)
+                    .withSecretKey(KEY))
+            .block(TIMEOUT);
+    try {
+      client
+          .request(TestService.echo("still here"))
+          .map(reply -> reply.get("text").textValue())
+          .as(StepVerifier::create)
+          .expectNext("still here")
+          .expectComplete()
+          .verify(TIMEOUT);
+    } finally {
+      client.dispose();
+    }
   }
 }

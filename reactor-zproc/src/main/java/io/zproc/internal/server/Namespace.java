@@ -595,8 +595,11 @@ final class Namespace {
 
   private void append(
       String origin, String[] keys, @Nullable JsonNode[] before, @Nullable JsonNode[] after) {
+    // the record first: if building it failed, the version and the journal would disagree
+    ChangeRecord record =
+        new ChangeRecord(name, version + 1, clock.millis(), origin, keys, before, after);
     version++;
-    journal.add(new ChangeRecord(name, version, clock.millis(), origin, keys, before, after));
+    journal.add(record);
   }
 
   static JsonNode orNull(@Nullable JsonNode node) {

@@ -472,10 +472,15 @@ final class StateSession implements WireSession {
     return v;
   }
 
-  private static ObjectNode map(String op, ObjectNode args) {
+  /** The entries of {@code putAll}/{@code set}; every key within the key length limit. */
+  private ObjectNode map(String op, ObjectNode args) {
     JsonNode m = args.get(Ops.MAP);
     if (!(m instanceof ObjectNode)) {
       throw invalid(op, Ops.MAP + "' (the entries) must be a map");
+    }
+    java.util.Iterator<String> names = m.fieldNames();
+    while (names.hasNext()) {
+      checkLength("key", names.next());
     }
     return (ObjectNode) m;
   }

@@ -48,14 +48,28 @@ public record Setup(@Nullable String key, String name, int port, long join) {
     return CborCodec.encode(node);
   }
 
+  /** The largest setup payload decoded: a key, a client name and two numbers fit many times. */
+  public static final int MAX_BYTES = 16 * 1024;
+
   /**
-   * Decodes a setup payload; an empty one is a setup without key.
+   * Decodes a setup payload; an empty one is a setup without key. Refuses a payload over {@link
+   * #MAX_BYTES} without decoding it: the server decodes the setup before it checks the key.
    *
    * @throws CodecException if malformed
    */
   public static Setup decode(ByteBuf data) {
     if (data.readableBytes() == 0) {
       return new Setup(null, "", -1);
+    }
+    if (data.readableBytes() > MAX_BYTES) {
+      // Nothing is decoded before the key is checked but this small map: a large setup could
+      // only be an attempt to fill the heap (16 MiB of empty CBOR maps make ~1.3 GB of nodes).
+      throw new CodecException(
+          "a setup of "
+              + data.readableBytes()
+              + " bytes is over the limit of "
+              + MAX_BYTES
+              + " bytes (a setup holds a key, a name and two numbers)");
     }
     JsonNode node = CborCodec.decode(data);
     if (!node.isObject()) {
