@@ -72,6 +72,12 @@ public final class Ops {
   /** Watch: the version to resume after (absent: from now). */
   public static final String AFTER = "after";
 
+  /**
+   * Watch: the epoch of the server the version to resume after belongs to; change events carry it.
+   * A different epoch is a restarted server, whose versions start again.
+   */
+  public static final String EPOCH = "ep";
+
   /** Watch: only changes touching one of these keys. */
   public static final String KEYS = "keys";
 

@@ -410,17 +410,30 @@ final class StateClient implements State {
   private Flux<JsonNode> rawChanges(
       long after, boolean excludeSelf, String @Nullable [] keys, OpenStreams streams) {
     AtomicLong last = new AtomicLong(after);
+    // the run of the server the last version belongs to: a restarted server ends the stream
+    AtomicLong epoch = new AtomicLong();
     return Flux.defer(
             () -> {
               ObjectNode args = args();
               args.put(Ops.AFTER, last.get());
+              long ep = epoch.get();
+              if (ep != 0) {
+                args.put(Ops.EPOCH, ep);
+              }
               if (excludeSelf) {
                 args.put(Ops.EXCLUDE, id);
               }
               return context.stream(new WireRequest(Ops.WATCH, args));
             })
         .transform(streams::track)
-        .doOnNext(event -> last.set(Change.versionOf(event)))
+        .doOnNext(
+            event -> {
+              last.set(Change.versionOf(event));
+              JsonNode ep = event.get(Ops.EPOCH);
+              if (ep != null && ep.canConvertToLong()) {
+                epoch.set(ep.longValue());
+              }
+            })
         .retryWhen(reconnecting());
   }
 

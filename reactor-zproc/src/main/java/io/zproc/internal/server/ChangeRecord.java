@@ -23,6 +23,7 @@ final class ChangeRecord {
   final @Nullable JsonNode[] after;
   final boolean identical;
   final long bytes;
+  private final long epoch;
   private volatile @Nullable ObjectNode event;
 
   ChangeRecord(
@@ -32,7 +33,9 @@ final class ChangeRecord {
       String origin,
       String[] keys,
       @Nullable JsonNode[] before,
-      @Nullable JsonNode[] after) {
+      @Nullable JsonNode[] after,
+      long epoch) {
+    this.epoch = epoch;
     this.namespace = namespace;
     this.version = version;
     this.timestampMillis = timestampMillis;
@@ -91,6 +94,9 @@ final class ChangeRecord {
         }
       }
       e.put("same", identical);
+      if (epoch != 0) {
+        e.put(Ops.EPOCH, epoch);
+      }
       event = e;
     }
     return e;

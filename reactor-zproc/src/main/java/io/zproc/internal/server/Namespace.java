@@ -36,9 +36,19 @@ final class Namespace {
   private final Clock clock;
   private final Set<Watch> watches = ConcurrentHashMap.newKeySet();
   private final String journalLimits;
+  private final long epoch;
   private long version;
 
   Namespace(String name, int journalSize, long journalBytes, Clock clock) {
+    this(name, journalSize, journalBytes, clock, 0);
+  }
+
+  /**
+   * @param epoch the server's run (see {@code StateEngine.epoch}), carried by change events; 0 for
+   *     none
+   */
+  Namespace(String name, int journalSize, long journalBytes, Clock clock, long epoch) {
+    this.epoch = epoch;
     this.name = name;
     this.journal = new Journal(journalSize, journalBytes);
     this.clock = clock;
@@ -597,7 +607,7 @@ final class Namespace {
       String origin, String[] keys, @Nullable JsonNode[] before, @Nullable JsonNode[] after) {
     // the record first: if building it failed, the version and the journal would disagree
     ChangeRecord record =
-        new ChangeRecord(name, version + 1, clock.millis(), origin, keys, before, after);
+        new ChangeRecord(name, version + 1, clock.millis(), origin, keys, before, after, epoch);
     version++;
     journal.add(record);
   }

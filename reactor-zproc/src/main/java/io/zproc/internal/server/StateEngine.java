@@ -9,10 +9,22 @@ final class StateEngine {
   private final ConcurrentHashMap<String, Namespace> namespaces = new ConcurrentHashMap<>();
   private final ServerOptions options;
   private final Clock clock;
+  private final long epoch;
 
   StateEngine(ServerOptions options, Clock clock) {
     this.options = options;
     this.clock = clock;
+    // Not SecureRandom: the epoch tells restarts apart, it guards nothing.
+    long e;
+    do {
+      e = java.util.concurrent.ThreadLocalRandom.current().nextLong();
+    } while (e == 0);
+    this.epoch = e;
+  }
+
+  /** This server's run: random per start, never 0. Change events carry it. */
+  long epoch() {
+    return epoch;
   }
 
   Namespace namespace(String name) {
@@ -21,7 +33,7 @@ final class StateEngine {
       return ns;
     }
     return namespaces.computeIfAbsent(
-        name, n -> new Namespace(n, options.journalSize(), options.journalBytes(), clock));
+        name, n -> new Namespace(n, options.journalSize(), options.journalBytes(), clock, epoch));
   }
 
   /** Every namespace made so far. */

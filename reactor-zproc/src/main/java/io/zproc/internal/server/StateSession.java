@@ -83,10 +83,34 @@ final class StateSession implements WireSession {
       }
       Namespace ns = ns(op, args);
       long cursor = after(op, args);
+      checkEpoch(op, args, cursor);
       Watch.Filter filter = changeFilter(op, args, flag(args, Ops.CHANGED_ONLY));
       return Watch.changes(ns, cursor, filter, flag(args, Ops.WITH_SNAPSHOT), flag(args, Ops.ONCE));
     } catch (RuntimeException e) {
       return Flux.error(e);
+    }
+  }
+
+  /**
+   * A stream resuming after a version of another run of the server (its epoch differs) would skip
+   * this run's first versions silently: it ends with {@code CHANGES_LOST} instead.
+   */
+  private void checkEpoch(String op, ObjectNode args, long cursor) {
+    JsonNode epoch = args.get(Ops.EPOCH);
+    if (epoch == null || epoch.isNull()) {
+      return;
+    }
+    if (!epoch.canConvertToLong()) {
+      throw invalid(op, Ops.EPOCH + "' (the server epoch) must be an integer");
+    }
+    if (epoch.longValue() != engine.epoch()) {
+      throw new WireException(
+          Namespace.CHANGES_LOST,
+          "the server restarted: this stream resumed after version "
+              + cursor
+              + " of a server that is gone, and its changes after that version are lost (the"
+              + " embedded store lives in memory); this server's versions start again, read its"
+              + " state and subscribe anew");
     }
   }
 
