@@ -185,7 +185,7 @@ public final class StartupBench {
     int runs = Integer.getInteger("bench.runs", 20);
     long pause = Long.getLong("bench.pauseMillis", 1500);
     String classpath = System.getProperty("java.class.path");
-    Path cdsDir = Path.of(System.getProperty("java.io.tmpdir"), "zproc-cds");
+    Path cdsDir = io.zproc.rsocket.internal.PrivateDir.get().resolve("cds");
     Set<Path> before = list(cdsDir);
     System.out.printf(
         Locale.ROOT,

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 import io.zproc.ZProc;
 import io.zproc.ZProcess;
+import io.zproc.rsocket.internal.PrivateDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -343,7 +344,7 @@ class ProcessStressTest {
   /** The unix socket file a tcp:// server listens on beside its port. */
   private static Path socketFile(String address) {
     String port = address.substring(address.lastIndexOf(':') + 1);
-    return Path.of(System.getProperty("java.io.tmpdir"), "zproc-tcp-" + port + ".sock");
+    return PrivateDir.localSocket(Integer.parseInt(port));
   }
 
   /**

@@ -15,10 +15,13 @@ import io.rsocket.transport.netty.client.WebsocketClientTransport;
 import io.rsocket.util.DefaultPayload;
 import io.zproc.rsocket.internal.DirectRegistry;
 import io.zproc.rsocket.internal.Failures;
+import io.zproc.rsocket.internal.PrivateDir;
 import io.zproc.rsocket.internal.Setup;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,20 +55,29 @@ final class Connector {
               && !options.tls()
               && DirectRegistry.isLoopback(address.host())
               && address.port() > 0) {
-            Path socket =
-                Path.of(
-                    System.getProperty("java.io.tmpdir"), "zproc-tcp-" + address.port() + ".sock");
-            return Mono.fromCallable(() -> Epoll.isAvailable() && Files.exists(socket))
+            // Only a socket in this user's private directory, owned by this user: no other
+            // local user can plant one there, to be sent the key.
+            return Mono.fromCallable(
+                    () -> {
+                      Path socket =
+                          Epoll.isAvailable() ? PrivateDir.localSocket(address.port()) : null;
+                      return socket != null
+                              && Files.exists(socket, LinkOption.NOFOLLOW_LINKS)
+                              && PrivateDir.ownedByMe(socket)
+                          ? Optional.of(socket)
+                          : Optional.<Path>empty();
+                    })
                 .subscribeOn(
                     blockingAllowed() ? Schedulers.immediate() : Schedulers.boundedElastic())
                 .flatMap(
-                    useSocket ->
-                        useSocket
-                            ? rsocket(unix(socket), "unix", address, options, address.port())
+                    socket ->
+                        socket.isPresent()
+                            ? rsocket(unix(socket.get()), "unix", address, options, address.port())
                                 .onErrorResume(
                                     Connector::worthTcpFallback,
                                     e -> {
-                                      log.debug("local socket {} unusable, using tcp", socket, e);
+                                      log.debug(
+                                          "local socket {} unusable, using tcp", socket.get(), e);
                                       return rsocket(
                                           transport(address, options), "tcp", address, options, -1);
                                     })
@@ -137,13 +149,11 @@ final class Connector {
    */
   private static Mono<Void> lane(RSocketWireClient client, Setup setup, int port) {
     long id = client.connectionId();
-    if (id >= 0) {
+    // the private directory was verified when the unix socket was found there: no file access
+    Path path = PrivateDir.lane(port);
+    if (id >= 0 && path != null) {
       client.attachLane(
-          Lane.lazy(
-              WireServer.lanePath(port),
-              setup.joining(id),
-              client.address(),
-              client.serverMaxFrameSize()));
+          Lane.lazy(path, setup.joining(id), client.address(), client.serverMaxFrameSize()));
     }
     return Mono.empty();
   }

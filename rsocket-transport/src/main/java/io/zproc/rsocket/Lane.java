@@ -6,6 +6,7 @@ import io.zproc.rsocket.codec.CborCodec;
 import io.zproc.rsocket.codec.CodecException;
 import io.zproc.rsocket.internal.Blocking;
 import io.zproc.rsocket.internal.LaneHints;
+import io.zproc.rsocket.internal.PrivateDir;
 import io.zproc.rsocket.internal.Setup;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -463,6 +464,10 @@ final class Lane {
   }
 
   private Conn connect(Duration timeout) throws IOException {
+    if (!PrivateDir.ownedByMe(path)) {
+      // it must be this user's own socket, in its private directory: the setup carries the key
+      throw new IOException("the lane socket " + path + " is not this user's own");
+    }
     SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
     Conn conn;
     try {

@@ -23,6 +23,7 @@ import io.zproc.rsocket.codec.CodecException;
 import io.zproc.rsocket.internal.DirectRegistry;
 import io.zproc.rsocket.internal.LaneHandler;
 import io.zproc.rsocket.internal.LaneSpin;
+import io.zproc.rsocket.internal.PrivateDir;
 import io.zproc.rsocket.internal.ServerHandler;
 import io.zproc.rsocket.internal.Setup;
 import java.io.IOException;
@@ -45,6 +46,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.KeyManagerFactory;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -430,17 +432,18 @@ public final class WireServer implements Disposable {
     return this;
   }
 
-  /** Binds the owner-only unix socket beside a tcp server; the server works without it. */
+  /**
+   * Binds the owner-only unix socket beside a tcp server, in the user's private directory ({@link
+   * PrivateDir}); the server works without it.
+   */
   private Mono<WireServer> bindLocalSocket(int tcpPort) {
-    Path path = Path.of(System.getProperty("java.io.tmpdir"), "zproc-tcp-" + tcpPort + ".sock");
-    TcpServer unix = TcpServer.create().bindAddress(() -> new DomainSocketAddress(path.toString()));
-    return Mono.fromCallable(
-            () -> {
-              clearStaleSocket(path);
-              return path;
-            })
+    AtomicReference<Path> at = new AtomicReference<>();
+    TcpServer unix =
+        TcpServer.create().bindAddress(() -> new DomainSocketAddress(at.get().toString()));
+    return Mono.fromCallable(() -> at.getAndSet(privateSocket(PrivateDir.localSocket(tcpPort))))
         .subscribeOn(Schedulers.boundedElastic())
-        .then(rsocketServer("unix", tcpPort).bind(TcpServerTransport.create(unix)))
+        .then(
+            Mono.defer(() -> rsocketServer("unix", tcpPort).bind(TcpServerTransport.create(unix))))
         .publishOn(Schedulers.boundedElastic())
         .map(
             channel -> {
@@ -448,9 +451,9 @@ public final class WireServer implements Disposable {
                 channel.dispose();
                 return this;
               }
-              ownerOnly(path);
+              ownerOnly(at.get());
               bindings.add(channel);
-              localSocket = path;
+              localSocket = at.get();
               return this;
             })
         .onErrorResume(
@@ -459,10 +462,23 @@ public final class WireServer implements Disposable {
                   "no local socket beside {} (same-host clients use tcp; if another process"
                       + " holds {}, find out whose it is): {}",
                   address,
-                  path,
+                  at.get(),
                   e.toString());
               return Mono.just(this);
             });
+  }
+
+  /**
+   * A socket path in the private directory, cleared of a stale socket of this user's.
+   *
+   * @throws IOException when there is no private directory, or a server listens there
+   */
+  private static Path privateSocket(@Nullable Path path) throws IOException {
+    if (path == null) {
+      throw new IOException("this user has no private directory for it (see the warning above)");
+    }
+    clearStaleSocket(path);
+    return path;
   }
 
   /**
@@ -470,7 +486,7 @@ public final class WireServer implements Disposable {
    * request-response, see {@link LaneHandler}); the server works without it.
    */
   private Mono<WireServer> bindLane(int tcpPort) {
-    Path path = lanePath(tcpPort);
+    AtomicReference<Path> at = new AtomicReference<>();
     int maxFrame = options.maxFrameSize();
     LaneHandler.Opener opener =
         (setup, close) -> {
@@ -504,7 +520,7 @@ public final class WireServer implements Disposable {
     TcpServer lane =
         TcpServer.create()
             .runOn(loop)
-            .bindAddress(() -> new DomainSocketAddress(path.toString()))
+            .bindAddress(() -> new DomainSocketAddress(at.get().toString()))
             .doOnConnection(
                 connection ->
                     connection
@@ -512,13 +528,9 @@ public final class WireServer implements Disposable {
                         .addHandlerLast("zproc.lane", new LaneHandler(opener, maxFrame, spin)))
             // Subscribing to the inbound keeps reading on; the lane handler consumes every frame.
             .handle((in, out) -> in.receive().then());
-    return Mono.fromCallable(
-            () -> {
-              clearStaleSocket(path);
-              return path;
-            })
+    return Mono.fromCallable(() -> at.getAndSet(privateSocket(PrivateDir.lane(tcpPort))))
         .subscribeOn(Schedulers.boundedElastic())
-        .then(lane.bind())
+        .then(Mono.defer(lane::bind))
         .publishOn(Schedulers.boundedElastic())
         .map(
             bound -> {
@@ -527,9 +539,9 @@ public final class WireServer implements Disposable {
                 loop.disposeLater(Duration.ZERO, Duration.ofSeconds(5)).subscribe(null, e -> {});
                 return this;
               }
-              ownerOnly(path);
+              ownerOnly(at.get());
               bindings.add(bound);
-              laneSocket = path;
+              laneSocket = at.get();
               return this;
             })
         .onErrorResume(
@@ -634,11 +646,6 @@ public final class WireServer implements Disposable {
       }
       lanes.clear();
     }
-  }
-
-  /** Where the lane socket of the tcp server on {@code port} is. */
-  static Path lanePath(int port) {
-    return Path.of(System.getProperty("java.io.tmpdir"), "zproc-tcp-" + port + ".lane");
   }
 
   private static Throwable bindFailure(Throwable e) {

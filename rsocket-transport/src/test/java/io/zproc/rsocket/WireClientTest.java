@@ -4,6 +4,7 @@ import static io.zproc.rsocket.WirePair.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
+import io.zproc.rsocket.internal.PrivateDir;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -37,7 +38,7 @@ class WireClientTest {
   }
 
   private static Path shortcutSocket(int port) {
-    return Path.of(System.getProperty("java.io.tmpdir"), "zproc-tcp-" + port + ".sock");
+    return PrivateDir.localSocket(port);
   }
 
   @Test

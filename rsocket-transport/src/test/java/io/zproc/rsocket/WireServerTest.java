@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import io.zproc.rsocket.internal.DirectRegistry;
+import io.zproc.rsocket.internal.PrivateDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,11 +59,7 @@ class WireServerTest {
     WireServer server = bind("tcp://127.0.0.1:0", WireServerOptions.defaults());
 
     Path socket = server.localSocket();
-    assertThat(socket)
-        .isEqualTo(
-            Path.of(
-                System.getProperty("java.io.tmpdir"),
-                "zproc-tcp-" + server.address().port() + ".sock"));
+    assertThat(socket).isEqualTo(PrivateDir.localSocket(server.address().port()));
     assertThat(Files.getPosixFilePermissions(socket))
         .isEqualTo(PosixFilePermissions.fromString("rw-------"));
   }
@@ -73,11 +70,7 @@ class WireServerTest {
         bind("tcp://127.0.0.1:0", WireServerOptions.defaults().withLocalSocket(false));
 
     assertThat(server.localSocket()).isNull();
-    assertThat(
-            Path.of(
-                System.getProperty("java.io.tmpdir"),
-                "zproc-tcp-" + server.address().port() + ".sock"))
-        .doesNotExist();
+    assertThat(PrivateDir.localSocket(server.address().port())).doesNotExist();
   }
 
   @Test

@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * sharing. When the classpath is made of jar files only, the first child lists every class it loads
  * ({@code -XX:DumpLoadedClassList}); once it has exited, a background {@code java -Xshare:dump}
  * turns the list into one static AppCDS archive of the JDK's and the application's classes (in the
- * temporary directory, keyed by the JDK and the classpath's jars, sizes and times). Later children
- * map it ({@code -XX:SharedArchiveFile}) instead of the JDK's default archive, and start faster.
+ * user's private directory, {@code $java.io.tmpdir/zproc-<uid>/cds}, keyed by the JDK and the
+ * classpath's jars, sizes and times). Later children map it ({@code -XX:SharedArchiveFile}) instead
+ * of the JDK's default archive, and start faster.
  */
 final class Launcher {
   private static final Logger log = LoggerFactory.getLogger(Launcher.class);
@@ -393,8 +394,22 @@ final class Launcher {
                 .getBytes(StandardCharsets.UTF_8));
       }
       String name = HexFormat.of().formatHex(digest.digest(), 0, 12);
-      Path dir = Path.of(System.getProperty("java.io.tmpdir"), "zproc-cds");
-      Files.createDirectories(dir);
+      // An archive is code: only in this user's private directory, never a shared one.
+      Path home = io.zproc.rsocket.internal.PrivateDir.get();
+      if (home == null) {
+        return null;
+      }
+      Path dir = home.resolve("cds");
+      try {
+        Files.createDirectory(
+            dir,
+            java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+      } catch (java.nio.file.FileAlreadyExistsException e) {
+        if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+          return null;
+        }
+      }
       return dir.resolve("child-" + name + ".jsa");
     } catch (Exception e) {
       log.debug("no class-data sharing for children: {}", e.toString());
