@@ -27,7 +27,10 @@ public interface ZProc extends AutoCloseable {
 
   /**
    * Starts an embedded server on {@code tcp://127.0.0.1:<free port>} and connects to it, in
-   * namespace {@code "default"}. Blocks until ready.
+   * namespace {@code "default"}. Blocks until ready. The server gets a random secret key: this
+   * context's children get it over their stdin, and {@link #connect(String)} by the same OS user
+   * finds it in a connection file only that user can read (deleted by {@link #close()}); other
+   * local users are refused.
    */
   static ZProc start() {
     return start(ZProcOptions.defaults());
@@ -44,7 +47,9 @@ public interface ZProc extends AutoCloseable {
   }
 
   /**
-   * Connects to an existing server with default options. Blocks until connected.
+   * Connects to an existing server with default options. Blocks until connected. For a loopback
+   * {@code tcp://} address of a server that {@link #start()} runs for the same OS user, the key is
+   * read from that server's connection file.
    *
    * @throws IllegalArgumentException if the address is malformed
    * @throws ZProcException if the connection fails or is refused (code {@code UNAUTHORIZED} for a

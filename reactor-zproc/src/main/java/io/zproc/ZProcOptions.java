@@ -89,7 +89,10 @@ public final class ZProcOptions {
 
   /**
    * The secret key presented to the server. For {@link ZProc#start(ZProcOptions)} it is also the
-   * embedded server's key. By default none.
+   * embedded server's key; without one, {@code start} makes a random key (secure by default), gives
+   * it to its children over their stdin, and writes it to a connection file that only the same OS
+   * user can read, where {@link ZProc#connect(String)} finds it for a loopback address. By default
+   * none.
    *
    * @throws IllegalArgumentException if empty
    */

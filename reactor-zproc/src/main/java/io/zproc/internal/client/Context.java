@@ -84,14 +84,21 @@ public final class Context implements ZProc {
   public static Context start(ZProcOptions options) {
     Objects.requireNonNull(options, "options");
     ServerOptions serverOptions = options.serverOptions();
-    if (options.secretKey() != null) {
-      serverOptions = serverOptions.secretKey(options.secretKey());
+    if (options.secretKey() == null) {
+      // Secure by default: a random key, which children get over their stdin and the same OS
+      // user's ZProc.connect(address) finds in the connection file.
+      String key =
+          serverOptions.secretKey() != null ? serverOptions.secretKey() : ConnectionFiles.newKey();
+      options = options.secretKey(key);
     }
+    serverOptions = serverOptions.secretKey(options.secretKey());
     StateServer server = StateServer.start("tcp://127.0.0.1:0", serverOptions);
     try {
+      ConnectionFiles.write(server.address(), Objects.requireNonNull(options.secretKey()));
       WireClient wire = open(server.address(), options);
       return new Context(wire, server, server.address(), options);
     } catch (RuntimeException e) {
+      ConnectionFiles.delete(server.address());
       server.close();
       throw e;
     }
@@ -101,6 +108,13 @@ public final class Context implements ZProc {
   public static Context connect(String address, ZProcOptions options) {
     Objects.requireNonNull(address, "address");
     Objects.requireNonNull(options, "options");
+    if (options.secretKey() == null) {
+      // a server that ZProc.start() runs for this OS user left its key where only it can read
+      String key = ConnectionFiles.read(address);
+      if (key != null) {
+        options = options.secretKey(key);
+      }
+    }
     WireClient wire = open(address, options);
     return new Context(wire, null, wire.address().toString(), options);
   }
@@ -518,6 +532,7 @@ public final class Context implements ZProc {
     }
     wire.dispose();
     if (server != null) {
+      ConnectionFiles.delete(address);
       server.close();
     }
     if (shutdownHook != null && Thread.currentThread() != shutdownHook) {

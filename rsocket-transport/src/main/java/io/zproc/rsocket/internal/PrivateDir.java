@@ -90,8 +90,8 @@ public final class PrivateDir {
   }
 
   /**
-   * Whether a file in the private directory is this user's own (not a link): what a client checks
-   * before it connects to a socket there.
+   * Whether a file in the private directory is this user's own and not a link: what a client checks
+   * before it connects to a socket there or reads a key from it.
    */
   public static boolean ownedByMe(Path file) {
     Integer uid = UID;
@@ -100,13 +100,19 @@ public final class PrivateDir {
     }
     try {
       Object owner = Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-      return uid.equals(owner)
-          && !Files.isSymbolicLink(file)
-          && Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
-              .isOther();
+      return uid.equals(owner) && !Files.isSymbolicLink(file);
     } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
       return false;
     }
+  }
+
+  /**
+   * The connection file of the tcp server on {@code port} (its secret key, readable by its owner
+   * only), or null without a private directory.
+   */
+  public static @Nullable Path connectionFile(int port) {
+    Path dir = get();
+    return dir == null ? null : dir.resolve("tcp-" + port + ".key");
   }
 
   /** What is wrong with the directory, or null when it is safe. */
