@@ -2,6 +2,7 @@ package io.zproc.internal.server;
 
 import io.zproc.ServerOptions;
 import io.zproc.ZProcServer;
+import io.zproc.rsocket.WireAddress;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,16 +14,28 @@ public final class ServerMain {
 
   static final String USAGE =
       "usage: java -cp <classpath> io.zproc.ZProcServer --address tcp://0.0.0.0:5000"
-          + " [--secret-key-file FILE] [--max-frame-size BYTES] [--journal-size N]";
+          + " [--secret-key-file FILE] [--tls-keystore PKCS12 --tls-password-file FILE]"
+          + " [--max-frame-size BYTES] [--journal-size N] [--insecure]";
 
-  /** Parses the arguments into an address and options. */
+  /**
+   * Parses the arguments into an address, options and a warning (or null). Refuses to serve a
+   * non-loopback address without both a secret key and TLS unless told {@code --insecure}, and a
+   * key file that others may read.
+   */
   static Object[] parse(String[] args) throws IOException {
     String address = null;
     ServerOptions options = ServerOptions.defaults();
+    boolean insecure = false;
+    Path keyStore = null;
+    String password = null;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       if (arg.equals("--help") || arg.equals("-h")) {
         throw new IllegalArgumentException(USAGE);
+      }
+      if (arg.equals("--insecure")) {
+        insecure = true;
+        continue;
       }
       if (i + 1 >= args.length) {
         throw new IllegalArgumentException("option " + arg + " needs a value\n" + USAGE);
@@ -33,11 +46,14 @@ public final class ServerMain {
           address = value;
           break;
         case "--secret-key-file":
-          String key = Files.readString(Path.of(value), StandardCharsets.UTF_8).strip();
-          if (key.isEmpty()) {
-            throw new IllegalArgumentException("the secret key file " + value + " is empty");
-          }
+          String key = readSecret(Path.of(value), "secret key");
           options = options.secretKey(key);
+          break;
+        case "--tls-keystore":
+          keyStore = Path.of(value);
+          break;
+        case "--tls-password-file":
+          password = readSecret(Path.of(value), "TLS password");
           break;
         case "--max-frame-size":
           options = options.maxFrameSize(Integer.parseInt(value));
@@ -52,7 +68,79 @@ public final class ServerMain {
     if (address == null) {
       throw new IllegalArgumentException("--address is required\n" + USAGE);
     }
-    return new Object[] {address, options};
+    if ((keyStore == null) != (password == null)) {
+      throw new IllegalArgumentException(
+          "--tls-keystore and --tls-password-file go together\n" + USAGE);
+    }
+    if (keyStore != null) {
+      options = options.tls(keyStore, password);
+    }
+    WireAddress parsed = WireAddress.parse(address);
+    boolean network =
+        (parsed.scheme().equals("tcp") || parsed.scheme().equals("ws"))
+            && !servesLoopbackOnly(parsed.host());
+    String warning = null;
+    if (network && (options.secretKey() == null || keyStore == null)) {
+      if (!insecure) {
+        throw new IllegalArgumentException(
+            "refusing to serve "
+                + address
+                + " beyond this host without "
+                + (options.secretKey() == null ? "a secret key" : "")
+                + (options.secretKey() == null && keyStore == null ? " and " : "")
+                + (keyStore == null ? "TLS (without it the key crosses the network in clear)" : "")
+                + ": anyone who reaches it could read and write the whole state. Give"
+                + " --secret-key-file FILE and --tls-keystore FILE --tls-password-file FILE, or"
+                + " --insecure to serve it anyway");
+      }
+      warning = "serving " + address + " --insecure: without a secret key and TLS";
+    } else if (options.secretKey() == null && !parsed.scheme().equals("local")) {
+      warning =
+          "no secret key: any local user can read and write this server; give --secret-key-file";
+    }
+    return new Object[] {address, options, warning};
+  }
+
+  /** Whether a server bound to {@code host} listens on the loopback interface only. */
+  static boolean servesLoopbackOnly(String host) {
+    String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+    return h.equalsIgnoreCase("localhost")
+        || h.startsWith("127.")
+        || h.equals("::1")
+        || h.equals("0:0:0:0:0:0:0:1");
+  }
+
+  /**
+   * The stripped content of a file holding a secret, refused when empty or when other users may
+   * read it (as ssh refuses a private key others can read).
+   */
+  private static String readSecret(Path file, String what) throws IOException {
+    try {
+      java.util.Set<java.nio.file.attribute.PosixFilePermission> perms =
+          Files.getPosixFilePermissions(file);
+      perms.retainAll(
+          java.util.EnumSet.of(
+              java.nio.file.attribute.PosixFilePermission.GROUP_READ,
+              java.nio.file.attribute.PosixFilePermission.OTHERS_READ));
+      if (!perms.isEmpty()) {
+        throw new IllegalArgumentException(
+            "the "
+                + what
+                + " file "
+                + file
+                + " can be read by other users ("
+                + perms
+                + "); make it readable by its owner only: chmod 600 "
+                + file);
+      }
+    } catch (UnsupportedOperationException e) {
+      // not a POSIX file system: nothing to check
+    }
+    String secret = Files.readString(file, StandardCharsets.UTF_8).strip();
+    if (secret.isEmpty()) {
+      throw new IllegalArgumentException("the " + what + " file " + file + " is empty");
+    }
+    return secret;
   }
 
   /** Runs a server until the JVM stops. */
@@ -64,6 +152,9 @@ public final class ServerMain {
       System.err.println(e.getMessage());
       System.exit(2);
       return;
+    }
+    if (parsed[2] != null) {
+      System.err.println("warning: " + parsed[2]);
     }
     ZProcServer server = ZProcServer.start((String) parsed[0], (ServerOptions) parsed[1]);
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "zproc-server-shutdown"));

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.zproc.ServerOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,13 +14,78 @@ class ServerMainTest {
 
   @Test
   void parse_addressAndKeyFile(@TempDir Path dir) throws Exception {
-    Path key = dir.resolve("key");
-    Files.writeString(key, "  s3cret\n");
+    Path key = secret(dir, "key", "  s3cret\n");
     Object[] parsed =
         ServerMain.parse(
-            new String[] {"--address", "tcp://0.0.0.0:5000", "--secret-key-file", key.toString()});
-    assertThat(parsed[0]).isEqualTo("tcp://0.0.0.0:5000");
+            new String[] {
+              "--address", "tcp://127.0.0.1:5000", "--secret-key-file", key.toString()
+            });
+    assertThat(parsed[0]).isEqualTo("tcp://127.0.0.1:5000");
     assertThat(((ServerOptions) parsed[1]).secretKey()).isEqualTo("s3cret");
+    assertThat(parsed[2]).isNull();
+  }
+
+  @Test
+  void parse_networkAddressWithoutKeyAndTls_refusedUnlessInsecure(@TempDir Path dir)
+      throws Exception {
+    Path key = secret(dir, "key", "s3cret");
+    assertThatThrownBy(() -> ServerMain.parse(new String[] {"--address", "tcp://0.0.0.0:5000"}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("a secret key and TLS")
+        .hasMessageContaining("--insecure");
+    assertThatThrownBy(
+            () ->
+                ServerMain.parse(
+                    new String[] {
+                      "--address", "tcp://0.0.0.0:5000", "--secret-key-file", key.toString()
+                    }))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("TLS");
+    Object[] insecure =
+        ServerMain.parse(
+            new String[] {
+              "--address", "tcp://0.0.0.0:5000", "--secret-key-file", key.toString(), "--insecure"
+            });
+    assertThat((String) insecure[2]).contains("--insecure");
+    Path password = secret(dir, "password", "changeit");
+    Object[] tls =
+        ServerMain.parse(
+            new String[] {
+              "--address", "tcp://0.0.0.0:5000",
+              "--secret-key-file", key.toString(),
+              "--tls-keystore", dir.resolve("server.p12").toString(),
+              "--tls-password-file", password.toString()
+            });
+    assertThat(((ServerOptions) tls[1]).tlsKeyStore()).isEqualTo(dir.resolve("server.p12"));
+    assertThat(tls[2]).isNull();
+  }
+
+  @Test
+  void parse_loopbackWithoutKey_servesWithAWarning() throws Exception {
+    Object[] parsed = ServerMain.parse(new String[] {"--address", "tcp://127.0.0.1:5000"});
+    assertThat((String) parsed[2]).contains("no secret key");
+  }
+
+  @Test
+  void parse_keyFileOthersMayRead_refused(@TempDir Path dir) throws Exception {
+    Path key = dir.resolve("key");
+    Files.writeString(key, "s3cret");
+    Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
+    assertThatThrownBy(
+            () ->
+                ServerMain.parse(
+                    new String[] {
+                      "--address", "tcp://127.0.0.1:0", "--secret-key-file", key.toString()
+                    }))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("chmod 600");
+  }
+
+  private static Path secret(Path dir, String name, String content) throws Exception {
+    Path file = dir.resolve(name);
+    Files.writeString(file, content);
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    return file;
   }
 
   @Test
@@ -39,8 +105,7 @@ class ServerMainTest {
 
   @Test
   void parse_emptyKeyFile_refused(@TempDir Path dir) throws Exception {
-    Path key = dir.resolve("key");
-    Files.writeString(key, "\n");
+    Path key = secret(dir, "key", "\n");
     assertThatThrownBy(
             () ->
                 ServerMain.parse(
