@@ -123,6 +123,21 @@ public final class LaneHandler extends ChannelInboundHandlerAdapter {
       }
       return;
     }
+    if (running.containsKey(id)) {
+      // The id of a request still pending on this connection: running it would overwrite the
+      // first one's entry, whose server watch or atomic turn could then never be cancelled.
+      reply(
+          ctx,
+          id,
+          Failures.toFailure(
+              new WireException(
+                  WireException.BAD_REQUEST,
+                  "request id "
+                      + id
+                      + " is already in use by a pending request on this lane connection;"
+                      + " use a new id")));
+      return;
+    }
     WireRequest request;
     try {
       request = CborCodec.decodeRequest(body);
