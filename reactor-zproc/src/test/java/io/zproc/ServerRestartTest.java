@@ -55,4 +55,41 @@ class ServerRestartTest {
       first.close();
     }
   }
+
+  @ParameterizedTest(name = "direct path: {0}")
+  @ValueSource(booleans = {true, false})
+  void whenWaitingOnTheServer_acrossARestart_endsWithChangesLost(boolean direct) {
+    ZProcServer first = ZProcServer.start("tcp://127.0.0.1:0");
+    String address = first.address();
+    AtomicReference<Throwable> ended = new AtomicReference<>();
+    ZProcOptions options =
+        ZProcOptions.defaults().directPath(direct).localSocket(direct).spareProcesses(0);
+    try (ZProc watcher = ZProc.connect(address, options)) {
+      for (int i = 1; i <= 3; i++) {
+        watcher.state().put("n", i).block(WAIT);
+      }
+      Disposable wait =
+          watcher.state().whenEqual("go", 1).subscribe(s -> ended.set(null), ended::set);
+      // the server tested the state at version 3 and waits
+      await()
+          .atMost(WAIT)
+          .until(() -> ((io.zproc.internal.server.StateServer) first).watchCount("default") > 0);
+      first.close();
+      try (ZProcServer second = ZProcServer.start(address);
+          ZProc writer = ZProc.connect(address, options)) {
+        for (int i = 1; i <= 5; i++) {
+          writer.state().put("n", i).block(WAIT);
+        }
+        writer.state().put("go", 1).block(WAIT);
+        await().atMost(WAIT).until(() -> ended.get() != null);
+        assertThat(ended.get())
+            .isInstanceOf(ChangesLostException.class)
+            .hasMessageContaining("server restarted");
+      } finally {
+        wait.dispose();
+      }
+    } finally {
+      first.close();
+    }
+  }
 }

@@ -175,14 +175,26 @@ public final class Context implements ZProc {
   /**
    * On the direct path, moves the reply off the writer's thread, unless a thread is blocked waiting
    * for it ({@code block()}): waking it from the writer's thread saves a thread hop, and the
-   * reaction then runs on the caller's own thread anyway.
+   * reaction then runs on the caller's own thread anyway. The wait ends with {@code
+   * CONNECTION_CLOSED} if the server closes first.
    */
   private static Mono<JsonNode> offWriter(WireClient c, Mono<JsonNode> reply) {
     if (!"direct".equals(c.transport())) {
       return reply;
     }
-    Mono<JsonNode> hopped = reply.publishOn(Schedulers.parallel());
-    return new MonoOperator<JsonNode, JsonNode>(reply) {
+    // A wait on an in-JVM server ends when that server closes, as it would with the socket: the
+    // caller then resumes on the next server (or learns that it restarted) instead of hanging.
+    Mono<JsonNode> bounded =
+        reply.takeUntilOther(
+            c.onClose()
+                .then(
+                    Mono.error(
+                        () ->
+                            new WireException(
+                                WireException.CONNECTION_CLOSED,
+                                "the connection to " + c.address() + " closed"))));
+    Mono<JsonNode> hopped = bounded.publishOn(Schedulers.parallel());
+    return new MonoOperator<JsonNode, JsonNode>(bounded) {
       @Override
       public void subscribe(CoreSubscriber<? super JsonNode> actual) {
         (Blocking.downstream(actual) ? source : hopped).subscribe(actual);

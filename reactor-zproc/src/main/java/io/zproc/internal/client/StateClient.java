@@ -498,6 +498,8 @@ final class StateClient implements State {
     // that version, and a second request waits. Either way, a dropped connection resumes the wait
     // after the version tested, or tests again if none came.
     AtomicLong tested = new AtomicLong(-1);
+    // the epoch of the server that tested it: a restarted server refuses the resumed wait
+    AtomicLong epoch = new AtomicLong();
     ObjectNode first = args.deepCopy();
     first.put(Ops.PROGRESS, true);
     Consumer<JsonNode> progress =
@@ -505,6 +507,7 @@ final class StateClient implements State {
           JsonNode at = node.get(Ops.AT);
           if (at != null && at.canConvertToLong()) {
             tested.set(at.longValue());
+            epoch.set(node.path(Ops.EPOCH).asLong(0));
           }
         };
     return Flux.defer(
@@ -512,8 +515,7 @@ final class StateClient implements State {
               long at = tested.get();
               ObjectNode request = first;
               if (at >= 0) {
-                request = args.deepCopy();
-                request.put(Ops.AFTER, at);
+                request = resumeArgs(args, at, epoch.get());
               }
               return context.await(new WireRequest(Ops.WHEN, request));
             })
@@ -524,14 +526,25 @@ final class StateClient implements State {
         .flatMap(
             reply -> {
               JsonNode at = reply.get(Ops.AT);
-              return at == null ? Mono.just(reply) : waitAfter(args, at.longValue(), streams);
+              return at == null
+                  ? Mono.just(reply)
+                  : tracked(
+                      resumeArgs(args, at.longValue(), reply.path(Ops.EPOCH).asLong(0)), streams);
             });
   }
 
   private Mono<JsonNode> waitAfter(ObjectNode args, long after, OpenStreams streams) {
+    return tracked(resumeArgs(args, after, 0), streams);
+  }
+
+  /** A wait after a version of the server of {@code epoch} (0: unknown, unchecked). */
+  private static ObjectNode resumeArgs(ObjectNode args, long after, long epoch) {
     ObjectNode again = args.deepCopy();
     again.put(Ops.AFTER, after);
-    return tracked(again, streams);
+    if (epoch != 0) {
+      again.put(Ops.EPOCH, epoch);
+    }
+    return again;
   }
 
   private Mono<JsonNode> tracked(ObjectNode args, OpenStreams streams) {

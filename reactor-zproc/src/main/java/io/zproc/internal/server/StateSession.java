@@ -160,6 +160,7 @@ final class StateSession implements WireSession {
   private Mono<JsonNode> when(String op, ObjectNode args) {
     Namespace ns = ns(op, args);
     long after = after(op, args);
+    checkEpoch(op, args, after);
     String kind = field(op, args, Ops.IS).asText();
     if (kind.equals("change")) {
       if (after < 0) {
@@ -186,7 +187,7 @@ final class StateSession implements WireSession {
    * the version tested and waits for a later state that passes, and without one answers with that
    * version.
    */
-  private static Mono<JsonNode> testNow(
+  private Mono<JsonNode> testNow(
       Namespace ns,
       String key,
       Predicate<@Nullable JsonNode> test,
@@ -227,9 +228,11 @@ final class StateSession implements WireSession {
     return Watch.changes(ns, after, filter, true, true).next();
   }
 
-  private static ObjectNode pending(long version) {
+  /** The version tested, and this server's epoch: a wait resumed after it names both. */
+  private ObjectNode pending(long version) {
     ObjectNode reply = JsonNodeFactory.instance.objectNode();
     reply.put(Ops.AT, version);
+    reply.put(Ops.EPOCH, engine.epoch());
     return reply;
   }
 
