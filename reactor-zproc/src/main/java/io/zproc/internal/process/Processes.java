@@ -29,9 +29,11 @@ import reactor.core.publisher.Mono;
  * The processes of one context: starts them (taking a pre-started spare JVM when the options
  * allow), lists them in start order, waits for and stops them.
  *
- * <p>The spare pool refills at once on every take, in the background. It grows with demand: a start
- * that finds no spare (a burst, or starts closer together than a JVM boots) raises the number of
- * spares kept by one, up to {@link #MAX_SPARES}; after {@link #SHRINK_AFTER} without a take it
+ * <p>The spare pool refills in the background once the process that took a spare has its result (or
+ * after {@link #REFILL_DELAY} for a longer task): booting a JVM takes 0.4-0.7 s of CPU, which on a
+ * small machine the task needs first. It boots one JVM at a time. It grows with demand: a start
+ * that finds no ready spare (a burst, or starts closer together than a JVM boots) raises the number
+ * of spares kept by one, up to {@link #MAX_SPARES}; after {@link #SHRINK_AFTER} without a take it
  * shrinks back to the configured number.
  */
 public final class Processes {
@@ -95,8 +97,6 @@ public final class Processes {
   /**
    * What children of a context connect to, and how: the context's address, namespace, key and TLS
    * settings (a relative trust file is made absolute: a child resolves it the same way).
-   *
-   * @throws ZProcException for an in-JVM {@code local:} address: a child JVM cannot reach it
    */
   public static Child.Spec spec(String address, String namespace, ZProcOptions options) {
     java.nio.file.Path trust = options.tlsTrust();
@@ -246,8 +246,8 @@ public final class Processes {
   }
 
   /**
-   * Takes a spare (booted or still booting: either is ahead of a new JVM) and refills at once; when
-   * there is none, demand grows the pool by one. Null when the pool is off or empty.
+   * Takes a spare (booted or still booting: either is ahead of a new JVM); when none is ready,
+   * demand grows the pool by one. Null when the pool is off or empty. The caller refills.
    */
   private @Nullable Child takeSpare() {
     if (spareCount <= 0) {
