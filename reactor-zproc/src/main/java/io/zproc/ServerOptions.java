@@ -33,7 +33,8 @@ public final class ServerOptions {
           DEFAULT_JOURNAL_BYTES,
           null,
           null,
-          true);
+          true,
+          java.util.Set.of());
 
   private final @Nullable String secretKey;
   private final int maxFrameSize;
@@ -43,6 +44,7 @@ public final class ServerOptions {
   private final @Nullable Path tlsKeyStore;
   private final @Nullable String tlsPassword;
   private final boolean localSocket;
+  private final java.util.Set<String> allowedOrigins;
 
   private ServerOptions(
       @Nullable String secretKey,
@@ -52,7 +54,8 @@ public final class ServerOptions {
       long journalBytes,
       @Nullable Path tlsKeyStore,
       @Nullable String tlsPassword,
-      boolean localSocket) {
+      boolean localSocket,
+      java.util.Set<String> allowedOrigins) {
     this.secretKey = secretKey;
     this.maxFrameSize = maxFrameSize;
     this.maxKeyLength = maxKeyLength;
@@ -61,6 +64,7 @@ public final class ServerOptions {
     this.tlsKeyStore = tlsKeyStore;
     this.tlsPassword = tlsPassword;
     this.localSocket = localSocket;
+    this.allowedOrigins = allowedOrigins;
   }
 
   /**
@@ -90,7 +94,8 @@ public final class ServerOptions {
         journalBytes,
         tlsKeyStore,
         tlsPassword,
-        localSocket);
+        localSocket,
+        allowedOrigins);
   }
 
   /**
@@ -111,7 +116,8 @@ public final class ServerOptions {
         journalBytes,
         tlsKeyStore,
         tlsPassword,
-        localSocket);
+        localSocket,
+        allowedOrigins);
   }
 
   /**
@@ -131,7 +137,8 @@ public final class ServerOptions {
         journalBytes,
         tlsKeyStore,
         tlsPassword,
-        localSocket);
+        localSocket,
+        allowedOrigins);
   }
 
   /**
@@ -151,7 +158,8 @@ public final class ServerOptions {
         journalBytes,
         tlsKeyStore,
         tlsPassword,
-        localSocket);
+        localSocket,
+        allowedOrigins);
   }
 
   /**
@@ -171,7 +179,8 @@ public final class ServerOptions {
         bytes,
         tlsKeyStore,
         tlsPassword,
-        localSocket);
+        localSocket,
+        allowedOrigins);
   }
 
   /**
@@ -190,7 +199,8 @@ public final class ServerOptions {
         journalBytes,
         pkcs12KeyStore,
         password,
-        localSocket);
+        localSocket,
+        allowedOrigins);
   }
 
   /**
@@ -207,7 +217,37 @@ public final class ServerOptions {
         journalBytes,
         tlsKeyStore,
         tlsPassword,
-        enabled);
+        enabled,
+        allowedOrigins);
+  }
+
+  /**
+   * The web origins (as a browser sends them, e.g. {@code https://app.example.com}) whose pages may
+   * open a {@code ws://} connection. A WebSocket handshake that carries an {@code Origin} header
+   * not in this set is closed (policy violation, 1008) before anything is read: a web page a user
+   * visits must not reach a server on the user's machine. Clients that send no {@code Origin} (this
+   * library's own, any non-browser client) are not affected. By default none.
+   */
+  public ServerOptions allowedOrigins(String... origins) {
+    java.util.Set<String> set = new java.util.LinkedHashSet<>();
+    for (String o : origins) {
+      set.add(Objects.requireNonNull(o, "origins must not contain null"));
+    }
+    return new ServerOptions(
+        secretKey,
+        maxFrameSize,
+        maxKeyLength,
+        journalSize,
+        journalBytes,
+        tlsKeyStore,
+        tlsPassword,
+        localSocket,
+        java.util.Collections.unmodifiableSet(set));
+  }
+
+  /** The web origins allowed to open {@code ws://} connections. */
+  public java.util.Set<String> allowedOrigins() {
+    return allowedOrigins;
   }
 
   /** The secret key, or null. */
@@ -266,6 +306,8 @@ public final class ServerOptions {
         + (tlsKeyStore != null)
         + ", localSocket="
         + localSocket
+        + ", allowedOrigins="
+        + allowedOrigins
         + "]";
   }
 }

@@ -406,15 +406,32 @@ public final class WireServer implements Disposable {
               http = http.secure(spec -> spec.sslContext(context));
             }
             String path = address.path();
+            var rsocket =
+                WebsocketRouteTransport.newHandler(
+                    server
+                        .rsocketServer("ws", -1)
+                        .asConnectionAcceptor(io.rsocket.frame.FrameLengthCodec.FRAME_LENGTH_MASK));
+            Set<String> allowed = options.allowedOrigins();
             return http.route(
                     routes ->
                         routes.ws(
                             path,
-                            WebsocketRouteTransport.newHandler(
-                                server
-                                    .rsocketServer("ws", -1)
-                                    .asConnectionAcceptor(
-                                        io.rsocket.frame.FrameLengthCodec.FRAME_LENGTH_MASK))))
+                            (in, out) -> {
+                              // A page in a browser always says where it comes from; only pages
+                              // of the allowed origins reach the server (other clients send none).
+                              String origin = in.headers().get("Origin");
+                              if (origin != null
+                                  && !allowed.contains(origin)
+                                  && !ownOrigin(origin, server.address.port())) {
+                                log.warn(
+                                    "refused a ws connection to {} from a page of {} (not in"
+                                        + " ServerOptions.allowedOrigins)",
+                                    address,
+                                    origin);
+                                return out.sendClose(1008, "origin not allowed: " + origin);
+                              }
+                              return rsocket.apply(in, out);
+                            }))
                 .bind()
                 .onErrorMap(WireServer::bindFailure)
                 .map(disposable -> server.started(disposable, address.withPort(disposable.port())));
@@ -422,6 +439,21 @@ public final class WireServer implements Disposable {
         default:
           return Mono.error(new IllegalArgumentException("unknown scheme " + address.scheme()));
       }
+    }
+  }
+
+  /**
+   * Whether an {@code Origin} names this server itself ({@code http(s)://host:<its port>}): what a
+   * non-browser WebSocket client such as Netty's sends. No page can come from there, since this
+   * server serves none.
+   */
+  static boolean ownOrigin(String origin, int port) {
+    try {
+      java.net.URI uri = java.net.URI.create(origin);
+      return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+          && uri.getPort() == port;
+    } catch (IllegalArgumentException e) {
+      return false;
     }
   }
 

@@ -2,6 +2,7 @@ package io.zproc.rsocket;
 
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -15,13 +16,16 @@ import org.jspecify.annotations.Nullable;
  * @param tlsKeyStorePassword the key store's password
  * @param localSocket whether a {@code tcp://} server also listens on a unix-domain socket that
  *     clients on the same host use instead of TCP
+ * @param allowedOrigins the web origins whose pages may open a {@code ws://} connection; a
+ *     handshake with another {@code Origin} header is closed with 1008 before anything is read
  */
 public record WireServerOptions(
     @Nullable String secretKey,
     int maxFrameSize,
     @Nullable Path tlsKeyStore,
     @Nullable String tlsKeyStorePassword,
-    boolean localSocket) {
+    boolean localSocket,
+    Set<String> allowedOrigins) {
 
   /** The default largest request payload: 16 MiB. */
   public static final int DEFAULT_MAX_FRAME_SIZE = 16 * 1024 * 1024;
@@ -42,30 +46,44 @@ public record WireServerOptions(
 
   /** No secret key, 16 MiB frames, no TLS, a local socket beside {@code tcp://}. */
   public static WireServerOptions defaults() {
-    return new WireServerOptions(null, DEFAULT_MAX_FRAME_SIZE, null, null, true);
+    return new WireServerOptions(null, DEFAULT_MAX_FRAME_SIZE, null, null, true, Set.of());
   }
 
   /** A copy with this secret key ({@code null} for none). */
   public WireServerOptions withSecretKey(@Nullable String key) {
-    return new WireServerOptions(key, maxFrameSize, tlsKeyStore, tlsKeyStorePassword, localSocket);
+    return new WireServerOptions(
+        key, maxFrameSize, tlsKeyStore, tlsKeyStorePassword, localSocket, allowedOrigins);
   }
 
   /** A copy with this frame limit. */
   public WireServerOptions withMaxFrameSize(int bytes) {
-    return new WireServerOptions(secretKey, bytes, tlsKeyStore, tlsKeyStorePassword, localSocket);
+    return new WireServerOptions(
+        secretKey, bytes, tlsKeyStore, tlsKeyStorePassword, localSocket, allowedOrigins);
   }
 
   /** A copy serving TLS with this PKCS#12 key store. */
   public WireServerOptions withTls(Path keyStore, String password) {
     Objects.requireNonNull(keyStore, "keyStore");
     Objects.requireNonNull(password, "password");
-    return new WireServerOptions(secretKey, maxFrameSize, keyStore, password, localSocket);
+    return new WireServerOptions(
+        secretKey, maxFrameSize, keyStore, password, localSocket, allowedOrigins);
   }
 
   /** A copy with or without the local socket beside {@code tcp://}. */
   public WireServerOptions withLocalSocket(boolean enabled) {
     return new WireServerOptions(
-        secretKey, maxFrameSize, tlsKeyStore, tlsKeyStorePassword, enabled);
+        secretKey, maxFrameSize, tlsKeyStore, tlsKeyStorePassword, enabled, allowedOrigins);
+  }
+
+  /** A copy allowing pages of these web origins to open {@code ws://} connections. */
+  public WireServerOptions withAllowedOrigins(Set<String> origins) {
+    return new WireServerOptions(
+        secretKey,
+        maxFrameSize,
+        tlsKeyStore,
+        tlsKeyStorePassword,
+        localSocket,
+        Set.copyOf(origins));
   }
 
   @Override
@@ -78,6 +96,8 @@ public record WireServerOptions(
         + (tlsKeyStore != null)
         + ", localSocket="
         + localSocket
+        + ", allowedOrigins="
+        + allowedOrigins
         + "]";
   }
 }

@@ -42,10 +42,18 @@ class WireServerOptionsTest {
             .withSecretKey("k")
             .withMaxFrameSize(4096)
             .withTls(Path.of("/tmp/k.p12"), "pw")
-            .withLocalSocket(false);
+            .withLocalSocket(false)
+            .withAllowedOrigins(java.util.Set.of("https://app.example"));
 
     assertThat(changed)
-        .isEqualTo(new WireServerOptions("k", 4096, Path.of("/tmp/k.p12"), "pw", false));
+        .isEqualTo(
+            new WireServerOptions(
+                "k",
+                4096,
+                Path.of("/tmp/k.p12"),
+                "pw",
+                false,
+                java.util.Set.of("https://app.example")));
     assertThat(defaults).isEqualTo(WireServerOptions.defaults());
   }
 

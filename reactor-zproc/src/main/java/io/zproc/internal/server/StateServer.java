@@ -39,7 +39,8 @@ public final class StateServer implements ZProcServer {
         WireServerOptions.defaults()
             .withSecretKey(options.secretKey())
             .withMaxFrameSize(options.maxFrameSize())
-            .withLocalSocket(options.localSocket());
+            .withLocalSocket(options.localSocket())
+            .withAllowedOrigins(options.allowedOrigins());
     if (options.tlsKeyStore() != null) {
       wireOptions =
           wireOptions.withTls(options.tlsKeyStore(), Objects.requireNonNull(options.tlsPassword()));
