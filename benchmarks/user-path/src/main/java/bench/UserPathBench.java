@@ -34,6 +34,11 @@ public final class UserPathBench {
     if (!extra.isBlank()) {
       options = options.jvmOptions(extra.trim().split("\\s+"));
     }
+    String env = System.getProperty("bench.env", "");
+    if (!env.isBlank()) {
+      String[] kv = env.split("=", 2);
+      options = options.environment(kv[0], kv[1]);
+    }
     if (Boolean.getBoolean("bench.lean")) {
       options = options.lean();
     }
