@@ -1,7 +1,10 @@
 package io.zproc;
 
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.Objects;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -34,7 +37,7 @@ public final class ServerOptions {
           null,
           null,
           true,
-          java.util.Set.of());
+          Set.of());
 
   private final @Nullable String secretKey;
   private final int maxFrameSize;
@@ -44,7 +47,7 @@ public final class ServerOptions {
   private final @Nullable Path tlsKeyStore;
   private final @Nullable String tlsPassword;
   private final boolean localSocket;
-  private final java.util.Set<String> allowedOrigins;
+  private final Set<String> allowedOrigins;
 
   private ServerOptions(
       @Nullable String secretKey,
@@ -55,7 +58,7 @@ public final class ServerOptions {
       @Nullable Path tlsKeyStore,
       @Nullable String tlsPassword,
       boolean localSocket,
-      java.util.Set<String> allowedOrigins) {
+      Set<String> allowedOrigins) {
     this.secretKey = secretKey;
     this.maxFrameSize = maxFrameSize;
     this.maxKeyLength = maxKeyLength;
@@ -229,7 +232,7 @@ public final class ServerOptions {
    * library's own, any non-browser client) are not affected. By default none.
    */
   public ServerOptions allowedOrigins(String... origins) {
-    java.util.Set<String> set = new java.util.LinkedHashSet<>();
+    Set<String> set = new LinkedHashSet<>();
     for (String o : origins) {
       set.add(Objects.requireNonNull(o, "origins must not contain null"));
     }
@@ -242,11 +245,11 @@ public final class ServerOptions {
         tlsKeyStore,
         tlsPassword,
         localSocket,
-        java.util.Collections.unmodifiableSet(set));
+        Collections.unmodifiableSet(set));
   }
 
   /** The web origins allowed to open {@code ws://} connections. */
-  public java.util.Set<String> allowedOrigins() {
+  public Set<String> allowedOrigins() {
     return allowedOrigins;
   }
 

@@ -3,6 +3,7 @@ package io.zproc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.zproc.rsocket.testing.SelfSignedCertificate;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,39 +30,7 @@ class ChildConnectionTest {
   void tlsServer_childrenAndWorkersConnectOverTlsWithTheParentsTrust() throws Exception {
     Path keyStore = dir.resolve("server.p12");
     Path certificate = dir.resolve("server.pem");
-    keytool(
-        "-genkeypair",
-        "-alias",
-        "zproc",
-        "-keyalg",
-        "EC",
-        "-groupname",
-        "secp256r1",
-        "-dname",
-        "CN=localhost",
-        "-validity",
-        "2",
-        "-storetype",
-        "PKCS12",
-        "-keystore",
-        keyStore.toString(),
-        "-storepass",
-        PASSWORD,
-        "-keypass",
-        PASSWORD,
-        "-ext",
-        "SAN=dns:localhost,ip:127.0.0.1");
-    keytool(
-        "-exportcert",
-        "-rfc",
-        "-alias",
-        "zproc",
-        "-keystore",
-        keyStore.toString(),
-        "-storepass",
-        PASSWORD,
-        "-file",
-        certificate.toString());
+    SelfSignedCertificate.make(keyStore, certificate, PASSWORD);
     try (ZProcServer server =
             ZProcServer.start(
                 "tcp://127.0.0.1:0",
@@ -178,15 +147,5 @@ class ChildConnectionTest {
     } finally {
       parent.destroyForcibly();
     }
-  }
-
-  private static void keytool(String... args) throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-    command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(out).isZero();
   }
 }

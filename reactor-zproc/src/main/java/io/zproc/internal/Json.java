@@ -19,6 +19,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -156,7 +157,7 @@ public final class Json {
     if (depth >= PLAIN_DEPTH || !value.getClass().getName().startsWith("java.util.")) {
       return null; // a class of the user's, which may carry Jackson annotations
     }
-    if (value instanceof List || value instanceof java.util.Set) {
+    if (value instanceof List || value instanceof Set) {
       ArrayNode array = f.arrayNode(((java.util.Collection<?>) value).size());
       for (Object item : (java.util.Collection<?>) value) {
         JsonNode node = plainTree(item, depth + 1);

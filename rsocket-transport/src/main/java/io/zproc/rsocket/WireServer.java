@@ -29,6 +29,7 @@ import io.zproc.rsocket.internal.Setup;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.StandardProtocolFamily;
+import java.net.URI;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
@@ -74,10 +75,8 @@ import reactor.netty.tcp.TcpServer;
 public final class WireServer implements Disposable {
   private static final Logger log = LoggerFactory.getLogger(WireServer.class);
   private static final long KEY_WARNING_INTERVAL_NANOS = 10_000_000_000L;
-  private final java.util.concurrent.atomic.AtomicLong keyRefusals =
-      new java.util.concurrent.atomic.AtomicLong();
-  private final java.util.concurrent.atomic.AtomicLong lastKeyWarning =
-      new java.util.concurrent.atomic.AtomicLong();
+  private final AtomicLong keyRefusals = new AtomicLong();
+  private final AtomicLong lastKeyWarning = new AtomicLong();
 
   /** Payloads above this are fragmented; below it they go in one frame. */
   static final int MTU = 1024 * 1024;
@@ -449,7 +448,7 @@ public final class WireServer implements Disposable {
    */
   static boolean ownOrigin(String origin, int port) {
     try {
-      java.net.URI uri = java.net.URI.create(origin);
+      URI uri = URI.create(origin);
       return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
           && uri.getPort() == port;
     } catch (IllegalArgumentException e) {

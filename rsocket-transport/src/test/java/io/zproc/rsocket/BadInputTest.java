@@ -81,18 +81,7 @@ class BadInputTest {
 
   /** A well-behaved client gets a round trip, on a connection of its own. */
   private static void assertServed(WireClientOptions options) {
-    WireClient client = WireClient.connect(server.address().toString(), options).block(TIMEOUT);
-    try {
-      client
-          .request(TestService.echo("still here"))
-          .map(reply -> reply.get("text").textValue())
-          .as(StepVerifier::create)
-          .expectNext("still here")
-          .expectComplete()
-          .verify(TIMEOUT);
-    } finally {
-      client.dispose();
-    }
+    WirePair.assertServed(server.address().toString(), options, "still here");
   }
 
   /** A raw RSocket client: no pre-checks, no codec, any payload. */

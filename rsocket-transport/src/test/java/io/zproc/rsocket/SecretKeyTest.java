@@ -7,8 +7,8 @@ import io.rsocket.RSocket;
 import io.rsocket.core.RSocketConnector;
 import io.rsocket.transport.netty.client.TcpClientTransport;
 import io.rsocket.util.DefaultPayload;
+import io.zproc.rsocket.testing.Floods;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -125,14 +125,7 @@ class SecretKeyTest {
    */
   @Test
   void hugeSetup_refusedBeforeDecoding_serverServesOn() {
-    int n = 15 << 20;
-    byte[] flood = new byte[n + 5];
-    flood[0] = (byte) 0x9a;
-    flood[1] = (byte) (n >>> 24);
-    flood[2] = (byte) (n >>> 16);
-    flood[3] = (byte) (n >>> 8);
-    flood[4] = (byte) n;
-    Arrays.fill(flood, 5, flood.length, (byte) 0xa0);
+    byte[] flood = Floods.emptyMaps(15 << 20);
     RSocket raw =
         RSocketConnector.create()
             .setupPayload(DefaultPayload.create(flood))
@@ -147,24 +140,9 @@ class SecretKeyTest {
     } finally {
       raw.dispose();
     }
-    WireClient client =
-        WireClient.connect(
-                server.address().toString(),
-                WireClientOptions.defaults()
-                    .withDirect(false)
-                    .withLocalSocket(false)
-                    .withSecretKey(KEY))
-            .block(TIMEOUT);
-    try {
-      client
-          .request(TestService.echo("still here"))
-          .map(reply -> reply.get("text").textValue())
-          .as(StepVerifier::create)
-          .expectNext("still here")
-          .expectComplete()
-          .verify(TIMEOUT);
-    } finally {
-      client.dispose();
-    }
+    WirePair.assertServed(
+        server.address().toString(),
+        WireClientOptions.defaults().withDirect(false).withLocalSocket(false).withSecretKey(KEY),
+        "still here");
   }
 }

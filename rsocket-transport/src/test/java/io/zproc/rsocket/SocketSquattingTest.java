@@ -14,7 +14,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
-import reactor.test.StepVerifier;
 
 /**
  * Another local user must not get a same-host client's key by planting a socket where the client
@@ -74,22 +73,12 @@ class SocketSquattingTest {
   }
 
   private static void assertServed(WireServer server, String transport) {
-    WireClient client =
-        WireClient.connect(
-                server.address().toString(), WireClientOptions.defaults().withDirect(false))
-            .block(TIMEOUT);
-    try {
-      assertThat(client.transport()).isEqualTo(transport);
-      client
-          .request(TestService.echo("hello"))
-          .map(reply -> reply.get("text").textValue())
-          .as(StepVerifier::create)
-          .expectNext("hello")
-          .expectComplete()
-          .verify(TIMEOUT);
-    } finally {
-      client.dispose();
-    }
+    assertThat(
+            WirePair.assertServed(
+                server.address().toString(),
+                WireClientOptions.defaults().withDirect(false),
+                "hello"))
+        .isEqualTo(transport);
   }
 
   private static ServerSocketChannel listen(Path path) throws IOException {

@@ -3,14 +3,11 @@ package io.zproc.rsocket;
 import static io.zproc.rsocket.WirePair.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.zproc.rsocket.testing.SelfSignedCertificate;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,39 +35,7 @@ class TlsTest {
   static void certificateAndServer() throws Exception {
     keyStore = dir.resolve("server.p12");
     certificate = dir.resolve("server.pem");
-    keytool(
-        "-genkeypair",
-        "-alias",
-        "zproc",
-        "-keyalg",
-        "EC",
-        "-groupname",
-        "secp256r1",
-        "-dname",
-        "CN=localhost",
-        "-validity",
-        "2",
-        "-storetype",
-        "PKCS12",
-        "-keystore",
-        keyStore.toString(),
-        "-storepass",
-        PASSWORD,
-        "-keypass",
-        PASSWORD,
-        "-ext",
-        "SAN=dns:localhost,ip:127.0.0.1");
-    keytool(
-        "-exportcert",
-        "-rfc",
-        "-alias",
-        "zproc",
-        "-keystore",
-        keyStore.toString(),
-        "-storepass",
-        PASSWORD,
-        "-file",
-        certificate.toString());
+    SelfSignedCertificate.make(keyStore, certificate, PASSWORD);
     service = new TestService();
     tcpServer = WireServer.bind("tcp://127.0.0.1:0", tlsServerOptions(), service).block(TIMEOUT);
   }
@@ -93,16 +58,6 @@ class TlsTest {
         .withConnectTimeout(CONNECT_TIMEOUT);
   }
 
-  private static void keytool(String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-    command.addAll(List.of(args));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("keytool finished").isTrue();
-    assertThat(process.exitValue()).as("keytool %s: %s", command, output).isZero();
-  }
-
   private static String tcpAddress(String host) {
     return "tcp://" + host + ":" + tcpServer.address().port();
   }
@@ -110,20 +65,9 @@ class TlsTest {
   @ParameterizedTest
   @ValueSource(strings = {"localhost", "127.0.0.1"})
   void connect_tlsClientTrustingTheCertificate_served(String host) {
-    WireClient client =
-        WireClient.connect(tcpAddress(host), socketOnly().withTls(certificate)).block(TIMEOUT);
-    try {
-      assertThat(client.transport()).isEqualTo("tcp");
-      client
-          .request(TestService.echo("over tls"))
-          .map(reply -> reply.get("text").textValue())
-          .as(StepVerifier::create)
-          .expectNext("over tls")
-          .expectComplete()
-          .verify(TIMEOUT);
-    } finally {
-      client.dispose();
-    }
+    assertThat(
+            WirePair.assertServed(tcpAddress(host), socketOnly().withTls(certificate), "over tls"))
+        .isEqualTo("tcp");
   }
 
   @Test

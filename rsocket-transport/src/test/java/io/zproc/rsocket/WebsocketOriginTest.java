@@ -75,21 +75,12 @@ class WebsocketOriginTest {
 
   @Test
   void aClientWithoutOrigin_isServed() {
-    WireClient client =
-        WireClient.connect(
-                server.address().toString(), WireClientOptions.defaults().withDirect(false))
-            .block(TIMEOUT);
-    try {
-      client
-          .request(TestService.echo("hello"))
-          .map(reply -> reply.get("text").textValue())
-          .as(StepVerifier::create)
-          .expectNext("hello")
-          .expectComplete()
-          .verify(TIMEOUT);
-    } finally {
-      client.dispose();
-    }
+    assertThat(
+            WirePair.assertServed(
+                server.address().toString(),
+                WireClientOptions.defaults().withDirect(false),
+                "hello"))
+        .isEqualTo("ws");
   }
 
   private static RSocket fromOrigin(String origin) {

@@ -2,6 +2,7 @@ package io.zproc.rsocket;
 
 import java.time.Duration;
 import java.util.UUID;
+import reactor.test.StepVerifier;
 
 /**
  * A bound server with a {@link TestService} and one client connected to it, for one test. {@link
@@ -64,5 +65,27 @@ final class WirePair implements AutoCloseable {
   static void dispose(WireServer server) {
     server.dispose();
     server.onClose().block(TIMEOUT);
+  }
+
+  /**
+   * Connects a client of its own to {@code address}, checks that an echo of {@code text} comes
+   * back, and disposes it.
+   *
+   * @return the transport the client took
+   */
+  static String assertServed(String address, WireClientOptions options, String text) {
+    WireClient client = WireClient.connect(address, options).block(TIMEOUT);
+    try {
+      client
+          .request(TestService.echo(text))
+          .map(reply -> reply.get("text").textValue())
+          .as(StepVerifier::create)
+          .expectNext(text)
+          .expectComplete()
+          .verify(TIMEOUT);
+      return client.transport();
+    } finally {
+      client.dispose();
+    }
   }
 }

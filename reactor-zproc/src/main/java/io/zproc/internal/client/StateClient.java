@@ -88,8 +88,7 @@ final class StateClient implements State {
    */
   private static final class Cursor {
     private volatile Mono<Long> start = Mono.just(0L);
-    private final java.util.concurrent.atomic.AtomicLong moved =
-        new java.util.concurrent.atomic.AtomicLong(-1);
+    private final AtomicLong moved = new AtomicLong(-1);
 
     void start(Mono<Long> version) {
       this.start = version;

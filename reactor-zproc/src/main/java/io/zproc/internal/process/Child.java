@@ -10,7 +10,9 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,8 +49,7 @@ final class Child {
   private final List<Object[]> held = new ArrayList<>();
   private @Nullable Listener listener;
   private volatile boolean ready;
-  private final java.util.concurrent.CountDownLatch readyOrGone =
-      new java.util.concurrent.CountDownLatch(1);
+  private final CountDownLatch readyOrGone = new CountDownLatch(1);
   private volatile java.nio.file.@Nullable Path recording;
 
   /** The last bytes the child wrote to stderr, for the error when it dies (see below). */
@@ -132,7 +133,7 @@ final class Child {
    * @return whether it is ready
    */
   boolean awaitReady(long millis) throws InterruptedException {
-    readyOrGone.await(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+    readyOrGone.await(millis, TimeUnit.MILLISECONDS);
     return ready;
   }
 
@@ -215,7 +216,7 @@ final class Child {
     }
     process
         .onExit()
-        .orTimeout(30, java.util.concurrent.TimeUnit.SECONDS)
+        .orTimeout(30, TimeUnit.SECONDS)
         .whenComplete(
             (p, e) -> {
               if (e != null) {

@@ -4,13 +4,18 @@ import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.jar.JarFile;
@@ -174,7 +179,7 @@ final class Launcher {
     if (userOptions.isEmpty()) {
       return builtIn;
     }
-    java.util.Set<String> userKinds = new java.util.HashSet<>();
+    Set<String> userKinds = new HashSet<>();
     for (String option : userOptions) {
       userKinds.add(kind(option));
     }
@@ -403,10 +408,9 @@ final class Launcher {
       try {
         Files.createDirectory(
             dir,
-            java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
-      } catch (java.nio.file.FileAlreadyExistsException e) {
-        if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      } catch (FileAlreadyExistsException e) {
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
           return null;
         }
       }

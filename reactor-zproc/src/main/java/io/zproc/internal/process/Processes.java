@@ -15,7 +15,10 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongFunction;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -50,7 +53,7 @@ public final class Processes {
 
   private final Child.Spec spec;
   private final int spareCount;
-  private final java.util.concurrent.atomic.AtomicInteger target;
+  private final AtomicInteger target;
   private volatile long lastTake = System.nanoTime();
   private final LongFunction<State> freshState;
   private final LongSupplier version;
@@ -58,7 +61,7 @@ public final class Processes {
   private final List<ZProcess<?>> started = new CopyOnWriteArrayList<>();
   private final ConcurrentLinkedDeque<Child> spares = new ConcurrentLinkedDeque<>();
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final java.util.concurrent.ScheduledExecutorService refiller;
+  private final ScheduledExecutorService refiller;
 
   /**
    * @param spec how children connect
@@ -77,7 +80,7 @@ public final class Processes {
     this.spec = spec;
     this.version = version;
     this.spareCount = spareCount;
-    this.target = new java.util.concurrent.atomic.AtomicInteger(spareCount);
+    this.target = new AtomicInteger(spareCount);
     this.freshState = freshState;
     this.freshContext = freshContext;
     this.refiller =
@@ -89,8 +92,7 @@ public final class Processes {
             });
     if (spareCount > 0) {
       long every = SHRINK_AFTER.toMillis() / 3;
-      refiller.scheduleWithFixedDelay(
-          this::shrinkIfIdle, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
+      refiller.scheduleWithFixedDelay(this::shrinkIfIdle, every, every, TimeUnit.MILLISECONDS);
     }
   }
 
@@ -197,7 +199,7 @@ public final class Processes {
     String output = "";
     try {
       // It is dying or dead: its exit and its last words follow within moments.
-      if (child.process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+      if (child.process.waitFor(5, TimeUnit.SECONDS)) {
         child.awaitExit(1000);
       }
       output = child.lastErrorOutput();
@@ -395,7 +397,7 @@ public final class Processes {
     }
     refiller.shutdown();
     try {
-      refiller.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+      refiller.awaitTermination(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -407,7 +409,7 @@ public final class Processes {
     // Let idle spares finish connecting and leave cleanly before the server may close.
     for (Child spare : retiring) {
       try {
-        spare.process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+        spare.process.waitFor(30, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         break;

@@ -7,6 +7,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.EnumSet;
+import java.util.Set;
 
 /** The standalone server's command line. */
 public final class ServerMain {
@@ -116,12 +119,8 @@ public final class ServerMain {
    */
   private static String readSecret(Path file, String what) throws IOException {
     try {
-      java.util.Set<java.nio.file.attribute.PosixFilePermission> perms =
-          Files.getPosixFilePermissions(file);
-      perms.retainAll(
-          java.util.EnumSet.of(
-              java.nio.file.attribute.PosixFilePermission.GROUP_READ,
-              java.nio.file.attribute.PosixFilePermission.OTHERS_READ));
+      Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
+      perms.retainAll(EnumSet.of(PosixFilePermission.GROUP_READ, PosixFilePermission.OTHERS_READ));
       if (!perms.isEmpty()) {
         throw new IllegalArgumentException(
             "the "

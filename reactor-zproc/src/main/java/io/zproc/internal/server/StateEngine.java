@@ -3,6 +3,7 @@ package io.zproc.internal.server;
 import io.zproc.ServerOptions;
 import java.time.Clock;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 
 /** Every namespace of one server, made on first use. Thread-safe. */
 final class StateEngine {
@@ -17,7 +18,7 @@ final class StateEngine {
     // Not SecureRandom: the epoch tells restarts apart, it guards nothing.
     long e;
     do {
-      e = java.util.concurrent.ThreadLocalRandom.current().nextLong();
+      e = ThreadLocalRandom.current().nextLong();
     } while (e == 0);
     this.epoch = e;
   }

@@ -12,6 +12,7 @@ import io.zproc.rsocket.WireRequest;
 import io.zproc.rsocket.WireSession;
 import io.zproc.rsocket.internal.LaneHints;
 import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -505,7 +506,7 @@ final class StateSession implements WireSession {
     if (!(m instanceof ObjectNode)) {
       throw invalid(op, Ops.MAP + "' (the entries) must be a map");
     }
-    java.util.Iterator<String> names = m.fieldNames();
+    Iterator<String> names = m.fieldNames();
     while (names.hasNext()) {
       checkLength("key", names.next());
     }

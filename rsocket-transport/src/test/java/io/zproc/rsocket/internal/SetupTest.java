@@ -9,7 +9,7 @@ import io.netty.buffer.Unpooled;
 import io.zproc.rsocket.WireException;
 import io.zproc.rsocket.codec.CborCodec;
 import io.zproc.rsocket.codec.CodecException;
-import java.util.Arrays;
+import io.zproc.rsocket.testing.Floods;
 import org.junit.jupiter.api.Test;
 
 class SetupTest {
@@ -45,14 +45,7 @@ class SetupTest {
   @Test
   void decode_overTheLimit_refusedWithoutDecoding() {
     // 15 MiB of empty CBOR maps in one array: ~1.3 GB of nodes, were it decoded
-    int n = 15 << 20;
-    byte[] flood = new byte[n + 5];
-    flood[0] = (byte) 0x9a; // an array with a 4-byte length
-    flood[1] = (byte) (n >>> 24);
-    flood[2] = (byte) (n >>> 16);
-    flood[3] = (byte) (n >>> 8);
-    flood[4] = (byte) n;
-    Arrays.fill(flood, 5, flood.length, (byte) 0xa0);
+    byte[] flood = Floods.emptyMaps(15 << 20);
 
     assertThatExceptionOfType(CodecException.class)
         .isThrownBy(() -> Setup.decode(Unpooled.wrappedBuffer(flood)))
