@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -27,47 +28,55 @@ public final class ServerOptions {
   /** Default bytes of change records kept per namespace: 64 MiB. */
   public static final long DEFAULT_JOURNAL_BYTES = 64L * 1024 * 1024;
 
-  private static final ServerOptions DEFAULTS =
-      new ServerOptions(
-          null,
-          DEFAULT_MAX_FRAME_SIZE,
-          DEFAULT_MAX_KEY_LENGTH,
-          DEFAULT_JOURNAL_SIZE,
-          DEFAULT_JOURNAL_BYTES,
-          null,
-          null,
-          true,
-          Set.of());
+  /** Default bytes of replies and changes that may wait for one connection: 64 MiB. */
+  public static final long DEFAULT_MAX_PENDING_BYTES_PER_CONNECTION = 64L * 1024 * 1024;
 
-  private final @Nullable String secretKey;
-  private final int maxFrameSize;
-  private final int maxKeyLength;
-  private final int journalSize;
-  private final long journalBytes;
-  private final @Nullable Path tlsKeyStore;
-  private final @Nullable String tlsPassword;
-  private final boolean localSocket;
-  private final Set<String> allowedOrigins;
+  /** Default most open socket connections: 4,096. */
+  public static final int DEFAULT_MAX_CONNECTIONS = 4096;
 
-  private ServerOptions(
-      @Nullable String secretKey,
-      int maxFrameSize,
-      int maxKeyLength,
-      int journalSize,
-      long journalBytes,
-      @Nullable Path tlsKeyStore,
-      @Nullable String tlsPassword,
-      boolean localSocket,
-      Set<String> allowedOrigins) {
-    this.secretKey = secretKey;
-    this.maxFrameSize = maxFrameSize;
-    this.maxKeyLength = maxKeyLength;
-    this.journalSize = journalSize;
-    this.journalBytes = journalBytes;
-    this.tlsKeyStore = tlsKeyStore;
-    this.tlsPassword = tlsPassword;
-    this.localSocket = localSocket;
-    this.allowedOrigins = allowedOrigins;
+  /** Default most change streams and {@code when*} waits open on one connection: 10,000. */
+  public static final int DEFAULT_MAX_WATCHES_PER_CONNECTION = 10_000;
+
+  /** Default most callers waiting for one namespace's atomic lock: 10,000. */
+  public static final int DEFAULT_MAX_ATOMIC_WAITERS = 10_000;
+
+  private static final ServerOptions DEFAULTS = new ServerOptions(new Fields());
+
+  /** The values; a copy is changed before it is frozen in a new instance, never after. */
+  private static final class Fields implements Cloneable {
+    @Nullable String secretKey;
+    int maxFrameSize = DEFAULT_MAX_FRAME_SIZE;
+    int maxKeyLength = DEFAULT_MAX_KEY_LENGTH;
+    int journalSize = DEFAULT_JOURNAL_SIZE;
+    long journalBytes = DEFAULT_JOURNAL_BYTES;
+    @Nullable Path tlsKeyStore;
+    @Nullable String tlsPassword;
+    boolean localSocket = true;
+    Set<String> allowedOrigins = Set.of();
+    long maxPendingBytesPerConnection = DEFAULT_MAX_PENDING_BYTES_PER_CONNECTION;
+    int maxConnections = DEFAULT_MAX_CONNECTIONS;
+    int maxWatchesPerConnection = DEFAULT_MAX_WATCHES_PER_CONNECTION;
+    int maxAtomicWaiters = DEFAULT_MAX_ATOMIC_WAITERS;
+
+    Fields copy() {
+      try {
+        return (Fields) clone();
+      } catch (CloneNotSupportedException e) {
+        throw new AssertionError(e);
+      }
+    }
+  }
+
+  private final Fields f;
+
+  private ServerOptions(Fields f) {
+    this.f = f;
+  }
+
+  private ServerOptions with(Consumer<Fields> change) {
+    Fields copy = f.copy();
+    change.accept(copy);
+    return new ServerOptions(copy);
   }
 
   /**
@@ -89,16 +98,7 @@ public final class ServerOptions {
     if (key != null && key.isEmpty()) {
       throw new IllegalArgumentException("secretKey must not be empty; pass null for no key");
     }
-    return new ServerOptions(
-        key,
-        maxFrameSize,
-        maxKeyLength,
-        journalSize,
-        journalBytes,
-        tlsKeyStore,
-        tlsPassword,
-        localSocket,
-        allowedOrigins);
+    return with(v -> v.secretKey = key);
   }
 
   /**
@@ -111,16 +111,7 @@ public final class ServerOptions {
     if (bytes < 1024) {
       throw new IllegalArgumentException("maxFrameSize must be at least 1024 bytes, got " + bytes);
     }
-    return new ServerOptions(
-        secretKey,
-        bytes,
-        maxKeyLength,
-        journalSize,
-        journalBytes,
-        tlsKeyStore,
-        tlsPassword,
-        localSocket,
-        allowedOrigins);
+    return with(v -> v.maxFrameSize = bytes);
   }
 
   /**
@@ -132,16 +123,7 @@ public final class ServerOptions {
     if (bytes < 1) {
       throw new IllegalArgumentException("maxKeyLength must be at least 1 byte, got " + bytes);
     }
-    return new ServerOptions(
-        secretKey,
-        maxFrameSize,
-        bytes,
-        journalSize,
-        journalBytes,
-        tlsKeyStore,
-        tlsPassword,
-        localSocket,
-        allowedOrigins);
+    return with(v -> v.maxKeyLength = bytes);
   }
 
   /**
@@ -153,16 +135,7 @@ public final class ServerOptions {
     if (changes < 1) {
       throw new IllegalArgumentException("journalSize must be at least 1, got " + changes);
     }
-    return new ServerOptions(
-        secretKey,
-        maxFrameSize,
-        maxKeyLength,
-        changes,
-        journalBytes,
-        tlsKeyStore,
-        tlsPassword,
-        localSocket,
-        allowedOrigins);
+    return with(v -> v.journalSize = changes);
   }
 
   /**
@@ -174,16 +147,7 @@ public final class ServerOptions {
     if (bytes < 1024) {
       throw new IllegalArgumentException("journalBytes must be at least 1024, got " + bytes);
     }
-    return new ServerOptions(
-        secretKey,
-        maxFrameSize,
-        maxKeyLength,
-        journalSize,
-        bytes,
-        tlsKeyStore,
-        tlsPassword,
-        localSocket,
-        allowedOrigins);
+    return with(v -> v.journalBytes = bytes);
   }
 
   /**
@@ -194,16 +158,11 @@ public final class ServerOptions {
   public ServerOptions tls(Path pkcs12KeyStore, String password) {
     Objects.requireNonNull(pkcs12KeyStore, "pkcs12KeyStore");
     Objects.requireNonNull(password, "password");
-    return new ServerOptions(
-        secretKey,
-        maxFrameSize,
-        maxKeyLength,
-        journalSize,
-        journalBytes,
-        pkcs12KeyStore,
-        password,
-        localSocket,
-        allowedOrigins);
+    return with(
+        v -> {
+          v.tlsKeyStore = pkcs12KeyStore;
+          v.tlsPassword = password;
+        });
   }
 
   /**
@@ -212,16 +171,7 @@ public final class ServerOptions {
    * Netty's epoll transport is available).
    */
   public ServerOptions localSocket(boolean enabled) {
-    return new ServerOptions(
-        secretKey,
-        maxFrameSize,
-        maxKeyLength,
-        journalSize,
-        journalBytes,
-        tlsKeyStore,
-        tlsPassword,
-        enabled,
-        allowedOrigins);
+    return with(v -> v.localSocket = enabled);
   }
 
   /**
@@ -236,81 +186,157 @@ public final class ServerOptions {
     for (String o : origins) {
       set.add(Objects.requireNonNull(o, "origins must not contain null"));
     }
-    return new ServerOptions(
-        secretKey,
-        maxFrameSize,
-        maxKeyLength,
-        journalSize,
-        journalBytes,
-        tlsKeyStore,
-        tlsPassword,
-        localSocket,
-        Collections.unmodifiableSet(set));
+    return with(v -> v.allowedOrigins = Collections.unmodifiableSet(set));
+  }
+
+  /**
+   * The most bytes of replies and changes that may wait for one connection to read. A client that
+   * asks for changes and stops reading would otherwise grow the server's heap by every change; past
+   * this limit its connection is closed with an error that names this option (as Redis' {@code
+   * client-output-buffer-limit} does), and every other client goes on. Keep it well above {@link
+   * #maxFrameSize(int)}. By default 64 MiB.
+   *
+   * @throws IllegalArgumentException if under 1024
+   */
+  public ServerOptions maxPendingBytesPerConnection(long bytes) {
+    if (bytes < 1024) {
+      throw new IllegalArgumentException(
+          "maxPendingBytesPerConnection must be at least 1024 bytes, got " + bytes);
+    }
+    return with(v -> v.maxPendingBytesPerConnection = bytes);
+  }
+
+  /**
+   * The most open socket connections (children, clients, workers; the in-JVM path not counted). A
+   * connection past it is refused with an error that names this option. By default 4,096.
+   *
+   * @throws IllegalArgumentException if under 1
+   */
+  public ServerOptions maxConnections(int connections) {
+    if (connections < 1) {
+      throw new IllegalArgumentException("maxConnections must be at least 1, got " + connections);
+    }
+    return with(v -> v.maxConnections = connections);
+  }
+
+  /**
+   * The most change streams and {@code when*} waits one connection may have open at once. One past
+   * it fails with {@code LIMIT_EXCEEDED} naming this option; the others go on. By default 10,000.
+   *
+   * @throws IllegalArgumentException if under 1
+   */
+  public ServerOptions maxWatchesPerConnection(int watches) {
+    if (watches < 1) {
+      throw new IllegalArgumentException(
+          "maxWatchesPerConnection must be at least 1, got " + watches);
+    }
+    return with(v -> v.maxWatchesPerConnection = watches);
+  }
+
+  /**
+   * The most callers that may wait in turn for one namespace's atomic lock. One past it fails with
+   * {@code LIMIT_EXCEEDED} naming this option. By default 10,000.
+   *
+   * @throws IllegalArgumentException if under 1
+   */
+  public ServerOptions maxAtomicWaiters(int waiters) {
+    if (waiters < 1) {
+      throw new IllegalArgumentException("maxAtomicWaiters must be at least 1, got " + waiters);
+    }
+    return with(v -> v.maxAtomicWaiters = waiters);
+  }
+
+  /** The bound on bytes waiting for one connection to read. */
+  public long maxPendingBytesPerConnection() {
+    return f.maxPendingBytesPerConnection;
+  }
+
+  /** The bound on open socket connections. */
+  public int maxConnections() {
+    return f.maxConnections;
+  }
+
+  /** The bound on change streams and waits per connection. */
+  public int maxWatchesPerConnection() {
+    return f.maxWatchesPerConnection;
+  }
+
+  /** The bound on waiters for one namespace's atomic lock. */
+  public int maxAtomicWaiters() {
+    return f.maxAtomicWaiters;
   }
 
   /** The web origins allowed to open {@code ws://} connections. */
   public Set<String> allowedOrigins() {
-    return allowedOrigins;
+    return f.allowedOrigins;
   }
 
   /** The secret key, or null. */
   public @Nullable String secretKey() {
-    return secretKey;
+    return f.secretKey;
   }
 
   /** The frame limit in bytes. */
   public int maxFrameSize() {
-    return maxFrameSize;
+    return f.maxFrameSize;
   }
 
   /** The key length limit in UTF-8 bytes. */
   public int maxKeyLength() {
-    return maxKeyLength;
+    return f.maxKeyLength;
   }
 
   /** The journal's bound in changes per namespace. */
   public int journalSize() {
-    return journalSize;
+    return f.journalSize;
   }
 
   /** The journal's bound in bytes per namespace. */
   public long journalBytes() {
-    return journalBytes;
+    return f.journalBytes;
   }
 
   /** The TLS key store, or null. */
   public @Nullable Path tlsKeyStore() {
-    return tlsKeyStore;
+    return f.tlsKeyStore;
   }
 
   /** The TLS key store's password, or null. */
   public @Nullable String tlsPassword() {
-    return tlsPassword;
+    return f.tlsPassword;
   }
 
   /** Whether a unix-domain socket serves clients on this host. */
   public boolean localSocket() {
-    return localSocket;
+    return f.localSocket;
   }
 
   @Override
   public String toString() {
     return "ServerOptions[secretKey="
-        + (secretKey == null ? "none" : "***")
+        + (f.secretKey == null ? "none" : "***")
         + ", maxFrameSize="
-        + maxFrameSize
+        + f.maxFrameSize
         + ", maxKeyLength="
-        + maxKeyLength
+        + f.maxKeyLength
         + ", journalSize="
-        + journalSize
+        + f.journalSize
         + ", journalBytes="
-        + journalBytes
+        + f.journalBytes
         + ", tls="
-        + (tlsKeyStore != null)
+        + (f.tlsKeyStore != null)
         + ", localSocket="
-        + localSocket
+        + f.localSocket
         + ", allowedOrigins="
-        + allowedOrigins
+        + f.allowedOrigins
+        + ", maxPendingBytesPerConnection="
+        + f.maxPendingBytesPerConnection
+        + ", maxConnections="
+        + f.maxConnections
+        + ", maxWatchesPerConnection="
+        + f.maxWatchesPerConnection
+        + ", maxAtomicWaiters="
+        + f.maxAtomicWaiters
         + "]";
   }
 }

@@ -7,6 +7,7 @@ import io.rsocket.util.DefaultPayload;
 import io.zproc.rsocket.codec.CborCodec;
 import io.zproc.rsocket.codec.CodecException;
 import io.zproc.rsocket.internal.Failures;
+import io.zproc.rsocket.internal.FluxCappedDemand;
 import io.zproc.rsocket.internal.FluxMapError;
 import io.zproc.rsocket.internal.ServerHandler;
 import org.jspecify.annotations.Nullable;
@@ -128,6 +129,9 @@ final class RSocketWireClient implements WireClient {
             m -> FluxMapError.mapError(m, e -> Failures.fromTransport(e, address.toString())));
   }
 
+  /** The most stream elements outstanding at the server at a time. */
+  static final int STREAM_DEMAND_CAP = 256;
+
   @Override
   public Flux<JsonNode> stream(WireRequest request) {
     return Flux.defer(
@@ -138,7 +142,11 @@ final class RSocketWireClient implements WireClient {
               } catch (WireException e) {
                 return Flux.error(e);
               }
-              return socket.requestStream(DefaultPayload.create(bytes));
+              // At most STREAM_DEMAND_CAP elements asked for at a time, whatever the subscriber
+              // asks:
+              // the server never queues more than that for this stream.
+              return FluxCappedDemand.cap(
+                  socket.requestStream(DefaultPayload.create(bytes)), STREAM_DEMAND_CAP);
             })
         .<JsonNode>handle(
             (payload, sink) -> {

@@ -67,8 +67,9 @@ public interface WireClient extends Disposable {
   Mono<JsonNode> request(WireRequest request);
 
   /**
-   * Opens one stream. Demand is passed to the server. The request is checked as by {@link
-   * #request}.
+   * Opens one stream. Demand is passed to the server, over a socket in batches of at most a few
+   * hundred elements whatever the subscriber asks (so a server never queues a whole stream for a
+   * subscriber that stopped reading). The request is checked as by {@link #request}.
    *
    * @return the server's elements; errors with {@link WireException}
    */

@@ -1,5 +1,7 @@
 package io.zproc.rsocket;
 
+import static io.rsocket.frame.FrameLengthCodec.FRAME_LENGTH_MASK;
+
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
@@ -10,19 +12,23 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.FastThreadLocalThread;
 import io.rsocket.Closeable;
+import io.rsocket.DuplexConnection;
 import io.rsocket.RSocket;
 import io.rsocket.SocketAcceptor;
 import io.rsocket.core.RSocketServer;
 import io.rsocket.exceptions.RejectedSetupException;
 import io.rsocket.frame.FrameLengthCodec;
 import io.rsocket.frame.decoder.PayloadDecoder;
+import io.rsocket.transport.ServerTransport.ConnectionAcceptor;
 import io.rsocket.transport.local.LocalServerTransport;
-import io.rsocket.transport.netty.server.TcpServerTransport;
-import io.rsocket.transport.netty.server.WebsocketRouteTransport;
+import io.rsocket.transport.netty.RSocketLengthCodec;
+import io.rsocket.transport.netty.TcpDuplexConnection;
+import io.rsocket.transport.netty.WebsocketDuplexConnection;
 import io.zproc.rsocket.codec.CodecException;
 import io.zproc.rsocket.internal.DirectRegistry;
 import io.zproc.rsocket.internal.LaneHandler;
 import io.zproc.rsocket.internal.LaneSpin;
+import io.zproc.rsocket.internal.OutputGuard;
 import io.zproc.rsocket.internal.PrivateDir;
 import io.zproc.rsocket.internal.ServerHandler;
 import io.zproc.rsocket.internal.Setup;
@@ -57,6 +63,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.NonBlocking;
 import reactor.core.scheduler.Schedulers;
+import reactor.netty.Connection;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.resources.LoopResources;
@@ -82,6 +89,9 @@ public final class WireServer implements Disposable {
   static final int MTU = 1024 * 1024;
 
   private static final AtomicLong CONNECTION_IDS = new AtomicLong();
+
+  /** How long a new connection may take to send its setup frame. */
+  static final Duration SETUP_TIMEOUT = Duration.ofSeconds(10);
 
   private volatile WireAddress address;
   private final WireServerOptions options;
@@ -297,6 +307,21 @@ public final class WireServer implements Disposable {
       } catch (WireException e) {
         return Mono.error(new RejectedSetupException(e.getMessage()));
       }
+      int maxConnections = options.limits().maxConnections();
+      if (connections.size() >= maxConnections) {
+        log.warn(
+            "refused a {} connection to {} (client '{}'): {} connections are open, the limit",
+            transport,
+            address,
+            setup.name(),
+            maxConnections);
+        return Mono.error(
+            new RejectedSetupException(
+                "the server has "
+                    + maxConnections
+                    + " connections open, its limit (maxConnections); close idle connections or"
+                    + " raise the limit"));
+      }
       WireSession session;
       long id = CONNECTION_IDS.incrementAndGet();
       try {
@@ -329,8 +354,36 @@ public final class WireServer implements Disposable {
     return RSocketServer.create(acceptor(transport, expectedPort))
         .payloadDecoder(PayloadDecoder.ZERO_COPY)
         .fragment(MTU)
+        // a connection that sends no setup is closed after this, not held for rsocket's minute
+        .maxTimeToFirstFrame(SETUP_TIMEOUT)
         .maxInboundPayloadSize(
             Math.max(options.maxFrameSize() + 64 * 1024, FrameLengthCodec.FRAME_LENGTH_MASK));
+  }
+
+  /**
+   * Binds RSocket over a TCP or unix-domain socket as rsocket-java's {@code TcpServerTransport}
+   * does, with each connection's pending output bounded by {@link OutputGuard}.
+   */
+  private Mono<DisposableServer> bindTcp(TcpServer tcp, String transport, int expectedPort) {
+    ConnectionAcceptor acceptor =
+        rsocketServer(transport, expectedPort).asConnectionAcceptor(FRAME_LENGTH_MASK);
+    long limit = options.limits().maxPendingBytesPerConnection();
+    return tcp.doOnConnection(
+            connection -> {
+              connection.addHandlerLast(new RSocketLengthCodec(FRAME_LENGTH_MASK));
+              DuplexConnection guarded =
+                  OutputGuard.install(
+                      new TcpDuplexConnection("server", connection),
+                      connection,
+                      limit,
+                      FrameLengthCodec.FRAME_LENGTH_SIZE);
+              acceptor
+                  .apply(guarded)
+                  .then(Mono.<Void>never())
+                  .subscribe(connection.disposeSubscriber());
+            })
+        .bind()
+        .map(server -> (DisposableServer) server);
   }
 
   /** Everything that needs blocking I/O before binding: TLS material, stale socket files. */
@@ -366,8 +419,7 @@ public final class WireServer implements Disposable {
             TcpServer tcp =
                 TcpServer.create().bindAddress(() -> new DomainSocketAddress(address.path()));
             return server
-                .rsocketServer("unix", -1)
-                .bind(TcpServerTransport.create(tcp))
+                .bindTcp(tcp, "unix", -1)
                 .onErrorMap(WireServer::bindFailure)
                 .map(
                     channel -> {
@@ -384,13 +436,12 @@ public final class WireServer implements Disposable {
               tcp = tcp.secure(spec -> spec.sslContext(context));
             }
             return server
-                .rsocketServer("tcp", -1)
-                .bind(TcpServerTransport.create(tcp))
+                .bindTcp(tcp, "tcp", -1)
                 .onErrorMap(WireServer::bindFailure)
                 .flatMap(
                     channel -> {
-                      server.started(channel, address.withPort(channel.address().getPort()));
-                      int port = channel.address().getPort();
+                      server.started(channel, address.withPort(channel.port()));
+                      int port = channel.port();
                       return options.localSocket() && Epoll.isAvailable()
                           ? server.bindLocalSocket(port).flatMap(s -> s.bindLane(port))
                           : Mono.just(server);
@@ -405,11 +456,9 @@ public final class WireServer implements Disposable {
               http = http.secure(spec -> spec.sslContext(context));
             }
             String path = address.path();
-            var rsocket =
-                WebsocketRouteTransport.newHandler(
-                    server
-                        .rsocketServer("ws", -1)
-                        .asConnectionAcceptor(io.rsocket.frame.FrameLengthCodec.FRAME_LENGTH_MASK));
+            ConnectionAcceptor rsocket =
+                server.rsocketServer("ws", -1).asConnectionAcceptor(FRAME_LENGTH_MASK);
+            long limit = options.limits().maxPendingBytesPerConnection();
             Set<String> allowed = options.allowedOrigins();
             return http.route(
                     routes ->
@@ -429,7 +478,14 @@ public final class WireServer implements Disposable {
                                     origin);
                                 return out.sendClose(1008, "origin not allowed: " + origin);
                               }
-                              return rsocket.apply(in, out);
+                              Connection connection = (Connection) in;
+                              DuplexConnection guarded =
+                                  OutputGuard.install(
+                                      new WebsocketDuplexConnection("server", connection),
+                                      connection,
+                                      limit,
+                                      0);
+                              return rsocket.apply(guarded).then(out.neverComplete());
                             }))
                 .bind()
                 .onErrorMap(WireServer::bindFailure)
@@ -473,8 +529,7 @@ public final class WireServer implements Disposable {
         TcpServer.create().bindAddress(() -> new DomainSocketAddress(at.get().toString()));
     return Mono.fromCallable(() -> at.getAndSet(privateSocket(PrivateDir.localSocket(tcpPort))))
         .subscribeOn(Schedulers.boundedElastic())
-        .then(
-            Mono.defer(() -> rsocketServer("unix", tcpPort).bind(TcpServerTransport.create(unix))))
+        .then(Mono.defer(() -> bindTcp(unix, "unix", tcpPort)))
         .publishOn(Schedulers.boundedElastic())
         .map(
             channel -> {

@@ -18,6 +18,7 @@ import org.jspecify.annotations.Nullable;
  *     clients on the same host use instead of TCP
  * @param allowedOrigins the web origins whose pages may open a {@code ws://} connection; a
  *     handshake with another {@code Origin} header is closed with 1008 before anything is read
+ * @param limits what one connection, and all of them together, may cost the server
  */
 public record WireServerOptions(
     @Nullable String secretKey,
@@ -25,7 +26,8 @@ public record WireServerOptions(
     @Nullable Path tlsKeyStore,
     @Nullable String tlsKeyStorePassword,
     boolean localSocket,
-    Set<String> allowedOrigins) {
+    Set<String> allowedOrigins,
+    Limits limits) {
 
   /** The default largest request payload: 16 MiB. */
   public static final int DEFAULT_MAX_FRAME_SIZE = 16 * 1024 * 1024;
@@ -42,23 +44,61 @@ public record WireServerOptions(
               + maxFrameSize
               + "; large values need a larger frame, not a smaller one");
     }
+    Objects.requireNonNull(limits, "limits");
+  }
+
+  /**
+   * What connections may cost a server. A connection past a limit is refused or closed with an
+   * error that names the limit; the server and its other connections go on.
+   *
+   * @param maxPendingBytesPerConnection the most bytes of replies and changes that may wait for one
+   *     connection to read; past it the connection is closed (like Redis' {@code
+   *     client-output-buffer-limit}). Keep it well above {@link #maxFrameSize}: a reply of that
+   *     size waits whole
+   * @param maxConnections the most open socket connections (lanes and the in-JVM path not counted);
+   *     a setup past it is refused
+   */
+  public record Limits(long maxPendingBytesPerConnection, int maxConnections) {
+    /** The default {@link #maxPendingBytesPerConnection}: 64 MiB. */
+    public static final long DEFAULT_MAX_PENDING_BYTES = 64L * 1024 * 1024;
+
+    /** The default {@link #maxConnections}: 4,096. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 4096;
+
+    public Limits {
+      if (maxPendingBytesPerConnection < 1024) {
+        throw new IllegalArgumentException(
+            "maxPendingBytesPerConnection must be at least 1024 bytes, got "
+                + maxPendingBytesPerConnection);
+      }
+      if (maxConnections < 1) {
+        throw new IllegalArgumentException(
+            "maxConnections must be at least 1, got " + maxConnections);
+      }
+    }
+
+    /** 64 MiB pending per connection, 4,096 connections. */
+    public static Limits defaults() {
+      return new Limits(DEFAULT_MAX_PENDING_BYTES, DEFAULT_MAX_CONNECTIONS);
+    }
   }
 
   /** No secret key, 16 MiB frames, no TLS, a local socket beside {@code tcp://}. */
   public static WireServerOptions defaults() {
-    return new WireServerOptions(null, DEFAULT_MAX_FRAME_SIZE, null, null, true, Set.of());
+    return new WireServerOptions(
+        null, DEFAULT_MAX_FRAME_SIZE, null, null, true, Set.of(), Limits.defaults());
   }
 
   /** A copy with this secret key ({@code null} for none). */
   public WireServerOptions withSecretKey(@Nullable String key) {
     return new WireServerOptions(
-        key, maxFrameSize, tlsKeyStore, tlsKeyStorePassword, localSocket, allowedOrigins);
+        key, maxFrameSize, tlsKeyStore, tlsKeyStorePassword, localSocket, allowedOrigins, limits);
   }
 
   /** A copy with this frame limit. */
   public WireServerOptions withMaxFrameSize(int bytes) {
     return new WireServerOptions(
-        secretKey, bytes, tlsKeyStore, tlsKeyStorePassword, localSocket, allowedOrigins);
+        secretKey, bytes, tlsKeyStore, tlsKeyStorePassword, localSocket, allowedOrigins, limits);
   }
 
   /** A copy serving TLS with this PKCS#12 key store. */
@@ -66,13 +106,13 @@ public record WireServerOptions(
     Objects.requireNonNull(keyStore, "keyStore");
     Objects.requireNonNull(password, "password");
     return new WireServerOptions(
-        secretKey, maxFrameSize, keyStore, password, localSocket, allowedOrigins);
+        secretKey, maxFrameSize, keyStore, password, localSocket, allowedOrigins, limits);
   }
 
   /** A copy with or without the local socket beside {@code tcp://}. */
   public WireServerOptions withLocalSocket(boolean enabled) {
     return new WireServerOptions(
-        secretKey, maxFrameSize, tlsKeyStore, tlsKeyStorePassword, enabled, allowedOrigins);
+        secretKey, maxFrameSize, tlsKeyStore, tlsKeyStorePassword, enabled, allowedOrigins, limits);
   }
 
   /** A copy allowing pages of these web origins to open {@code ws://} connections. */
@@ -83,7 +123,20 @@ public record WireServerOptions(
         tlsKeyStore,
         tlsKeyStorePassword,
         localSocket,
-        Set.copyOf(origins));
+        Set.copyOf(origins),
+        limits);
+  }
+
+  /** A copy with these connection limits. */
+  public WireServerOptions withLimits(Limits limits) {
+    return new WireServerOptions(
+        secretKey,
+        maxFrameSize,
+        tlsKeyStore,
+        tlsKeyStorePassword,
+        localSocket,
+        allowedOrigins,
+        Objects.requireNonNull(limits, "limits"));
   }
 
   @Override
@@ -98,6 +151,8 @@ public record WireServerOptions(
         + localSocket
         + ", allowedOrigins="
         + allowedOrigins
+        + ", limits="
+        + limits
         + "]";
   }
 }

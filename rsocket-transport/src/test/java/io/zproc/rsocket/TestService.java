@@ -28,6 +28,10 @@ final class TestService implements WireService {
   final AtomicInteger closedSessions = new AtomicInteger();
   final AtomicLong streamed = new AtomicLong();
   final AtomicLong cancelledStreams = new AtomicLong();
+
+  /** The largest demand a {@code count} stream was asked for at once. */
+  final AtomicLong largestRequest = new AtomicLong();
+
   final AtomicLong cancelledRequests = new AtomicLong();
   final AtomicLong delaysStarted = new AtomicLong();
 
@@ -74,6 +78,12 @@ final class TestService implements WireService {
     if (limit >= 0) {
       request.args().put("limit", limit);
     }
+    return request;
+  }
+
+  static WireRequest blobs(int size) {
+    WireRequest request = WireRequest.of("blobs");
+    request.args().put("size", size);
     return request;
   }
 
@@ -156,8 +166,20 @@ final class TestService implements WireService {
                             sink.next(F.numberNode(i));
                             return i + 1;
                           })
-                      .doOnCancel(cancelledStreams::incrementAndGet);
+                      .doOnCancel(cancelledStreams::incrementAndGet)
+                      .doOnRequest(n -> largestRequest.accumulateAndGet(n, Math::max));
               return args.has("limit") ? numbers.take(args.get("limit").asLong(), true) : numbers;
+            }
+          case "blobs":
+            {
+              // endless text elements of args.size characters each
+              JsonNode blob = F.textNode("x".repeat(args.path("size").asInt()));
+              return Flux.<JsonNode>generate(
+                      sink -> {
+                        streamed.incrementAndGet();
+                        sink.next(blob);
+                      })
+                  .doOnCancel(cancelledStreams::incrementAndGet);
             }
           case "failAfter":
             return Flux.range(0, args.path("n").asInt())

@@ -43,7 +43,8 @@ class WireServerOptionsTest {
             .withMaxFrameSize(4096)
             .withTls(Path.of("/tmp/k.p12"), "pw")
             .withLocalSocket(false)
-            .withAllowedOrigins(java.util.Set.of("https://app.example"));
+            .withAllowedOrigins(java.util.Set.of("https://app.example"))
+            .withLimits(new WireServerOptions.Limits(1 << 20, 7));
 
     assertThat(changed)
         .isEqualTo(
@@ -53,7 +54,8 @@ class WireServerOptionsTest {
                 Path.of("/tmp/k.p12"),
                 "pw",
                 false,
-                java.util.Set.of("https://app.example")));
+                java.util.Set.of("https://app.example"),
+                new WireServerOptions.Limits(1 << 20, 7)));
     assertThat(defaults).isEqualTo(WireServerOptions.defaults());
   }
 

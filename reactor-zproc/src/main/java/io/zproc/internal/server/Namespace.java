@@ -362,7 +362,25 @@ final class Namespace {
    *     waiter was queued behind a live holder
    */
   synchronized @Nullable Grant begin(Waiter waiter, long nowNanos) {
+    return begin(waiter, nowNanos, Integer.MAX_VALUE);
+  }
+
+  /**
+   * Asks for the atomic lock, with at most {@code maxWaiters} waiting in turn.
+   *
+   * @throws WireException {@code LIMIT_EXCEEDED} if this waiter would have to queue behind {@code
+   *     maxWaiters} others
+   */
+  synchronized @Nullable Grant begin(Waiter waiter, long nowNanos, int maxWaiters) {
     if (holder != null && nowNanos - holder.since <= LEASE_NANOS) {
+      if (waiters.size() >= maxWaiters) {
+        throw new WireException(
+            WireException.LIMIT_EXCEEDED,
+            maxWaiters
+                + " callers already wait for the atomic lock of namespace '"
+                + name
+                + "', the server's limit (maxAtomicWaiters); retry later, or raise the limit");
+      }
       waiters.add(waiter);
       if (!sweeping) {
         sweeping = true;

@@ -40,7 +40,10 @@ public final class StateServer implements ZProcServer {
             .withSecretKey(options.secretKey())
             .withMaxFrameSize(options.maxFrameSize())
             .withLocalSocket(options.localSocket())
-            .withAllowedOrigins(options.allowedOrigins());
+            .withAllowedOrigins(options.allowedOrigins())
+            .withLimits(
+                new WireServerOptions.Limits(
+                    options.maxPendingBytesPerConnection(), options.maxConnections()));
     if (options.tlsKeyStore() != null) {
       wireOptions =
           wireOptions.withTls(options.tlsKeyStore(), Objects.requireNonNull(options.tlsPassword()));

@@ -32,10 +32,17 @@ final class StateSession implements WireSession {
   private final WireConnection connection;
   private final int maxKeyLength;
 
+  private final int maxAtomicWaiters;
+
+  /** The change streams and waits this connection holds open. */
+  private final Watch.Budget watches;
+
   StateSession(StateEngine engine, WireConnection connection) {
     this.engine = engine;
     this.connection = connection;
     this.maxKeyLength = engine.options().maxKeyLength();
+    this.watches = new Watch.Budget(engine.options().maxWatchesPerConnection());
+    this.maxAtomicWaiters = engine.options().maxAtomicWaiters();
   }
 
   private static final Set<String> MUTATIONS =
@@ -86,7 +93,8 @@ final class StateSession implements WireSession {
       long cursor = after(op, args);
       checkEpoch(op, args, cursor);
       Watch.Filter filter = changeFilter(op, args, flag(args, Ops.CHANGED_ONLY));
-      return Watch.changes(ns, cursor, filter, flag(args, Ops.WITH_SNAPSHOT), flag(args, Ops.ONCE));
+      return Watch.changes(
+          ns, cursor, filter, flag(args, Ops.WITH_SNAPSHOT), flag(args, Ops.ONCE), watches);
     } catch (RuntimeException e) {
       return Flux.error(e);
     }
@@ -167,7 +175,7 @@ final class StateSession implements WireSession {
       if (after < 0) {
         return Mono.just(pending(ns.version()));
       }
-      return Watch.changes(ns, after, changeFilter(op, args, true), true, true).next();
+      return Watch.changes(ns, after, changeFilter(op, args, true), true, true, watches).next();
     }
     String key = key(op, args);
     Predicate<@Nullable JsonNode> test = keyTest(op, kind, args);
@@ -213,7 +221,7 @@ final class StateSession implements WireSession {
   }
 
   /** The first state after a version, made by another origin, whose key passes the test. */
-  private static Mono<JsonNode> waitFor(
+  private Mono<JsonNode> waitFor(
       Namespace ns, String key, Predicate<@Nullable JsonNode> test, ObjectNode args, long after) {
     String exclude = exclude(args);
     JsonNode[] value = {ns.valueAt(key, after)};
@@ -226,7 +234,7 @@ final class StateSession implements WireSession {
           }
           return (exclude == null || !exclude.equals(record.origin)) && test.test(value[0]);
         };
-    return Watch.changes(ns, after, filter, true, true).next();
+    return Watch.changes(ns, after, filter, true, true, watches).next();
   }
 
   /** The version tested, and this server's epoch: a wait resumed after it names both. */
@@ -272,7 +280,13 @@ final class StateSession implements WireSession {
         sink -> {
           Namespace.Waiter waiter = new Namespace.Waiter(this, sink);
           sink.onCancel(() -> waiter.cancelled = true);
-          Namespace.Grant granted = ns.begin(waiter, System.nanoTime());
+          Namespace.Grant granted;
+          try {
+            granted = ns.begin(waiter, System.nanoTime(), maxAtomicWaiters);
+          } catch (WireException e) {
+            sink.error(e);
+            return;
+          }
           if (granted != null) {
             granted.deliver();
           }

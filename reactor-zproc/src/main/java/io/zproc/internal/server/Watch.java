@@ -2,6 +2,8 @@ package io.zproc.internal.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.zproc.rsocket.WireException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
@@ -54,19 +56,64 @@ final class Watch {
    * @param once whether to complete after the first element
    */
   static Flux<JsonNode> changes(
-      Namespace namespace, long after, Filter filter, boolean withSnapshot, boolean once) {
+      Namespace namespace,
+      long after,
+      Filter filter,
+      boolean withSnapshot,
+      boolean once,
+      Budget budget) {
     return Flux.create(
         sink -> {
+          if (!budget.take()) {
+            sink.error(budget.exceeded());
+            return;
+          }
           long start = after < 0 ? namespace.version() : after;
           Watch watch = new Watch(namespace, sink, start, filter, withSnapshot, once);
           // Register before the dispose hook: a cancel racing with this callback then runs the
           // hook after the registration (or at once, if already cancelled), and nothing leaks.
           namespace.addWatch(watch);
-          sink.onDispose(() -> namespace.removeWatch(watch));
+          // one hook: a sink keeps only the first onDispose it is given
+          sink.onDispose(
+              () -> {
+                namespace.removeWatch(watch);
+                budget.give();
+              });
           sink.onRequest(n -> watch.drain());
           watch.drain();
         },
         FluxSink.OverflowStrategy.ERROR);
+  }
+
+  /** How many watches one connection may hold open; one budget per connection. */
+  static final class Budget {
+    private final AtomicInteger open = new AtomicInteger();
+    private final int max;
+
+    Budget(int max) {
+      this.max = max;
+    }
+
+    boolean take() {
+      if (open.incrementAndGet() > max) {
+        open.decrementAndGet();
+        return false;
+      }
+      return true;
+    }
+
+    void give() {
+      open.decrementAndGet();
+    }
+
+    WireException exceeded() {
+      return new WireException(
+          WireException.LIMIT_EXCEEDED,
+          "this connection has "
+              + max
+              + " change streams and when* waits open, the server's limit"
+              + " (maxWatchesPerConnection); cancel those no longer needed, or raise the limit");
+    }
   }
 
   void drain() {

@@ -179,6 +179,25 @@ class NamespaceTest {
   }
 
   @Test
+  void atomicLock_waitersPastTheLimit_refusedNamingIt_theQueuedKeepTheirPlace() {
+    Namespace ns = new Namespace("n", 100, 1 << 20, clock);
+    AtomicReference<JsonNode> queued = new AtomicReference<>();
+    ObjectNode granted = ns.begin(waiter("A", new AtomicReference<>()), 0, 1).state();
+    assertThat(ns.begin(waiter("B", queued), 1, 1)).as("B waits in turn").isNull();
+
+    assertThatThrownBy(() -> ns.begin(waiter("C", new AtomicReference<>()), 2, 1))
+        .isInstanceOf(WireException.class)
+        .hasMessageContaining("maxAtomicWaiters")
+        .hasMessageContaining("'n'")
+        .satisfies(e -> assertThat(((WireException) e).code()).isEqualTo("LIMIT_EXCEEDED"));
+
+    Namespace.Grant next = ns.release(granted.get("tok").asLong(), 3);
+    assertThat(next).isNotNull();
+    next.deliver();
+    assertThat(queued.get()).as("B got the lock after A").isNotNull();
+  }
+
+  @Test
   void atomicLock_holderThatConflictsKeepsIt_staleTokenStillCommitsIfNothingItReadChanged() {
     Namespace ns = new Namespace("n", 100, 1 << 20, clock);
     ns.put("a", IntNode.valueOf(1), "w");
