@@ -25,10 +25,10 @@ import io.rsocket.transport.netty.RSocketLengthCodec;
 import io.rsocket.transport.netty.TcpDuplexConnection;
 import io.rsocket.transport.netty.WebsocketDuplexConnection;
 import io.zproc.rsocket.codec.CodecException;
+import io.zproc.rsocket.internal.ConnectionGuard;
 import io.zproc.rsocket.internal.DirectRegistry;
 import io.zproc.rsocket.internal.LaneHandler;
 import io.zproc.rsocket.internal.LaneSpin;
-import io.zproc.rsocket.internal.OutputGuard;
 import io.zproc.rsocket.internal.PrivateDir;
 import io.zproc.rsocket.internal.ServerHandler;
 import io.zproc.rsocket.internal.Setup;
@@ -362,7 +362,7 @@ public final class WireServer implements Disposable {
 
   /**
    * Binds RSocket over a TCP or unix-domain socket as rsocket-java's {@code TcpServerTransport}
-   * does, with each connection's pending output bounded by {@link OutputGuard}.
+   * does, with each connection's pending output bounded by {@link ConnectionGuard}.
    */
   private Mono<DisposableServer> bindTcp(TcpServer tcp, String transport, int expectedPort) {
     ConnectionAcceptor acceptor =
@@ -372,7 +372,7 @@ public final class WireServer implements Disposable {
             connection -> {
               connection.addHandlerLast(new RSocketLengthCodec(FRAME_LENGTH_MASK));
               DuplexConnection guarded =
-                  OutputGuard.install(
+                  ConnectionGuard.install(
                       new TcpDuplexConnection("server", connection),
                       connection,
                       limit,
@@ -480,7 +480,7 @@ public final class WireServer implements Disposable {
                               }
                               Connection connection = (Connection) in;
                               DuplexConnection guarded =
-                                  OutputGuard.install(
+                                  ConnectionGuard.install(
                                       new WebsocketDuplexConnection("server", connection),
                                       connection,
                                       limit,

@@ -7,6 +7,8 @@ import io.rsocket.RSocket;
 import io.rsocket.core.RSocketConnector;
 import io.rsocket.transport.netty.client.TcpClientTransport;
 import io.rsocket.util.DefaultPayload;
+import io.zproc.rsocket.codec.CborCodec;
+import io.zproc.rsocket.internal.Setup;
 import io.zproc.rsocket.testing.Floods;
 import java.time.Duration;
 import java.util.stream.Stream;
@@ -137,6 +139,53 @@ class SecretKeyTest {
           .as(StepVerifier::create)
           .expectErrorSatisfies(e -> assertThat(e).hasMessageContaining("over the limit"))
           .verify(QUICKLY);
+    } finally {
+      raw.dispose();
+    }
+    WirePair.assertServed(
+        server.address().toString(),
+        WireClientOptions.defaults().withDirect(false).withLocalSocket(false).withSecretKey(KEY),
+        "still here");
+  }
+
+  /**
+   * A client with the key sends one request under the frame limit whose tree would be huge (15 MiB
+   * of empty maps, about 1.5 GB of nodes): it is refused while decoding, and that connection and
+   * the others are served on.
+   */
+  @Test
+  void hugeTreeRequest_refusedWhileDecoding_connectionServesOn() {
+    RSocket raw =
+        RSocketConnector.create()
+            .setupPayload(DefaultPayload.create(new Setup(KEY, "flooder", -1).encode()))
+            .fragment(1 << 20)
+            .connect(TcpClientTransport.create("127.0.0.1", server.address().port()))
+            .block(TIMEOUT);
+    try {
+      raw.requestResponse(DefaultPayload.create(Floods.emptyMapsRequest("echo", (15 << 20) - 64)))
+          .map(
+              payload -> {
+                try {
+                  return CborCodec.decodeReply(payload.data());
+                } finally {
+                  payload.release();
+                }
+              })
+          .as(StepVerifier::create)
+          .assertNext(
+              reply ->
+                  assertThat(((WireReply.Failure) reply).toException())
+                      .hasMessageContaining("once decoded")
+                      .extracting(WireException::code)
+                      .isEqualTo(WireException.BAD_REQUEST))
+          .expectComplete()
+          .verify(TIMEOUT);
+      raw.requestResponse(DefaultPayload.create(CborCodec.encodeRequest(TestService.echo(7))))
+          .doOnNext(p -> p.release())
+          .as(StepVerifier::create)
+          .expectNextCount(1)
+          .expectComplete()
+          .verify(TIMEOUT);
     } finally {
       raw.dispose();
     }

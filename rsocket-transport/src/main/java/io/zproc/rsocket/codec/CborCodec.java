@@ -44,6 +44,29 @@ import org.jspecify.annotations.Nullable;
  */
 public final class CborCodec {
 
+  /**
+   * The most heap a decoded request may take, estimated: 64 MiB. A request's bytes are bounded by
+   * the server's frame limit, but one byte of CBOR can stand for a whole map; this bounds what a
+   * peer can make a server allocate with one request, whatever it is made of. Replies and changes,
+   * which come from a server, are not bounded.
+   */
+  public static final long MAX_REQUEST_HEAP = 64L * 1024 * 1024;
+
+  /** Estimated heap of a map or list node, empty. */
+  private static final long CONTAINER_HEAP = 96;
+
+  /** Estimated heap of a number, boolean or null node. */
+  private static final long SCALAR_HEAP = 24;
+
+  /** Estimated heap of a text or binary node, without its characters. */
+  private static final long STRING_HEAP = 56;
+
+  /** Estimated heap of a map entry, without its name's characters. */
+  private static final long FIELD_HEAP = 88;
+
+  /** Estimated heap of a list slot. */
+  private static final long ELEMENT_HEAP = 8;
+
   /** Deepest nesting a decoded tree may have. */
   public static final int MAX_NESTING_DEPTH = 200;
 
@@ -111,7 +134,7 @@ public final class CborCodec {
    * @throws CodecException if the bytes are not a CBOR map with a text {@code "op"} entry
    */
   public static WireRequest decodeRequest(ByteBuf data) {
-    JsonNode node = read(data);
+    JsonNode node = read(data, MAX_REQUEST_HEAP);
     if (!(node instanceof ObjectNode)) {
       throw new CodecException(
           "a request must be a CBOR map with an 'op' entry, got a " + node.getNodeType());
@@ -411,14 +434,28 @@ public final class CborCodec {
   }
 
   private static JsonNode read(ByteBuf data) {
-    int length = data.readableBytes();
-    if (data.hasArray()) {
-      return read(data.array(), data.arrayOffset() + data.readerIndex(), length);
-    }
-    return read(ByteBufUtil.getBytes(data, data.readerIndex(), length, false), 0, length);
+    return read(data, Long.MAX_VALUE);
   }
 
   private static JsonNode read(byte[] bytes, int offset, int length) {
+    return read(bytes, offset, length, Long.MAX_VALUE);
+  }
+
+  private static JsonNode read(ByteBuf data, long maxHeap) {
+    int length = data.readableBytes();
+    if (data.hasArray()) {
+      return read(data.array(), data.arrayOffset() + data.readerIndex(), length, maxHeap);
+    }
+    return read(ByteBufUtil.getBytes(data, data.readerIndex(), length, false), 0, length, maxHeap);
+  }
+
+  /**
+   * Reads one data item.
+   *
+   * @param maxHeap the most heap, estimated, the tree may take: a few bytes of CBOR can stand for a
+   *     large tree (one byte, {@code 0xA0}, is a whole empty map)
+   */
+  private static JsonNode read(byte[] bytes, int offset, int length, long maxHeap) {
     if (length == 0) {
       throw new CodecException("empty message: expected one CBOR data item");
     }
@@ -428,7 +465,7 @@ public final class CborCodec {
       if (first == null) {
         throw new CodecException("empty message: expected one CBOR data item");
       }
-      node = readTree(p, first);
+      node = readTree(p, first, maxHeap);
       JsonToken trailing = p.nextToken();
       if (trailing != null) {
         throw new CodecException(
@@ -453,7 +490,8 @@ public final class CborCodec {
    * as float nodes, decimal fractions with trailing zeros stripped, byte strings as binary nodes),
    * without recursion: the parser bounds the depth.
    */
-  private static JsonNode readTree(JsonParser p, JsonToken first) throws IOException {
+  private static JsonNode readTree(JsonParser p, JsonToken first, long maxHeap) throws IOException {
+    long heap = CONTAINER_HEAP;
     ContainerNode<?> root;
     if (first == JsonToken.START_OBJECT) {
       root = NODES.objectNode();
@@ -495,10 +533,21 @@ public final class CborCodec {
       ContainerNode<?> child = null;
       if (t == JsonToken.START_OBJECT) {
         value = child = NODES.objectNode();
+        heap += CONTAINER_HEAP;
       } else if (t == JsonToken.START_ARRAY) {
         value = child = NODES.arrayNode();
+        heap += CONTAINER_HEAP;
       } else {
         value = scalar(p, t);
+        heap += scalarHeap(value);
+      }
+      heap += name != null ? FIELD_HEAP + name.length() : ELEMENT_HEAP;
+      if (heap > maxHeap) {
+        throw new CodecException(
+            "the message would take more than "
+                + (maxHeap >> 20)
+                + " MiB once decoded (many small values or empty maps and lists); send it in"
+                + " smaller parts, as several values or several requests");
       }
       if (name != null) {
         ((ObjectNode) current).replace(name, value); // the parser rejects duplicate names
@@ -510,6 +559,17 @@ public final class CborCodec {
         current = child;
       }
     }
+  }
+
+  /** A decoded scalar's heap, estimated: a node, and its text or bytes. */
+  private static long scalarHeap(JsonNode value) {
+    if (value.isTextual()) {
+      return STRING_HEAP + value.textValue().length();
+    }
+    if (value.isBinary()) {
+      return STRING_HEAP + ((BinaryNode) value).binaryValue().length;
+    }
+    return SCALAR_HEAP;
   }
 
   private static JsonNode scalar(JsonParser p, JsonToken t) throws IOException {

@@ -13,6 +13,7 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.zproc.rsocket.WireReply;
 import io.zproc.rsocket.WireRequest;
+import io.zproc.rsocket.testing.Floods;
 import java.math.BigInteger;
 import java.util.HexFormat;
 import java.util.Iterator;
@@ -46,6 +47,39 @@ class CborCodecTest {
     Iterator<String> names = raw.fieldNames();
     assertThat(names.next()).isEqualTo("op");
     assertThat(raw).isEqualTo(F.objectNode().put("op", "put").put("key", "k").put("value", 5));
+  }
+
+  @Test
+  void decodeRequest_smallBytesHugeTree_refusedBeforeTheHeapIsSpent() {
+    byte[] flood = Floods.emptyMapsRequest("echo", 15 * 1024 * 1024);
+
+    assertThatExceptionOfType(CodecException.class)
+        .isThrownBy(() -> CborCodec.decodeRequest(Unpooled.wrappedBuffer(flood)))
+        .withMessageContaining("MiB once decoded")
+        .withMessageContaining("smaller parts");
+  }
+
+  @Test
+  void decodeRequest_largeHonestValues_decoded() {
+    WireRequest request = WireRequest.of("put");
+    ArrayNode numbers = request.args().putArray("v");
+    for (int i = 0; i < 1_000_000; i++) {
+      numbers.add(i);
+    }
+    request.args().put("text", "x".repeat(16 * 1024 * 1024 - 1024));
+
+    WireRequest decoded =
+        CborCodec.decodeRequest(Unpooled.wrappedBuffer(CborCodec.encodeRequest(request)));
+
+    assertThat(decoded.args().get("v")).hasSize(1_000_000);
+    assertThat(decoded.args().get("text").textValue()).hasSize(16 * 1024 * 1024 - 1024);
+  }
+
+  @Test
+  void decode_reply_notBoundedLikeARequest() {
+    byte[] flood = Floods.emptyMaps(200_000);
+
+    assertThat(CborCodec.decode(flood)).hasSize(200_000);
   }
 
   @Test

@@ -20,4 +20,30 @@ public final class Floods {
     Arrays.fill(flood, 5, flood.length, (byte) 0xa0);
     return flood;
   }
+
+  /**
+   * A request {@code {"op": op, "v": <count empty maps>}}: what a client that has the key can send
+   * to make the server decode a huge tree out of a frame under the limit.
+   */
+  public static byte[] emptyMapsRequest(String op, int count) {
+    byte[] flood = emptyMaps(count);
+    byte[] name = op.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    if (name.length > 23) {
+      throw new IllegalArgumentException("an op of at most 23 bytes");
+    }
+    byte[] head = new byte[1 + 3 + 1 + name.length + 2];
+    int i = 0;
+    head[i++] = (byte) 0xa2; // a map of two entries
+    head[i++] = 0x62; // "op"
+    head[i++] = 'o';
+    head[i++] = 'p';
+    head[i++] = (byte) (0x60 + name.length);
+    System.arraycopy(name, 0, head, i, name.length);
+    i += name.length;
+    head[i++] = 0x61; // "v"
+    head[i] = 'v';
+    byte[] request = Arrays.copyOf(head, head.length + flood.length);
+    System.arraycopy(flood, 0, request, head.length, flood.length);
+    return request;
+  }
 }
