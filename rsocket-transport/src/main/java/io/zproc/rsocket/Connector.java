@@ -7,16 +7,21 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.resolver.NoopAddressResolverGroup;
 import io.netty.util.concurrent.FastThreadLocalThread;
 import io.rsocket.core.RSocketConnector;
+import io.rsocket.frame.FrameLengthCodec;
 import io.rsocket.frame.decoder.PayloadDecoder;
 import io.rsocket.transport.ClientTransport;
 import io.rsocket.transport.local.LocalClientTransport;
+import io.rsocket.transport.netty.RSocketLengthCodec;
+import io.rsocket.transport.netty.TcpDuplexConnection;
 import io.rsocket.transport.netty.client.TcpClientTransport;
 import io.rsocket.transport.netty.client.WebsocketClientTransport;
 import io.rsocket.util.DefaultPayload;
 import io.zproc.rsocket.internal.DirectRegistry;
 import io.zproc.rsocket.internal.Failures;
+import io.zproc.rsocket.internal.PeerCheck;
 import io.zproc.rsocket.internal.PrivateDir;
 import io.zproc.rsocket.internal.Setup;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -72,7 +77,12 @@ final class Connector {
                 .flatMap(
                     socket ->
                         socket.isPresent()
-                            ? rsocket(unix(socket.get()), "unix", address, options, address.port())
+                            ? rsocket(
+                                    sameUserUnix(socket.get()),
+                                    "unix",
+                                    address,
+                                    options,
+                                    address.port())
                                 .onErrorResume(
                                     Connector::worthTcpFallback,
                                     e -> {
@@ -187,11 +197,39 @@ final class Connector {
   }
 
   private static ClientTransport unix(Path socket) {
-    return TcpClientTransport.create(
-        TcpClient.create()
-            // a socket path needs no name resolution: spares the DNS resolver (classes, memory)
-            .resolver(NoopAddressResolverGroup.INSTANCE)
-            .remoteAddress(() -> new DomainSocketAddress(socket.toString())));
+    return TcpClientTransport.create(unixClient(socket));
+  }
+
+  private static TcpClient unixClient(Path socket) {
+    return TcpClient.create()
+        // a socket path needs no name resolution: spares the DNS resolver (classes, memory)
+        .resolver(NoopAddressResolverGroup.INSTANCE)
+        .remoteAddress(() -> new DomainSocketAddress(socket.toString()));
+  }
+
+  /**
+   * The same-host shortcut's transport: rsocket-java's TCP transport over the unix socket, which
+   * first checks (SO_PEERCRED) that the listener runs as this user, before the setup and its key
+   * are sent.
+   */
+  private static ClientTransport sameUserUnix(Path socket) {
+    TcpClient client =
+        unixClient(socket)
+            .doOnConnected(
+                c -> c.addHandlerLast(new RSocketLengthCodec(FrameLengthCodec.FRAME_LENGTH_MASK)));
+    return () ->
+        client
+            .connect()
+            .flatMap(
+                connection -> {
+                  try {
+                    PeerCheck.requireMe(connection.channel());
+                  } catch (IOException e) {
+                    connection.dispose();
+                    return Mono.error(e);
+                  }
+                  return Mono.just(new TcpDuplexConnection("client", connection));
+                });
   }
 
   private static ClientTransport transport(WireAddress address, WireClientOptions options) {

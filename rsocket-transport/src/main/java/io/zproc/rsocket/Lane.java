@@ -6,6 +6,7 @@ import io.zproc.rsocket.codec.CborCodec;
 import io.zproc.rsocket.codec.CodecException;
 import io.zproc.rsocket.internal.Blocking;
 import io.zproc.rsocket.internal.LaneHints;
+import io.zproc.rsocket.internal.PeerCheck;
 import io.zproc.rsocket.internal.PrivateDir;
 import io.zproc.rsocket.internal.Setup;
 import java.io.IOException;
@@ -472,6 +473,8 @@ final class Lane {
     Conn conn;
     try {
       channel.connect(UnixDomainSocketAddress.of(path));
+      // the setup carries the key: only to a server of this user's
+      PeerCheck.requireMe(channel);
       channel.configureBlocking(false);
       conn = new Conn(channel);
     } catch (IOException | RuntimeException e) {

@@ -133,6 +133,11 @@ public final class PrivateDir {
     return null;
   }
 
+  /** This process's uid, or null where there is none. */
+  public static @Nullable Integer uid() {
+    return UID;
+  }
+
   /** This process's uid (the owner of /proc/self), or null where there is none. */
   private static @Nullable Integer currentUid() {
     try {
