@@ -29,6 +29,7 @@ import io.zproc.rsocket.internal.ConnectionGuard;
 import io.zproc.rsocket.internal.DirectRegistry;
 import io.zproc.rsocket.internal.LaneHandler;
 import io.zproc.rsocket.internal.LaneSpin;
+import io.zproc.rsocket.internal.LogLimiter;
 import io.zproc.rsocket.internal.PrivateDir;
 import io.zproc.rsocket.internal.ServerHandler;
 import io.zproc.rsocket.internal.Setup;
@@ -81,9 +82,8 @@ import reactor.netty.tcp.TcpServer;
  */
 public final class WireServer implements Disposable {
   private static final Logger log = LoggerFactory.getLogger(WireServer.class);
-  private static final long KEY_WARNING_INTERVAL_NANOS = 10_000_000_000L;
-  private final AtomicLong keyRefusals = new AtomicLong();
-  private final AtomicLong lastKeyWarning = new AtomicLong();
+  private final LogLimiter keyRefusals = new LogLimiter(10_000_000_000L);
+  private final LogLimiter connectionRefusals = new LogLimiter(10_000_000_000L);
 
   /** Payloads above this are fragmented; below it they go in one frame. */
   static final int MTU = 1024 * 1024;
@@ -309,12 +309,17 @@ public final class WireServer implements Disposable {
       }
       int maxConnections = options.limits().maxConnections();
       if (connections.size() >= maxConnections) {
-        log.warn(
-            "refused a {} connection to {} (client '{}'): {} connections are open, the limit",
-            transport,
-            address,
-            setup.name(),
-            maxConnections);
+        long refused = connectionRefusals.tryAcquire(System.nanoTime());
+        if (refused > 0) {
+          log.warn(
+              "refused a {} connection to {} (client '{}'): {} connections are open, the limit"
+                  + " ({} refusal(s) since the last one logged)",
+              transport,
+              address,
+              setup.name(),
+              maxConnections,
+              refused);
+        }
         return Mono.error(
             new RejectedSetupException(
                 "the server has "
@@ -808,13 +813,11 @@ public final class WireServer implements Disposable {
     try {
       setup.checkKey(options.secretKey());
     } catch (WireException e) {
-      long refused = keyRefusals.incrementAndGet();
-      long now = System.nanoTime();
-      long last = lastKeyWarning.get();
-      if ((last == 0 || now - last >= KEY_WARNING_INTERVAL_NANOS)
-          && lastKeyWarning.compareAndSet(last, now == 0 ? 1 : now)) {
+      long refused = keyRefusals.tryAcquire(System.nanoTime());
+      if (refused > 0) {
         log.warn(
-            "refused a {} connection to {} (client '{}'): {} ({} refusals so far)",
+            "refused a {} connection to {} (client '{}'): {} ({} refusal(s) since the last one"
+                + " logged)",
             transport,
             address,
             setup.name(),

@@ -111,12 +111,30 @@ public final class ServerHandler implements RSocket {
     }
   }
 
-  /** The error reply for a failed request; anything but a WireException is logged. */
+  /** At most one server failure's stack trace every 10 s: a peer cannot flood the log. */
+  private static final LogLimiter FAILURES = new LogLimiter(10_000_000_000L);
+
+  /**
+   * The error reply for a failed request; anything but a WireException (a failure of the server's,
+   * not the request's) is logged at warn, at most once every 10 s with the count since.
+   */
   static WireReply failure(WireRequest request, Throwable e) {
     if (!(e instanceof WireException)) {
-      log.warn("request '{}' failed on the server", request.op(), e);
+      logFailure("request", request.op(), e);
     }
     return Failures.toFailure(e);
+  }
+
+  static void logFailure(String kind, String op, Throwable e) {
+    long count = FAILURES.tryAcquire(System.nanoTime());
+    if (count > 0) {
+      log.warn(
+          "{} '{}' failed on the server ({} such failure(s) since the last one logged)",
+          kind,
+          op,
+          count,
+          e);
+    }
   }
 
   @Override
@@ -138,7 +156,7 @@ public final class ServerHandler implements RSocket {
         .onErrorMap(
             e -> {
               if (!(e instanceof WireException)) {
-                log.warn("stream '{}' failed on the server", request.op(), e);
+                logFailure("stream", request.op(), e);
               }
               return new ApplicationErrorException(Failures.streamErrorText(e));
             });
