@@ -90,6 +90,12 @@ public final class WireServer implements Disposable {
 
   private static final AtomicLong CONNECTION_IDS = new AtomicLong();
 
+  /**
+   * The longest keep-alive lifetime a client may ask for: a peer that vanishes is dropped, and its
+   * watches and atomic lock freed, within it.
+   */
+  static final Duration MAX_KEEPALIVE_LIFETIME = Duration.ofMinutes(5);
+
   /** How long a new connection may take to send its setup frame. */
   static final Duration SETUP_TIMEOUT = Duration.ofSeconds(10);
 
@@ -292,6 +298,17 @@ public final class WireServer implements Disposable {
         setup = Setup.decode(setupPayload.data());
       } catch (CodecException e) {
         return Mono.error(new RejectedSetupException("malformed setup: " + e.getMessage()));
+      }
+      // A peer that vanishes (no FIN, a host gone) is dropped after its keep-alive's lifetime, and
+      // what it held with it (watches, the atomic lock): the lifetime it asks for is bounded.
+      if (setupPayload.keepAliveMaxLifetime() > MAX_KEEPALIVE_LIFETIME.toMillis()) {
+        return Mono.error(
+            new RejectedSetupException(
+                "a keep-alive max lifetime of "
+                    + setupPayload.keepAliveMaxLifetime()
+                    + " ms is over this server's limit of "
+                    + MAX_KEEPALIVE_LIFETIME.toMillis()
+                    + " ms; ask for a shorter one"));
       }
       // Before the key: a client that reached another server's socket falls back to TCP.
       if (setup.port() >= 0 && expectedPort >= 0 && setup.port() != expectedPort) {
