@@ -35,13 +35,28 @@ public class ZProcProperties {
   /** The prefix of every property here. */
   public static final String PREFIX = "zproc";
 
+  /** A running server to connect to, such as tcp://10.0.0.5:5000; empty: an embedded server. */
   private @Nullable String address;
+
+  /** The server's secret key; for an embedded server the key it requires (default: random). */
   private @Nullable String secretKey;
+
+  /** The namespace of ZProc.state() and of the State bean ("default" by default). */
   private String namespace = ZProcOptions.defaults().namespace();
+
+  /** How long connecting may take before startup fails (10s by default). */
   private Duration connectTimeout = ZProcOptions.defaults().connectTimeout();
+
+  /** Child JVMs kept pre-started for process(...), 0 to 16 (1 by default). */
   private int spareProcesses = ZProcOptions.defaults().spareProcesses();
+
+  /** TLS towards the server. */
   private final Tls tls = new Tls();
+
+  /** The embedded server's settings; ignored with an address. */
   private final Server server = new Server();
+
+  /** The health indicator's settings. */
   private final Health health = new Health();
 
   /** Made by Spring Boot's binder; every setting starts at its default. */
@@ -222,7 +237,10 @@ public class ZProcProperties {
    * TLS towards the server: {@code zproc.tls.enabled} and {@code zproc.tls.trusted-certificates}.
    */
   public static class Tls {
+    /** Whether tcp:// and ws:// connections use TLS. */
     private boolean enabled;
+
+    /** The PEM certificates to trust (default: the JVM's trust store). */
     private @Nullable Path trustedCertificates;
 
     /** Made by Spring Boot's binder; TLS off. */
@@ -267,10 +285,19 @@ public class ZProcProperties {
 
   /** The embedded server's settings: {@code zproc.server.*}. */
   public static class Server {
+    /** Changes the server keeps per namespace, for resumed streams and buffered watchers. */
     private int journalSize = ServerOptions.defaults().journalSize();
+
+    /** The most bytes of changes the journal keeps per namespace (64MB by default). */
     private DataSize journalBytes = DataSize.ofBytes(ServerOptions.defaults().journalBytes());
+
+    /** The largest frame the server accepts (16MB by default). */
     private DataSize maxFrameSize = DataSize.ofBytes(ServerOptions.defaults().maxFrameSize());
+
+    /** Web page origins allowed to open a ws:// connection. */
     private List<String> allowedOrigins = new ArrayList<>();
+
+    /** TLS served by the embedded server. */
     private final ServerTls tls = new ServerTls();
 
     /** Made by Spring Boot's binder; every setting starts at {@link ServerOptions#defaults()}. */
@@ -403,7 +430,10 @@ public class ZProcProperties {
 
   /** TLS served by the embedded server: {@code zproc.server.tls.key-store} and its password. */
   public static class ServerTls {
+    /** A PKCS#12 key store with the server's key and certificate; unset: no TLS. */
     private @Nullable Path keyStore;
+
+    /** The key store's password; required with the key store. */
     private @Nullable String keyStorePassword;
 
     /** Made by Spring Boot's binder; TLS off. */
@@ -448,6 +478,7 @@ public class ZProcProperties {
 
   /** The health indicator's settings: {@code zproc.health.timeout}. */
   public static class Health {
+    /** How long the health check waits for the server's answer to a ping (2s by default). */
     private Duration timeout = Duration.ofSeconds(2);
 
     /** Made by Spring Boot's binder. */

@@ -7,6 +7,7 @@ import io.zproc.ServerOptions;
 import io.zproc.ZProcOptions;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -128,5 +129,36 @@ class ZProcPropertiesTest {
     ZProcProperties journal = new ZProcProperties();
     journal.getServer().setJournalBytes(DataSize.ofBytes(1));
     assertThatThrownBy(journal::toOptions).hasMessageStartingWith("zproc.server.journal-bytes: ");
+  }
+
+  @Test
+  void configurationMetadata_describesEveryProperty() throws Exception {
+    String metadata;
+    try (var in =
+        getClass()
+            .getClassLoader()
+            .getResourceAsStream("META-INF/spring-configuration-metadata.json")) {
+      assertThat(in).as("the configuration processor's output").isNotNull();
+      metadata = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    for (String property :
+        List.of(
+            "zproc.address",
+            "zproc.secret-key",
+            "zproc.namespace",
+            "zproc.connect-timeout",
+            "zproc.spare-processes",
+            "zproc.tls.enabled",
+            "zproc.tls.trusted-certificates",
+            "zproc.server.journal-size",
+            "zproc.server.journal-bytes",
+            "zproc.server.max-frame-size",
+            "zproc.server.allowed-origins",
+            "zproc.server.tls.key-store",
+            "zproc.server.tls.key-store-password",
+            "zproc.health.timeout")) {
+      assertThat(metadata).contains("\"name\": \"" + property + "\"");
+    }
+    assertThat(metadata).contains("A running server to connect to");
   }
 }
