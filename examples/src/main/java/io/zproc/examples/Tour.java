@@ -19,6 +19,11 @@ import reactor.core.publisher.Mono;
 public final class Tour {
   private Tour() {}
 
+  /**
+   * Runs the tour on an embedded server of its own, printing each step.
+   *
+   * @param args ignored
+   */
   public static void main(String[] args) {
     try (ZProc ctx = ZProc.start()) {
       System.out.println("started an embedded state server at " + ctx.address());

@@ -34,14 +34,6 @@ class GuideExamplesTest {
     return out;
   }
 
-  private static int count(String text, String line) {
-    int n = 0;
-    for (int i = text.indexOf(line); i >= 0; i = text.indexOf(line, i + line.length())) {
-      n++;
-    }
-    return n;
-  }
-
   @Test
   void launchingProcesses() throws Exception {
     String out = run(LaunchingProcesses::main);
@@ -128,17 +120,5 @@ class GuideExamplesTest {
         .contains("processWithContext")
         .contains("capturing a State is refused too")
         .doesNotContain("unexpected");
-  }
-
-  @Test
-  void cookieEater() throws Exception {
-    String out = run(CookieEater::main);
-    assertThat(count(out, "[baker] Here's a cookie!")).isEqualTo(5);
-    assertThat(count(out, "[eater] nom nom nom")).isEqualTo(5);
-    assertThat(out)
-        .contains("[eater] the shop is closed: bye")
-        .contains("the eater ended with ProcessExit(0): true")
-        .contains("cookies left: 0")
-        .contains("the eater woke 6 times");
   }
 }

@@ -35,12 +35,12 @@ public class SquaresController {
 
   /**
    * @param zproc the context whose worker pool runs the squares
-   * @param properties the app's settings ({@code zproc.map.*})
+   * @param map the settings of this endpoint ({@code zproc.map.*})
    */
-  public SquaresController(ZProc zproc, ZProcProperties properties) {
+  public SquaresController(ZProc zproc, MapSettings map) {
     this.zproc = zproc;
-    this.options = properties.map().options();
-    this.maxItems = properties.map().maxItems();
+    this.options = map.options();
+    this.maxItems = map.maxItems();
   }
 
   /**

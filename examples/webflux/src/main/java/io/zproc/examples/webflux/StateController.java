@@ -42,23 +42,23 @@ public class StateController {
   private final State state;
   private final State watcher;
   private final JsonValues json;
-  private final ZProcProperties.WebSettings web;
+  private final WebSettings web;
 
   /**
    * @param state the client the endpoints read and write with
-   * @param watcher a second client of the namespace, for waiting (see {@link ZProcConfiguration})
+   * @param watcher a second client of the namespace, for waiting (see {@link StateClients})
    * @param json converts between HTTP bodies and stored values
-   * @param properties the app's settings
+   * @param web the settings of the endpoints ({@code zproc.web.*})
    */
   public StateController(
       State state,
-      @Qualifier(ZProcConfiguration.WATCHER) State watcher,
+      @Qualifier(StateClients.WATCHER) State watcher,
       JsonValues json,
-      ZProcProperties properties) {
+      WebSettings web) {
     this.state = state;
     this.watcher = watcher;
     this.json = json;
-    this.web = properties.web();
+    this.web = web;
   }
 
   /**

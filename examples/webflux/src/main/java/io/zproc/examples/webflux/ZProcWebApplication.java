@@ -7,7 +7,9 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 /**
  * The WebFlux app's entry point: an HTTP API (port 8080 by default) over one namespace of a
  * reactor-zproc state server, embedded in this JVM unless {@code zproc.address} names a running
- * one. See {@code docs/webflux.md} for the endpoints and {@link ZProcProperties} for the settings.
+ * one. The {@code ZProc} bean comes from {@code zproc-spring-boot-starter} ({@code zproc.*}
+ * properties, see {@code docs/spring.md}); the app adds {@link StateClients}, {@link WebSettings}
+ * and {@link MapSettings}. See {@code docs/webflux.md} for the endpoints.
  */
 @SpringBootApplication
 @ConfigurationPropertiesScan

@@ -39,7 +39,7 @@ import reactor.test.StepVerifier;
       "zproc.map.backend=THREAD",
       "zproc.map.workers=2",
       "zproc.map.max-items=100",
-      "zproc.journal-size=20",
+      "zproc.server.journal-size=20",
       "zproc.web.heartbeat=1h",
       "zproc.web.when-timeout=5s",
       "zproc.web.max-when-timeout=20s"
@@ -568,5 +568,23 @@ class ZProcWebApplicationTest {
         .expectBody()
         .jsonPath("$.detail")
         .value(detail -> assertThat((String) detail).contains("101 items, over the limit of 100"));
+  }
+
+  @Test
+  void actuatorHealth_showsTheStartersZprocIndicatorUp() {
+    web.get()
+        .uri("/actuator/health")
+        .exchange()
+        .expectStatus()
+        .isOk()
+        .expectBody()
+        .jsonPath("$.status")
+        .isEqualTo("UP")
+        .jsonPath("$.components.zproc.status")
+        .isEqualTo("UP")
+        .jsonPath("$.components.zproc.details.namespace")
+        .isEqualTo("default")
+        .jsonPath("$.components.zproc.details.address")
+        .value(address -> assertThat((String) address).startsWith("tcp://127.0.0.1:"));
   }
 }

@@ -8,23 +8,29 @@ import io.zproc.ZProc;
 import io.zproc.ZProcException;
 import io.zproc.ZProcOptions;
 import io.zproc.ZProcServer;
+import io.zproc.spring.boot.ZProcAutoConfiguration;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
 
-/** The {@link ZProcConfiguration} beans, without the web server: ownership and settings. */
-class ZProcConfigurationTest {
+/**
+ * The app's beans without the web server: the starter's {@code ZProc} (ownership), {@link
+ * StateClients} and the app's settings.
+ */
+class StateClientsTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
 
   @Configuration(proxyBeanMethods = false)
-  @EnableConfigurationProperties(ZProcProperties.class)
-  static class Properties {}
+  @EnableConfigurationProperties({WebSettings.class, MapSettings.class})
+  static class Settings {}
 
   private final ApplicationContextRunner runner =
       new ApplicationContextRunner()
-          .withUserConfiguration(Properties.class, ZProcConfiguration.class);
+          .withConfiguration(AutoConfigurations.of(ZProcAutoConfiguration.class))
+          .withUserConfiguration(Settings.class, StateClients.class);
 
   @Test
   void noAddress_startsAnEmbeddedServer_andStopsItWithTheContext() {
@@ -68,7 +74,7 @@ class ZProcConfigurationTest {
         .run(
             context -> {
               State state = context.getBean(State.class);
-              State watcher = context.getBean(ZProcConfiguration.WATCHER, State.class);
+              State watcher = context.getBean(StateClients.WATCHER, State.class);
               assertThat(watcher.namespace()).isEqualTo("kitchen");
               assertThat(watcher.id()).isNotEqualTo(state.id());
             });
