@@ -40,6 +40,9 @@ public final class ServerOptions {
   /** Default most callers waiting for one namespace's atomic lock: 10,000. */
   public static final int DEFAULT_MAX_ATOMIC_WAITERS = 10_000;
 
+  /** Default most namespaces one server holds: 100,000. */
+  public static final int DEFAULT_MAX_NAMESPACES = 100_000;
+
   private static final ServerOptions DEFAULTS = new ServerOptions(new Fields());
 
   /** The values; a copy is changed before it is frozen in a new instance, never after. */
@@ -57,6 +60,7 @@ public final class ServerOptions {
     int maxConnections = DEFAULT_MAX_CONNECTIONS;
     int maxWatchesPerConnection = DEFAULT_MAX_WATCHES_PER_CONNECTION;
     int maxAtomicWaiters = DEFAULT_MAX_ATOMIC_WAITERS;
+    int maxNamespaces = DEFAULT_MAX_NAMESPACES;
 
     Fields copy() {
       try {
@@ -246,6 +250,25 @@ public final class ServerOptions {
     return with(v -> v.maxAtomicWaiters = waiters);
   }
 
+  /**
+   * The most namespaces the server holds. Namespaces are made on first use (a read too) and live
+   * until dropped ({@link State#drop()}); a use that would make one past the limit fails with
+   * {@code LIMIT_EXCEEDED} naming this option. By default 100,000.
+   *
+   * @throws IllegalArgumentException if under 1
+   */
+  public ServerOptions maxNamespaces(int namespaces) {
+    if (namespaces < 1) {
+      throw new IllegalArgumentException("maxNamespaces must be at least 1, got " + namespaces);
+    }
+    return with(v -> v.maxNamespaces = namespaces);
+  }
+
+  /** The bound on namespaces. */
+  public int maxNamespaces() {
+    return f.maxNamespaces;
+  }
+
   /** The bound on bytes waiting for one connection to read. */
   public long maxPendingBytesPerConnection() {
     return f.maxPendingBytesPerConnection;
@@ -337,6 +360,8 @@ public final class ServerOptions {
         + f.maxWatchesPerConnection
         + ", maxAtomicWaiters="
         + f.maxAtomicWaiters
+        + ", maxNamespaces="
+        + f.maxNamespaces
         + "]";
   }
 }

@@ -135,6 +135,19 @@ public interface State {
   Mono<Void> clear();
 
   /**
+   * Drops this namespace from the server: its keys, its change journal and its atomic lock. Unlike
+   * {@link #clear()}, which is a change like any other, the namespace is gone: every change stream
+   * and {@code when*} wait on it, of any client, ends with {@link ChangesLostException}, and so
+   * does an {@code atomic} waiting for its lock. A later use of the name starts a new, empty
+   * namespace at version 0; a stream that resumes across the drop is told its changes are lost.
+   * Namespaces are made on first use and count against the server's {@code maxNamespaces}: drop
+   * those no longer needed.
+   *
+   * @return emits whether the namespace existed
+   */
+  Mono<Boolean> drop();
+
+  /**
    * Replaces the whole namespace with these values, as one mutation.
    *
    * @return completes when done

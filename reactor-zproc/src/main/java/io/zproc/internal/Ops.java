@@ -24,6 +24,10 @@ public final class Ops {
   public static final String VERSION_OF = "version";
   public static final String COMMIT = "commit";
   public static final String BEGIN = "begin";
+
+  /** Forgets a namespace: its state, journal and watches. Replies whether there was one. */
+  public static final String DROP = "drop";
+
   public static final String ABORT = "abort";
 
   /** Commit: the version the atomic task ran on. */

@@ -223,6 +223,11 @@ final class StateClient implements State {
   }
 
   @Override
+  public Mono<Boolean> drop() {
+    return call(Ops.DROP, args()).map(JsonNode::asBoolean);
+  }
+
+  @Override
   public Mono<Void> set(Map<String, ?> values) {
     Objects.requireNonNull(values, "values");
     ObjectNode args = mutation();

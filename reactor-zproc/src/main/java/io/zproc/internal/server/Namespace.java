@@ -59,6 +59,48 @@ final class Namespace {
     return version;
   }
 
+  /** This namespace's run (carried by its change events), or 0 for none. */
+  long epoch() {
+    return epoch;
+  }
+
+  private volatile boolean dropped;
+
+  /** Whether the namespace was dropped: this object is no longer the server's. */
+  boolean isDropped() {
+    return dropped;
+  }
+
+  /**
+   * Drops the namespace: every watch on it and every waiter for its atomic lock ends with {@code
+   * CHANGES_LOST}. The server has already forgotten it; a later use of the name makes a new one.
+   */
+  void drop() {
+    dropped = true;
+    WireException gone = droppedError();
+    for (Watch watch : watches) {
+      watch.fail(gone);
+    }
+    List<Waiter> waiting;
+    synchronized (this) {
+      waiting = new ArrayList<>(waiters);
+      waiters.clear();
+      holder = null;
+    }
+    for (Waiter waiter : waiting) {
+      waiter.sink.error(gone);
+    }
+  }
+
+  WireException droppedError() {
+    return new WireException(
+        CHANGES_LOST,
+        "namespace '"
+            + name
+            + "' was dropped (State.drop()): its state and changes are gone; a new use of the"
+            + " name starts an empty namespace, read it and subscribe anew");
+  }
+
   synchronized @Nullable JsonNode get(String key) {
     return data.get(key);
   }
@@ -596,6 +638,10 @@ final class Namespace {
 
   void addWatch(Watch watch) {
     watches.add(watch);
+    if (dropped) {
+      // dropped while this watch was made: it would wait on a namespace nobody writes
+      watch.fail(droppedError());
+    }
   }
 
   void removeWatch(Watch watch) {

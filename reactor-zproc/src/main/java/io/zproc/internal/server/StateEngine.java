@@ -1,6 +1,7 @@
 package io.zproc.internal.server;
 
 import io.zproc.ServerOptions;
+import io.zproc.rsocket.WireException;
 import java.time.Clock;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -15,12 +16,7 @@ final class StateEngine {
   StateEngine(ServerOptions options, Clock clock) {
     this.options = options;
     this.clock = clock;
-    // Not SecureRandom: the epoch tells restarts apart, it guards nothing.
-    long e;
-    do {
-      e = ThreadLocalRandom.current().nextLong();
-    } while (e == 0);
-    this.epoch = e;
+    this.epoch = newEpoch();
   }
 
   /** This server's run: random per start, never 0. Change events carry it. */
@@ -28,13 +24,51 @@ final class StateEngine {
     return epoch;
   }
 
+  /**
+   * The namespace of that name, made if new.
+   *
+   * @throws WireException {@code LIMIT_EXCEEDED} when a new one would pass {@code maxNamespaces}
+   */
   Namespace namespace(String name) {
     Namespace ns = namespaces.get(name);
     if (ns != null) {
       return ns;
     }
     return namespaces.computeIfAbsent(
-        name, n -> new Namespace(n, options.journalSize(), options.journalBytes(), clock, epoch));
+        name,
+        n -> {
+          int max = options.maxNamespaces();
+          if (namespaces.size() >= max) {
+            throw new WireException(
+                WireException.LIMIT_EXCEEDED,
+                "the server has "
+                    + max
+                    + " namespaces, its limit (maxNamespaces); drop those no longer needed"
+                    + " (State.drop()), or raise the limit");
+          }
+          // Each namespace has its own run: a watcher resuming across a drop, as across a
+          // restart, is told its changes are lost instead of skipping the new one's first ones.
+          return new Namespace(n, options.journalSize(), options.journalBytes(), clock, newEpoch());
+        });
+  }
+
+  /** Forgets a namespace and ends its watches and atomic waits; false if there was none. */
+  boolean drop(String name) {
+    Namespace ns = namespaces.remove(name);
+    if (ns == null) {
+      return false;
+    }
+    ns.drop();
+    return true;
+  }
+
+  /** Not SecureRandom: an epoch tells runs apart, it guards nothing. Never 0. */
+  private static long newEpoch() {
+    long e;
+    do {
+      e = ThreadLocalRandom.current().nextLong();
+    } while (e == 0);
+    return e;
   }
 
   /** Every namespace made so far. */

@@ -91,7 +91,7 @@ final class StateSession implements WireSession {
       }
       Namespace ns = ns(op, args);
       long cursor = after(op, args);
-      checkEpoch(op, args, cursor);
+      checkEpoch(ns, op, args, cursor);
       Watch.Filter filter = changeFilter(op, args, flag(args, Ops.CHANGED_ONLY));
       return Watch.changes(
           ns, cursor, filter, flag(args, Ops.WITH_SNAPSHOT), flag(args, Ops.ONCE), watches);
@@ -101,10 +101,11 @@ final class StateSession implements WireSession {
   }
 
   /**
-   * A stream resuming after a version of another run of the server (its epoch differs) would skip
-   * this run's first versions silently: it ends with {@code CHANGES_LOST} instead.
+   * A stream resuming after a version of another run of the namespace (the server restarted, or the
+   * namespace was dropped and made anew: its epoch differs) would skip this run's first versions
+   * silently: it ends with {@code CHANGES_LOST} instead.
    */
-  private void checkEpoch(String op, ObjectNode args, long cursor) {
+  private static void checkEpoch(Namespace ns, String op, ObjectNode args, long cursor) {
     JsonNode epoch = args.get(Ops.EPOCH);
     if (epoch == null || epoch.isNull()) {
       return;
@@ -112,14 +113,16 @@ final class StateSession implements WireSession {
     if (!epoch.canConvertToLong()) {
       throw invalid(op, Ops.EPOCH + "' (the server epoch) must be an integer");
     }
-    if (epoch.longValue() != engine.epoch()) {
+    if (epoch.longValue() != ns.epoch()) {
       throw new WireException(
           Namespace.CHANGES_LOST,
-          "the server restarted: this stream resumed after version "
+          "the server restarted, or namespace '"
+              + ns.name
+              + "' was dropped: this stream resumed after version "
               + cursor
-              + " of a server that is gone, and its changes after that version are lost (the"
-              + " embedded store lives in memory); this server's versions start again, read its"
-              + " state and subscribe anew");
+              + " of a namespace that is gone, and its changes after that version are lost (the"
+              + " embedded store lives in memory); versions start again, read the state and"
+              + " subscribe anew");
     }
   }
 
@@ -169,11 +172,11 @@ final class StateSession implements WireSession {
   private Mono<JsonNode> when(String op, ObjectNode args) {
     Namespace ns = ns(op, args);
     long after = after(op, args);
-    checkEpoch(op, args, after);
+    checkEpoch(ns, op, args, after);
     String kind = field(op, args, Ops.IS).asText();
     if (kind.equals("change")) {
       if (after < 0) {
-        return Mono.just(pending(ns.version()));
+        return Mono.just(pending(ns, ns.version()));
       }
       return Watch.changes(ns, after, changeFilter(op, args, true), true, true, watches).next();
     }
@@ -208,9 +211,9 @@ final class StateSession implements WireSession {
       return Mono.just(passed(snapshot));
     }
     if (progress == null) {
-      return Mono.just(pending(version[0]));
+      return Mono.just(pending(ns, version[0]));
     }
-    progress.accept(pending(version[0]));
+    progress.accept(pending(ns, version[0]));
     return waitFor(ns, key, test, args, version[0]);
   }
 
@@ -238,10 +241,10 @@ final class StateSession implements WireSession {
   }
 
   /** The version tested, and this server's epoch: a wait resumed after it names both. */
-  private ObjectNode pending(long version) {
+  private static ObjectNode pending(Namespace ns, long version) {
     ObjectNode reply = JsonNodeFactory.instance.objectNode();
     reply.put(Ops.AT, version);
-    reply.put(Ops.EPOCH, engine.epoch());
+    reply.put(Ops.EPOCH, ns.epoch());
     return reply;
   }
 
@@ -415,6 +418,8 @@ final class StateSession implements WireSession {
       case Ops.CLEAR:
         ns(op, args).clear(origin(args));
         return null;
+      case Ops.DROP:
+        return BooleanNode.valueOf(engine.drop(name(op, args)));
       case Ops.SET:
         ns(op, args).set(map(op, args), origin(args));
         return null;
@@ -443,6 +448,11 @@ final class StateSession implements WireSession {
   }
 
   private Namespace ns(String op, ObjectNode args) {
+    return engine.namespace(name(op, args));
+  }
+
+  /** The namespace's name, checked. */
+  private String name(String op, ObjectNode args) {
     JsonNode ns = args.get(Ops.NS);
     if (ns == null || !ns.isTextual()) {
       throw invalid(op, Ops.NS + "' (the namespace) must be a text");
@@ -452,7 +462,7 @@ final class StateSession implements WireSession {
       throw invalid(op, Ops.NS + "' (the namespace) must not be empty");
     }
     checkLength("namespace name", name);
-    return engine.namespace(name);
+    return name;
   }
 
   private String key(String op, ObjectNode args) {

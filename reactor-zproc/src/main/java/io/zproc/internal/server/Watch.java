@@ -116,6 +116,11 @@ final class Watch {
     }
   }
 
+  /** Ends the watch with an error (its namespace was dropped). */
+  void fail(Throwable error) {
+    sink.error(error);
+  }
+
   void drain() {
     if (WIP.getAndIncrement(this) != 0) {
       return;

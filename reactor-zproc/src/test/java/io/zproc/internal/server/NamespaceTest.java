@@ -198,6 +198,26 @@ class NamespaceTest {
   }
 
   @Test
+  void drop_waiterForTheLock_failsWithChangesLost() {
+    Namespace ns = new Namespace("n", 100, 1 << 20, clock);
+    AtomicReference<Throwable> failed = new AtomicReference<>();
+    Namespace.Waiter[] queued = new Namespace.Waiter[1];
+    Mono.<JsonNode>create(sink -> queued[0] = new Namespace.Waiter("B", sink))
+        .subscribe(v -> {}, failed::set);
+    assertThat(ns.begin(waiter("A", new AtomicReference<>()), 0)).isNotNull();
+    assertThat(ns.begin(queued[0], 1)).isNull();
+
+    ns.drop();
+
+    assertThat(failed.get())
+        .isInstanceOf(WireException.class)
+        .hasMessageContaining("'n' was dropped")
+        .extracting(e -> ((WireException) e).code())
+        .isEqualTo(Namespace.CHANGES_LOST);
+    assertThat(ns.isDropped()).isTrue();
+  }
+
+  @Test
   void atomicLock_holderThatConflictsKeepsIt_staleTokenStillCommitsIfNothingItReadChanged() {
     Namespace ns = new Namespace("n", 100, 1 << 20, clock);
     ns.put("a", IntNode.valueOf(1), "w");
