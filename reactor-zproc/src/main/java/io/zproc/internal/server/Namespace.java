@@ -39,15 +39,26 @@ final class Namespace {
   private final long epoch;
   private long version;
 
+  /**
+   * A namespace without an epoch whose atomic lock passes on only when its callers say what time it
+   * is ({@code begin}, {@code commit}, {@code release}): no background sweep on the wall clock, so
+   * tests drive time themselves.
+   */
   Namespace(String name, int journalSize, long journalBytes, Clock clock) {
-    this(name, journalSize, journalBytes, clock, 0);
+    this(name, journalSize, journalBytes, clock, 0, false);
   }
 
   /**
-   * @param epoch the server's run (see {@code StateEngine.epoch}), carried by change events; 0 for
-   *     none
+   * @param epoch this namespace's run (see {@code StateEngine.namespace}), carried by change
+   *     events; 0 for none
    */
   Namespace(String name, int journalSize, long journalBytes, Clock clock, long epoch) {
+    this(name, journalSize, journalBytes, clock, epoch, true);
+  }
+
+  private Namespace(
+      String name, int journalSize, long journalBytes, Clock clock, long epoch, boolean sweeps) {
+    this.sweeps = sweeps;
     this.epoch = epoch;
     this.name = name;
     this.journal = new Journal(journalSize, journalBytes);
@@ -395,6 +406,9 @@ final class Namespace {
   private long tokens;
   private boolean sweeping;
 
+  /** Whether a background sweep hands the lock on from a holder past its lease. */
+  private final boolean sweeps;
+
   /**
    * Asks for the atomic lock. Waiters get it in turn; a holder that kept it past its lease loses it
    * to the first waiter.
@@ -424,7 +438,7 @@ final class Namespace {
                 + "', the server's limit (maxAtomicWaiters); retry later, or raise the limit");
       }
       waiters.add(waiter);
-      if (!sweeping) {
+      if (sweeps && !sweeping) {
         sweeping = true;
         Schedulers.parallel().schedule(this::sweep, LEASE_NANOS, TimeUnit.NANOSECONDS);
       }
