@@ -34,7 +34,19 @@ final class Namespace {
   private final LinkedHashMap<String, JsonNode> data = new LinkedHashMap<>();
   private final Journal journal;
   private final Clock clock;
+
+  /** Every open watch (to count them and to end them on a drop). */
   private final Set<Watch> watches = ConcurrentHashMap.newKeySet();
+
+  /** The watches that may want any change: woken by every change. */
+  private final Set<Watch> unkeyed = ConcurrentHashMap.newKeySet();
+
+  /** The watches of given keys, by key: woken only by changes of their keys. */
+  private final ConcurrentHashMap<String, Set<Watch>> byKey = new ConcurrentHashMap<>();
+
+  /** The newest version whose watches have been told (guarded by this). */
+  private long signaled;
+
   private final String journalLimits;
   private final long epoch;
   private long version;
@@ -652,6 +664,20 @@ final class Namespace {
 
   void addWatch(Watch watch) {
     watches.add(watch);
+    String[] keys = watch.keys();
+    if (keys == null) {
+      unkeyed.add(watch);
+    } else {
+      for (String key : keys) {
+        byKey.compute(
+            key,
+            (k, set) -> {
+              Set<Watch> s = set == null ? ConcurrentHashMap.newKeySet() : set;
+              s.add(watch);
+              return s;
+            });
+      }
+    }
     if (dropped) {
       // dropped while this watch was made: it would wait on a namespace nobody writes
       watch.fail(droppedError());
@@ -660,19 +686,77 @@ final class Namespace {
 
   void removeWatch(Watch watch) {
     watches.remove(watch);
+    String[] keys = watch.keys();
+    unkeyed.remove(watch);
+    if (keys != null) {
+      for (String key : keys) {
+        byKey.computeIfPresent(
+            key,
+            (k, set) -> {
+              set.remove(watch);
+              return set.isEmpty() ? null : set;
+            });
+      }
+    }
+  }
+
+  /** From now on, wakes a keyed watch at every change too (it stays in the key index). */
+  void widen(Watch watch) {
+    unkeyed.add(watch);
+  }
+
+  /** The newest version whose watches have been told of it. */
+  synchronized long signaled() {
+    return signaled;
   }
 
   int watchCount() {
     return watches.size();
   }
 
-  /** Wakes every watch; called after a mutation, outside the lock. */
+  /**
+   * Wakes the watches the changes since the last call concern; called after a mutation, outside the
+   * lock. Watches of given keys are found through the key index and told, under the lock and before
+   * the version is published as signaled, the oldest change of their keys (see {@code
+   * Watch.skipUnwoken}); the others are woken by every change. A change of a key nobody watches
+   * costs a lookup, whatever the number of watches on other keys.
+   */
   void signal() {
     if (watches.isEmpty()) {
       return;
     }
-    for (Watch w : watches) {
+    List<Watch> wake = null;
+    synchronized (this) {
+      long from = Math.max(signaled + 1, version - journal.size() + 1);
+      if (!byKey.isEmpty()) {
+        for (long v = from; v <= version; v++) {
+          ChangeRecord record = journal.get(v);
+          if (record == null) {
+            continue;
+          }
+          for (String key : record.keys) {
+            Set<Watch> set = byKey.get(key);
+            if (set != null) {
+              if (wake == null) {
+                wake = new ArrayList<>(set.size());
+              }
+              for (Watch w : set) {
+                w.wokenAt(v);
+                wake.add(w);
+              }
+            }
+          }
+        }
+      }
+      signaled = version;
+    }
+    for (Watch w : unkeyed) {
       w.drain();
+    }
+    if (wake != null) {
+      for (Watch w : wake) {
+        w.drain();
+      }
     }
   }
 

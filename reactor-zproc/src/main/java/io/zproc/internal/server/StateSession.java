@@ -92,9 +92,10 @@ final class StateSession implements WireSession {
       Namespace ns = ns(op, args);
       long cursor = after(op, args);
       checkEpoch(ns, op, args, cursor);
-      Watch.Filter filter = changeFilter(op, args, flag(args, Ops.CHANGED_ONLY));
+      String[] keys = keys(op, args);
+      Watch.Filter filter = changeFilter(args, flag(args, Ops.CHANGED_ONLY), keys);
       return Watch.changes(
-          ns, cursor, filter, flag(args, Ops.WITH_SNAPSHOT), flag(args, Ops.ONCE), watches);
+          ns, cursor, keys, filter, flag(args, Ops.WITH_SNAPSHOT), flag(args, Ops.ONCE), watches);
     } catch (RuntimeException e) {
       return Flux.error(e);
     }
@@ -138,8 +139,8 @@ final class StateSession implements WireSession {
     return after.longValue();
   }
 
-  /** The changes not made by {@code exclude}, touching one of {@code keys} if given. */
-  private static Watch.Filter changeFilter(String op, ObjectNode args, boolean changedOnly) {
+  /** The keys a watch asks for ({@link Ops#KEYS}), or null for any. */
+  private static String @Nullable [] keys(String op, ObjectNode args) {
     String[] keys = null;
     JsonNode k = args.get(Ops.KEYS);
     if (k != null && k.isArray() && k.size() > 0) {
@@ -151,6 +152,12 @@ final class StateSession implements WireSession {
         keys[i] = k.get(i).textValue();
       }
     }
+    return keys;
+  }
+
+  /** The changes not made by {@code exclude}, touching one of {@code keys} if given. */
+  private static Watch.Filter changeFilter(
+      ObjectNode args, boolean changedOnly, String @Nullable [] keys) {
     String exclude = exclude(args);
     String[] wanted = keys;
     return record ->
@@ -178,7 +185,9 @@ final class StateSession implements WireSession {
       if (after < 0) {
         return Mono.just(pending(ns, ns.version()));
       }
-      return Watch.changes(ns, after, changeFilter(op, args, true), true, true, watches).next();
+      String[] keys = keys(op, args);
+      return Watch.changes(ns, after, keys, changeFilter(args, true, keys), true, true, watches)
+          .next();
     }
     String key = key(op, args);
     Predicate<@Nullable JsonNode> test = keyTest(op, kind, args);
@@ -229,15 +238,24 @@ final class StateSession implements WireSession {
     String exclude = exclude(args);
     JsonNode[] value = {ns.valueAt(key, after)};
     Watch.Filter filter =
-        record -> {
-          for (int i = 0; i < record.keys.length; i++) {
-            if (record.keys[i].equals(key)) {
-              value[0] = record.after[i];
+        new Watch.Filter() {
+          @Override
+          public boolean accept(ChangeRecord record) {
+            for (int i = 0; i < record.keys.length; i++) {
+              if (record.keys[i].equals(key)) {
+                value[0] = record.after[i];
+              }
             }
+            return (exclude == null || !exclude.equals(record.origin)) && test.test(value[0]);
           }
-          return (exclude == null || !exclude.equals(record.origin)) && test.test(value[0]);
+
+          @Override
+          public boolean wantsEveryChange() {
+            // its own change made the key pass: the next change by another, of any key, answers
+            return test.test(value[0]);
+          }
         };
-    return Watch.changes(ns, after, filter, true, true, watches).next();
+    return Watch.changes(ns, after, new String[] {key}, filter, true, true, watches).next();
   }
 
   /** The version tested, and this server's epoch: a wait resumed after it names both. */

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.zproc.rsocket.WireException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
 
@@ -21,6 +23,15 @@ final class Watch {
   /** What a watch emits. */
   interface Filter {
     boolean accept(ChangeRecord record);
+
+    /**
+     * Whether a keyed watch now needs every change, not only those of its keys: a {@code when*}
+     * wait whose key passes its test after a change it may not answer (its own client's) fires at
+     * the next change by another, of any key.
+     */
+    default boolean wantsEveryChange() {
+      return false;
+    }
   }
 
   private final Namespace namespace;
@@ -32,13 +43,35 @@ final class Watch {
   private long cursor;
   private boolean done;
 
+  /** The keys this watch wants changes of, or null for any change (tested on every change). */
+  private final String @Nullable [] keys;
+
+  /**
+   * Whether this watch has read every change up to the version it last saw as the newest: then,
+   * keyed, it can skip the changes it was not woken for, which touch none of its keys. Written and
+   * read by drains only (serialized).
+   */
+  private boolean caughtUp;
+
+  /** Whether this keyed watch asked to be woken by every change (drains only). */
+  private boolean widened;
+
+  /**
+   * The oldest version among the changes this watch was woken for and has not read yet; {@code
+   * Long.MAX_VALUE} for none. Set by the namespace (under its lock) before it publishes the version
+   * as signaled.
+   */
+  private final AtomicLong woken = new AtomicLong(Long.MAX_VALUE);
+
   private Watch(
       Namespace namespace,
       FluxSink<JsonNode> sink,
       long cursor,
+      String @Nullable [] keys,
       Filter filter,
       boolean withSnapshot,
       boolean once) {
+    this.keys = keys;
     this.namespace = namespace;
     this.sink = sink;
     this.cursor = cursor;
@@ -62,6 +95,23 @@ final class Watch {
       boolean withSnapshot,
       boolean once,
       Budget budget) {
+    return changes(namespace, after, null, filter, withSnapshot, once, budget);
+  }
+
+  /**
+   * The same, for a watch that only wants changes touching one of {@code keys}: the namespace finds
+   * it through its key index and wakes it only for those (the filter must accept no other).
+   *
+   * @param keys the keys the filter looks at, or null if it may accept any change
+   */
+  static Flux<JsonNode> changes(
+      Namespace namespace,
+      long after,
+      String @Nullable [] keys,
+      Filter filter,
+      boolean withSnapshot,
+      boolean once,
+      Budget budget) {
     return Flux.create(
         sink -> {
           if (!budget.take()) {
@@ -69,7 +119,12 @@ final class Watch {
             return;
           }
           long start = after < 0 ? namespace.version() : after;
-          Watch watch = new Watch(namespace, sink, start, filter, withSnapshot, once);
+          Watch watch = new Watch(namespace, sink, start, keys, filter, withSnapshot, once);
+          if (keys != null && filter.wantsEveryChange()) {
+            // already armed: the next change of any key may answer it
+            watch.widened = true;
+            namespace.widen(watch);
+          }
           // Register before the dispose hook: a cancel racing with this callback then runs the
           // hook after the registration (or at once, if already cancelled), and nothing leaks.
           namespace.addWatch(watch);
@@ -116,6 +171,16 @@ final class Watch {
     }
   }
 
+  /** The keys this watch wants, or null for any change. */
+  String @Nullable [] keys() {
+    return keys;
+  }
+
+  /** Notes a change of one of its keys at {@code version}; the caller then drains. */
+  void wokenAt(long version) {
+    woken.accumulateAndGet(version, Math::min);
+  }
+
   /** Ends the watch with an error (its namespace was dropped). */
   void fail(Throwable error) {
     sink.error(error);
@@ -139,13 +204,22 @@ final class Watch {
 
   private void emit() {
     try {
+      if (keys != null && !widened) {
+        skipUnwoken();
+      }
       while (!sink.isCancelled() && sink.requestedFromDownstream() > 0) {
         ChangeRecord record = namespace.recordAfter(cursor);
         if (record == null) {
+          caughtUp = true;
           return;
         }
         cursor = record.version;
+        caughtUp = false;
         if (!filter.accept(record)) {
+          if (keys != null && !widened && filter.wantsEveryChange()) {
+            widened = true;
+            namespace.widen(this);
+          }
           continue;
         }
         sink.next(element(record));
@@ -155,9 +229,34 @@ final class Watch {
           return;
         }
       }
+      // stopped for want of demand: there may be changes after the cursor it has not read
+      caughtUp = false;
     } catch (RuntimeException e) {
       done = true;
       sink.error(e);
+    }
+  }
+
+  /**
+   * Moves a keyed, caught-up watch's cursor past the changes it was not woken for. Every change of
+   * one of its keys up to the namespace's signaled version has set {@link #woken} before that
+   * version was published; so below the oldest such change (or, without one, up to that version) no
+   * change touches its keys. The changes skipped are never read: a quiet key's watcher costs
+   * nothing per change of other keys, and its cursor never falls out of the journal.
+   */
+  private void skipUnwoken() {
+    long signaled = namespace.signaled();
+    long first = woken.getAndSet(Long.MAX_VALUE);
+    if (!caughtUp) {
+      if (first != Long.MAX_VALUE) {
+        // not caught up: read everything from the cursor; keep the note for the next drain
+        wokenAt(first);
+      }
+      return;
+    }
+    long skipTo = first == Long.MAX_VALUE ? signaled : Math.min(first - 1, signaled);
+    if (skipTo > cursor) {
+      cursor = skipTo;
     }
   }
 
