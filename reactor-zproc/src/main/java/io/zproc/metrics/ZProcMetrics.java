@@ -172,7 +172,8 @@ public final class ZProcMetrics implements MeterBinder, AutoCloseable {
   }
 
   /**
-   * Registers the meters with a registry and starts recording the timers.
+   * Registers the meters with a registry and starts recording the timers. Binding to a registry
+   * this binder is already bound to does nothing.
    *
    * @throws IllegalStateException if this binder is closed
    */
@@ -183,6 +184,11 @@ public final class ZProcMetrics implements MeterBinder, AutoCloseable {
     synchronized (this) {
       if (closed) {
         throw new IllegalStateException("this ZProcMetrics is closed: make a new one to bind");
+      }
+      for (Binding bound : bindings) {
+        if (bound.registry == registry) {
+          return; // bound already: binding again would record every boot twice
+        }
       }
       bindings.add(binding);
     }
@@ -224,19 +230,31 @@ public final class ZProcMetrics implements MeterBinder, AutoCloseable {
       this.registry = registry;
     }
 
-    synchronized void add(Meter meter) {
-      if (closed) {
-        registry.remove(meter);
-      } else {
-        meters.add(meter);
+    /** Keeps a meter to remove on close; removes it at once if closed meanwhile. */
+    void add(Meter meter) {
+      boolean keep;
+      synchronized (this) {
+        keep = !closed;
+        if (keep) {
+          meters.add(meter);
+        }
+      }
+      if (!keep) {
+        registry.remove(meter); // outside this lock: the registry has locks of its own
       }
     }
 
-    synchronized void observe(Runnable remover) {
-      if (closed) {
+    /** Keeps an observer's remover to run on close; runs it at once if closed meanwhile. */
+    void observe(Runnable remover) {
+      boolean keep;
+      synchronized (this) {
+        keep = !closed;
+        if (keep) {
+          observers.add(remover);
+        }
+      }
+      if (!keep) {
         remover.run();
-      } else {
-        observers.add(remover);
       }
     }
 

@@ -193,6 +193,34 @@ class ZProcMetricsTest {
   }
 
   @Test
+  void bindTwiceToOneRegistry_bootsRecordedOnce() {
+    try (ZProc ctx = ZProc.start();
+        ZProcMetrics metrics = new ZProcMetrics(ctx)) {
+      metrics.bindTo(registry);
+      metrics.bindTo(registry);
+      assertThat(ctx.process(state -> 1).result().block(WAIT)).isEqualTo(1);
+      assertThat(timerCount("zproc.processes.start", "kind", "jvm")).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void twoRegistries_bothGetTheMeters_closeEmptiesBoth() {
+    MeterRegistry other = new SimpleMeterRegistry();
+    try (ZProc ctx = ZProc.start()) {
+      ZProcMetrics metrics = new ZProcMetrics(ctx);
+      metrics.bindTo(registry);
+      metrics.bindTo(other);
+      assertThat(other.get("zproc.server.connections").gauge().value())
+          .isEqualTo(gauge("zproc.server.connections"));
+      metrics.close();
+      assertThat(zprocMeters()).isEmpty();
+      assertThat(other.find("zproc.server.connections").gauge()).isNull();
+    } finally {
+      other.close();
+    }
+  }
+
+  @Test
   void close_removesTheMeters_andStopsObserving() {
     try (ZProc ctx = ZProc.start()) {
       ZProcMetrics metrics = new ZProcMetrics(ctx);
