@@ -587,4 +587,51 @@ class ZProcWebApplicationTest {
         .jsonPath("$.components.zproc.details.address")
         .value(address -> assertThat((String) address).startsWith("tcp://127.0.0.1:"));
   }
+
+  @Test
+  void actuatorMetrics_listsTheStartersZprocMeters() {
+    web.get()
+        .uri("/actuator/metrics")
+        .exchange()
+        .expectStatus()
+        .isOk()
+        .expectBody()
+        .jsonPath("$.names")
+        .value(
+            names ->
+                assertThat(new ArrayList<Object>((List<?>) names))
+                    .contains(
+                        "zproc.processes.started",
+                        "zproc.processes.running",
+                        "zproc.processes.spares.ready",
+                        "zproc.processes.start",
+                        "zproc.server.connections",
+                        "zproc.server.watches",
+                        "zproc.server.namespaces",
+                        "zproc.server.journal.changes",
+                        "zproc.server.journal.bytes"));
+  }
+
+  @Test
+  void actuatorMetrics_journalOfTheNamespace_countsAPut() {
+    put("metrics-key", "1");
+    web.get()
+        .uri("/actuator/metrics/zproc.server.journal.changes?tag=namespace:default")
+        .exchange()
+        .expectStatus()
+        .isOk()
+        .expectBody()
+        .jsonPath("$.measurements[0].statistic")
+        .isEqualTo("VALUE")
+        .jsonPath("$.measurements[0].value")
+        .value(value -> assertThat(((Number) value).doubleValue()).isGreaterThanOrEqualTo(1));
+    web.get()
+        .uri("/actuator/metrics/zproc.server.connections")
+        .exchange()
+        .expectStatus()
+        .isOk()
+        .expectBody()
+        .jsonPath("$.measurements[0].value")
+        .value(value -> assertThat(((Number) value).doubleValue()).isGreaterThanOrEqualTo(1));
+  }
 }
