@@ -634,4 +634,23 @@ class ZProcWebApplicationTest {
         .jsonPath("$.measurements[0].value")
         .value(value -> assertThat(((Number) value).doubleValue()).isGreaterThanOrEqualTo(1));
   }
+
+  @Test
+  void actuatorPrometheus_scrapesTheZprocMeters() {
+    put("prometheus-key", "1");
+    web.get()
+        .uri("/actuator/prometheus")
+        .exchange()
+        .expectStatus()
+        .isOk()
+        .expectBody(String.class)
+        .value(
+            text ->
+                assertThat(text)
+                    .contains("zproc_server_connections ")
+                    .contains("zproc_server_journal_changes{namespace=\"default\"}")
+                    .contains("zproc_server_journal_bytes{namespace=\"default\"}")
+                    .contains("zproc_processes_started_total{kind=\"spare\"}")
+                    .contains("zproc_processes_start_seconds_count{kind=\"jvm\"}"));
+  }
 }
