@@ -24,6 +24,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Binds the meters of a {@link ZProc} context (its processes, and its embedded server if it owns
@@ -88,6 +90,8 @@ public final class ZProcMetrics implements MeterBinder, AutoCloseable {
 
   /** The {@code namespace} tag of the namespaces beyond the tagged ones, added up. */
   public static final String OTHER_NAMESPACES = "_other";
+
+  private static final Logger log = LoggerFactory.getLogger(ZProcMetrics.class);
 
   private final @Nullable Context context;
   private final @Nullable ServerStats server;
@@ -318,7 +322,20 @@ public final class ZProcMetrics implements MeterBinder, AutoCloseable {
               .tags(tags)
               .register(registry));
       // Observe first, then list: a namespace made in between is seen twice, and tagged once.
-      observe(stats.observeNamespaces(name -> namespace(stats, name)));
+      // A registry that refuses the gauges must not fail the request that made the namespace.
+      observe(
+          stats.observeNamespaces(
+              name -> {
+                try {
+                  namespace(stats, name);
+                } catch (RuntimeException e) {
+                  log.warn(
+                      "cannot register the journal gauges of namespace '{}' with {}: {}",
+                      name,
+                      registry.getClass().getName(),
+                      e.toString());
+                }
+              }));
       for (String name : stats.namespaceNames()) {
         namespace(stats, name);
       }

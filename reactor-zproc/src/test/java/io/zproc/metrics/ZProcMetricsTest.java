@@ -95,6 +95,40 @@ class ZProcMetricsTest {
   }
 
   @Test
+  void registryRefusingAGauge_theRequestThatMadeTheNamespaceStillWorks() {
+    MeterRegistry refusing = new SimpleMeterRegistry();
+    refusing
+        .config()
+        .meterFilter(
+            new io.micrometer.core.instrument.config.MeterFilter() {
+              @Override
+              public io.micrometer.core.instrument.Meter.Id map(
+                  io.micrometer.core.instrument.Meter.Id id) {
+                if ("refused".equals(id.getTag("namespace"))) {
+                  throw new IllegalStateException("this registry refuses namespace 'refused'");
+                }
+                return id;
+              }
+            });
+    try (ZProc ctx = ZProc.start();
+        ZProcMetrics metrics = new ZProcMetrics(ctx)) {
+      metrics.bindTo(refusing);
+      ctx.state("refused").put("k", 1).block(WAIT);
+      assertThat(ctx.state("refused").get("k").block(WAIT)).isEqualTo(1);
+      ctx.state("accepted").put("k", 1).block(WAIT);
+      assertThat(
+              refusing
+                  .get("zproc.server.journal.changes")
+                  .tags("namespace", "accepted")
+                  .gauge()
+                  .value())
+          .isEqualTo(1);
+    } finally {
+      refusing.close();
+    }
+  }
+
+  @Test
   void namespacesBeyondTheCap_addUpUnderOther() {
     try (ZProc ctx = ZProc.start();
         ZProcMetrics metrics = new ZProcMetrics(ctx, Tags.of("app", "cap"), 2)) {
