@@ -160,6 +160,11 @@ public final class WireServer implements Disposable {
     return options;
   }
 
+  /** The connections open now: sockets (tcp, unix, ws, local) and in-JVM (direct) sessions. */
+  public int connectionCount() {
+    return connections.size() + directSessions.size();
+  }
+
   /** Completes when the server has closed. */
   public Mono<Void> onClose() {
     return onClose.asMono();

@@ -17,6 +17,7 @@ import io.zproc.ZProcOptions;
 import io.zproc.ZProcess;
 import io.zproc.internal.Ops;
 import io.zproc.internal.process.MapPool;
+import io.zproc.internal.process.ProcessStats;
 import io.zproc.internal.process.Processes;
 import io.zproc.internal.process.Watchers;
 import io.zproc.internal.server.StateServer;
@@ -60,6 +61,7 @@ public final class Context implements ZProc {
   private final ZProcOptions options;
   private volatile @Nullable Processes processes;
   private volatile @Nullable MapPool mapPool;
+  private final ProcessStats processStats = new ProcessStats();
   private volatile StateClient state;
   private final @Nullable Thread shutdownHook;
 
@@ -347,7 +349,8 @@ public final class Context implements ZProc {
                   options.spareProcesses(),
                   this::versionNow,
                   cursor -> new StateClient(this, namespace, cursor),
-                  () -> ZProc.connect(address, options));
+                  () -> ZProc.connect(address, options),
+                  processStats);
           processes = p;
         }
       }
@@ -406,6 +409,22 @@ public final class Context implements ZProc {
   public int spareTarget() {
     Processes p = processes;
     return p == null ? options.spareProcesses() : p.spareTarget();
+  }
+
+  /** What this context's processes did: starts, ends, boot times (for monitoring). */
+  public ProcessStats processStats() {
+    return processStats;
+  }
+
+  /** How many of this context's spare JVMs are booted and waiting for a task now. */
+  public int sparesReady() {
+    Processes p = processes;
+    return p == null ? 0 : p.sparesReady();
+  }
+
+  /** The embedded server this context owns, or null for a context that connected to one. */
+  public @Nullable StateServer server() {
+    return server;
   }
 
   /** The pids of this context's spare JVMs waiting now (for tests and monitoring). */

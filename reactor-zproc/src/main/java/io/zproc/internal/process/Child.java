@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +53,15 @@ final class Child {
   private final CountDownLatch readyOrGone = new CountDownLatch(1);
   private volatile java.nio.file.@Nullable Path recording;
 
+  /** When the fork began ({@code System.nanoTime()}); set before the pumps start. */
+  private long forkedAt;
+
+  /** When the ready signal came; guarded by this. */
+  private long readyAt;
+
+  /** Told the boot time once the child is ready; guarded by this. */
+  private @Nullable LongConsumer onReady;
+
   /** The last bytes the child wrote to stderr, for the error when it dies (see below). */
   private final byte[] errTail = new byte[ERR_TAIL];
 
@@ -87,6 +97,7 @@ final class Child {
     List<String> command = launch.args();
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().putAll(environment);
+    long forkedAt = System.nanoTime();
     Process process;
     try {
       process = builder.start();
@@ -96,6 +107,7 @@ final class Child {
     ThreadLocalRandom random = ThreadLocalRandom.current();
     String token = Long.toHexString(random.nextLong()) + Long.toHexString(random.nextLong());
     Child child = new Child(process, token);
+    child.forkedAt = forkedAt;
     child.recording = launch.recording();
     try {
       child.stdin.writeUTF(Wire.MAGIC);
@@ -135,6 +147,22 @@ final class Child {
   boolean awaitReady(long millis) throws InterruptedException {
     readyOrGone.await(millis, TimeUnit.MILLISECONDS);
     return ready;
+  }
+
+  /**
+   * Tells {@code bootNanos} how long the child took from its fork to its ready signal, once it is
+   * ready (at once if it already is); never if it dies first. Called on the child's output thread.
+   */
+  void whenReady(LongConsumer bootNanos) {
+    long took;
+    synchronized (this) {
+      if (!ready) {
+        onReady = bootNanos;
+        return;
+      }
+      took = readyAt - forkedAt;
+    }
+    bootNanos.accept(took);
   }
 
   /** Whether this child lists its classes for the class-data archive (it must exit normally). */
@@ -227,8 +255,19 @@ final class Child {
 
   private void deliverFrame(String type, byte[] payload) {
     if (Wire.READY.equals(type)) {
-      ready = true;
+      LongConsumer tell;
+      long took;
+      synchronized (this) {
+        readyAt = System.nanoTime();
+        took = readyAt - forkedAt;
+        ready = true;
+        tell = onReady;
+        onReady = null;
+      }
       readyOrGone.countDown();
+      if (tell != null) {
+        tell.accept(took);
+      }
     }
     Listener l;
     synchronized (this) {

@@ -62,6 +62,7 @@ public final class Processes {
   private final ConcurrentLinkedDeque<Child> spares = new ConcurrentLinkedDeque<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final ScheduledExecutorService refiller;
+  private final ProcessStats stats;
 
   /**
    * @param spec how children connect
@@ -70,14 +71,17 @@ public final class Processes {
    * @param freshState a new state client of the context's namespace whose cursor starts at a
    *     version (thread backend)
    * @param freshContext a new context on the same server (thread backend's context tasks)
+   * @param stats where starts, ends and boot times are counted
    */
   public Processes(
       Child.Spec spec,
       int spareCount,
       LongSupplier version,
       LongFunction<State> freshState,
-      Supplier<ZProc> freshContext) {
+      Supplier<ZProc> freshContext,
+      ProcessStats stats) {
     this.spec = spec;
+    this.stats = stats;
     this.version = version;
     this.spareCount = spareCount;
     this.target = new AtomicInteger(spareCount);
@@ -162,13 +166,17 @@ public final class Processes {
               loader);
       thread.start();
       process = thread;
+      stats.start(ProcessStats.Kind.THREAD);
     } else {
       requireReachable(spec, "process(...)");
       boolean plain =
           options.jvmOptions().isEmpty() && options.environment().isEmpty() && !options.isLean();
       Child child = plain ? takeSpare() : null;
+      ProcessStats.Kind how = ProcessStats.Kind.SPARE;
       if (child == null) {
         child = launch(options.jvmOptions(), options.environment(), options.isLean());
+        how = ProcessStats.Kind.JVM;
+        child.whenReady(nanos -> stats.booted(ProcessStats.Kind.JVM, nanos));
       }
       JvmProcess<R> jvm = new JvmProcess<>(child, loader);
       // Listen before sending: a warm spare may answer before the next line runs.
@@ -180,6 +188,7 @@ public final class Processes {
         throw diedBeforeItsTask(child, options.jvmOptions(), e);
       }
       process = jvm;
+      stats.start(how);
       if (plain) {
         Mono.firstWithSignal(
                 jvm.result().then().onErrorResume(e -> Mono.empty()),
@@ -187,6 +196,7 @@ public final class Processes {
             .subscribe(null, e -> refill(), this::refill);
       }
     }
+    process.onExit().subscribe(null, e -> stats.ended(), stats::ended);
     started.add(process);
     return process;
   }
@@ -304,6 +314,7 @@ public final class Processes {
         return;
       }
       Child started = child;
+      child.whenReady(nanos -> stats.booted(ProcessStats.Kind.SPARE, nanos));
       child.attach(
           new Child.Listener() {
             @Override
@@ -338,6 +349,17 @@ public final class Processes {
   /** How many spares the pool keeps now: the configured number, or more under demand. */
   public int spareTarget() {
     return target.get();
+  }
+
+  /** How many spare JVMs are booted, connected and waiting for a task now. */
+  public int sparesReady() {
+    int ready = 0;
+    for (Child c : spares) {
+      if (c.isReady() && c.process.isAlive()) {
+        ready++;
+      }
+    }
+    return ready;
   }
 
   /** The pids of the spare JVMs waiting now (for tests and monitoring). */

@@ -578,6 +578,11 @@ final class Namespace {
     return journal.size();
   }
 
+  /** The journal's estimated size in bytes. */
+  synchronized long journalBytes() {
+    return journal.bytes();
+  }
+
   synchronized long oldestJournalVersion() {
     return journal.oldestVersion();
   }

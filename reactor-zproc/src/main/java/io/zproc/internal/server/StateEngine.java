@@ -4,7 +4,10 @@ import io.zproc.ServerOptions;
 import io.zproc.rsocket.WireException;
 import java.time.Clock;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /** Every namespace of one server, made on first use. Thread-safe. */
 final class StateEngine {
@@ -12,6 +15,7 @@ final class StateEngine {
   private final ServerOptions options;
   private final Clock clock;
   private final long epoch;
+  private final CopyOnWriteArrayList<Consumer<String>> observers = new CopyOnWriteArrayList<>();
 
   StateEngine(ServerOptions options, Clock clock) {
     this.options = options;
@@ -34,22 +38,32 @@ final class StateEngine {
     if (ns != null) {
       return ns;
     }
-    return namespaces.computeIfAbsent(
-        name,
-        n -> {
-          int max = options.maxNamespaces();
-          if (namespaces.size() >= max) {
-            throw new WireException(
-                WireException.LIMIT_EXCEEDED,
-                "the server has "
-                    + max
-                    + " namespaces, its limit (maxNamespaces); drop those no longer needed"
-                    + " (State.drop()), or raise the limit");
-          }
-          // Each namespace has its own run: a watcher resuming across a drop, as across a
-          // restart, is told its changes are lost instead of skipping the new one's first ones.
-          return new Namespace(n, options.journalSize(), options.journalBytes(), clock, newEpoch());
-        });
+    Namespace[] made = new Namespace[1];
+    ns =
+        namespaces.computeIfAbsent(
+            name,
+            n -> {
+              int max = options.maxNamespaces();
+              if (namespaces.size() >= max) {
+                throw new WireException(
+                    WireException.LIMIT_EXCEEDED,
+                    "the server has "
+                        + max
+                        + " namespaces, its limit (maxNamespaces); drop those no longer needed"
+                        + " (State.drop()), or raise the limit");
+              }
+              // Each namespace has its own run: a watcher resuming across a drop, as across a
+              // restart, is told its changes are lost instead of skipping the new one's first ones.
+              return made[0] =
+                  new Namespace(
+                      n, options.journalSize(), options.journalBytes(), clock, newEpoch());
+            });
+    if (made[0] != null) {
+      for (Consumer<String> observer : observers) {
+        observer.accept(name);
+      }
+    }
+    return ns;
   }
 
   /** Forgets a namespace and ends its watches and atomic waits; false if there was none. */
@@ -69,6 +83,26 @@ final class StateEngine {
       e = ThreadLocalRandom.current().nextLong();
     } while (e == 0);
     return e;
+  }
+
+  /** The namespace of that name if it was made, else null (never makes one). */
+  @Nullable Namespace find(String name) {
+    return namespaces.get(name);
+  }
+
+  int namespaceCount() {
+    return namespaces.size();
+  }
+
+  /**
+   * Tells {@code observer} the name of every namespace made from now on, on the thread that made
+   * it, outside any lock.
+   *
+   * @return removes the observer
+   */
+  Runnable observeNamespaces(Consumer<String> observer) {
+    observers.add(observer);
+    return () -> observers.remove(observer);
   }
 
   /** Every namespace made so far. */

@@ -19,10 +19,17 @@ public final class StateServer implements ZProcServer {
 
   private final WireServer wire;
   private final StateEngine engine;
+  private final ServerStats stats;
 
   private StateServer(WireServer wire, StateEngine engine) {
     this.wire = wire;
     this.engine = engine;
+    this.stats = new ServerStats(engine, wire);
+  }
+
+  /** Read-only figures of this server, for monitoring. */
+  public ServerStats stats() {
+    return stats;
   }
 
   /** The number of open watches (change streams and watchers) on a namespace. */

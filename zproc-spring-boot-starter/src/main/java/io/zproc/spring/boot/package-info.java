@@ -1,7 +1,8 @@
 /**
  * Spring Boot auto-configuration for reactor-zproc: a {@link io.zproc.ZProc} bean and its {@link
  * io.zproc.State} from {@code zproc.*} properties ({@link io.zproc.spring.boot.ZProcProperties}),
- * and an Actuator health indicator. See {@code docs/spring.md}.
+ * an Actuator health indicator, and Micrometer meters ({@link
+ * io.zproc.spring.boot.ZProcMetricsAutoConfiguration}). See {@code docs/spring.md}.
  */
 @NullMarked
 package io.zproc.spring.boot;

@@ -587,4 +587,70 @@ class ZProcWebApplicationTest {
         .jsonPath("$.components.zproc.details.address")
         .value(address -> assertThat((String) address).startsWith("tcp://127.0.0.1:"));
   }
+
+  @Test
+  void actuatorMetrics_listsTheStartersZprocMeters() {
+    web.get()
+        .uri("/actuator/metrics")
+        .exchange()
+        .expectStatus()
+        .isOk()
+        .expectBody()
+        .jsonPath("$.names")
+        .value(
+            names ->
+                assertThat(new ArrayList<Object>((List<?>) names))
+                    .contains(
+                        "zproc.processes.started",
+                        "zproc.processes.running",
+                        "zproc.processes.spares.ready",
+                        "zproc.processes.start",
+                        "zproc.server.connections",
+                        "zproc.server.watches",
+                        "zproc.server.namespaces",
+                        "zproc.server.journal.changes",
+                        "zproc.server.journal.bytes"));
+  }
+
+  @Test
+  void actuatorMetrics_journalOfTheNamespace_countsAPut() {
+    put("metrics-key", "1");
+    web.get()
+        .uri("/actuator/metrics/zproc.server.journal.changes?tag=namespace:default")
+        .exchange()
+        .expectStatus()
+        .isOk()
+        .expectBody()
+        .jsonPath("$.measurements[0].statistic")
+        .isEqualTo("VALUE")
+        .jsonPath("$.measurements[0].value")
+        .value(value -> assertThat(((Number) value).doubleValue()).isGreaterThanOrEqualTo(1));
+    web.get()
+        .uri("/actuator/metrics/zproc.server.connections")
+        .exchange()
+        .expectStatus()
+        .isOk()
+        .expectBody()
+        .jsonPath("$.measurements[0].value")
+        .value(value -> assertThat(((Number) value).doubleValue()).isGreaterThanOrEqualTo(1));
+  }
+
+  @Test
+  void actuatorPrometheus_scrapesTheZprocMeters() {
+    put("prometheus-key", "1");
+    web.get()
+        .uri("/actuator/prometheus")
+        .exchange()
+        .expectStatus()
+        .isOk()
+        .expectBody(String.class)
+        .value(
+            text ->
+                assertThat(text)
+                    .contains("zproc_server_connections ")
+                    .contains("zproc_server_journal_changes{namespace=\"default\"}")
+                    .contains("zproc_server_journal_bytes{namespace=\"default\"}")
+                    .contains("zproc_processes_started_total{kind=\"spare\"}")
+                    .contains("zproc_processes_start_seconds_count{kind=\"jvm\"}"));
+  }
 }

@@ -62,6 +62,15 @@ class UserProjectTest {
   }
 
   @Test
+  void micrometerIsOptional_notOnTheClasspath() {
+    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+      assertFalse(
+          entry.replace(File.separatorChar, '/').contains("/io/micrometer/"),
+          "reactor-zproc's optional Micrometer dependency came along: " + entry);
+    }
+  }
+
+  @Test
   void stateWatchingProcessesAndProcessMap() {
     ZProc ctx = ZProc.start();
     try {
