@@ -112,6 +112,7 @@ class KeyIndexTest {
     Mono<Snapshot> predicate = watcher.when(s -> s.containsKey("z")).cache();
     anyChange.subscribe(s -> {}, e -> {});
     predicate.subscribe(s -> {}, e -> {});
+    await().atMost(WAIT).until(() -> server.watchCount(ns) == 2);
 
     writer.put("x", 1).block(WAIT);
     assertThat(anyChange.block(WAIT).get("x")).isEqualTo(1);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.zproc.internal.Json;
 import io.zproc.rsocket.WireException;
+import java.lang.ref.WeakReference;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -524,7 +525,26 @@ final class Namespace {
     return state;
   }
 
-  /** A copy: {"ver": version, "m": {entries}}. */
+  /**
+   * The current state as one tree shared by every caller until the next change, which nobody may
+   * change: the watchers one change releases, and the replies they get, share one copy (and, over a
+   * socket, one encoding) instead of one each. Held weakly: once no reply holds it, it is gone.
+   */
+  synchronized ObjectNode sharedSnapshot() {
+    WeakReference<ObjectNode> ref = shared;
+    ObjectNode tree = ref == null || sharedVersion != version ? null : ref.get();
+    if (tree == null) {
+      tree = snapshot();
+      shared = new WeakReference<>(tree);
+      sharedVersion = version;
+    }
+    return tree;
+  }
+
+  private @Nullable WeakReference<ObjectNode> shared;
+  private long sharedVersion = -1;
+
+  /** A copy of its own: {"ver": version, "m": {entries}}. */
   synchronized ObjectNode snapshot() {
     ObjectNode map = JsonNodeFactory.instance.objectNode();
     for (Map.Entry<String, JsonNode> e : data.entrySet()) {
@@ -543,7 +563,7 @@ final class Namespace {
   synchronized @Nullable ObjectNode snapshotIf(
       String key, Predicate<@Nullable JsonNode> test, long[] version) {
     if (test.test(data.get(key))) {
-      return snapshot();
+      return sharedSnapshot();
     }
     version[0] = this.version;
     return null;
@@ -624,7 +644,7 @@ final class Namespace {
    */
   synchronized ObjectNode snapshotAt(long at) {
     if (at >= version) {
-      return snapshot();
+      return sharedSnapshot();
     }
     if (journal.get(at + 1) == null) {
       throw lost(at);

@@ -442,7 +442,7 @@ final class StateSession implements WireSession {
         ns(op, args).set(map(op, args), origin(args));
         return null;
       case Ops.SNAPSHOT:
-        return ns(op, args).snapshot();
+        return ns(op, args).sharedSnapshot();
       case Ops.INCREMENT:
         {
           JsonNode delta = field(op, args, Ops.DELTA);
