@@ -1,0 +1,118 @@
+package io.zproc.bench;
+
+import io.zproc.ServerOptions;
+import io.zproc.State;
+import io.zproc.ZProc;
+import io.zproc.ZProcOptions;
+import io.zproc.ZProcServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import reactor.core.Disposable;
+
+/**
+ * Watching at scale, in one JVM through the public API (issue 16's table): the cost of a {@code
+ * put} of an unwatched key while 0, 100, 1,000 and 10,000 {@code whenEqual} wait on other keys, and
+ * the time one {@code put} takes to release 10,000 {@code whenEqual} of its key. The server is
+ * embedded; the writer and the watchers are separate clients on the in-JVM path (a client's own
+ * changes do not wake its watchers).
+ *
+ * <p>Run: {@code java -cp <classpath> io.zproc.bench.WatchScaleBench} (system properties {@code
+ * bench.puts}, 20000; {@code bench.rounds}, 5). Prints medians of rounds.
+ */
+public final class WatchScaleBench {
+  private static final Duration WAIT = Duration.ofSeconds(60);
+
+  private WatchScaleBench() {}
+
+  public static void main(String[] args) throws Exception {
+    int puts = Integer.getInteger("bench.puts", 20_000);
+    int rounds = Integer.getInteger("bench.rounds", 5);
+    int[] watcherCounts = {0, 100, 1_000, 10_000};
+    ZProcOptions client = ZProcOptions.defaults().spareProcesses(0);
+    try (ZProcServer server =
+            ZProcServer.start(
+                "tcp://127.0.0.1:0", ServerOptions.defaults().maxWatchesPerConnection(100_000));
+        ZProc writerCtx = ZProc.connect(server.address(), client);
+        ZProc watcherCtx = ZProc.connect(server.address(), client)) {
+      double[][] putMicros = new double[watcherCounts.length][rounds];
+      double[] releaseMillis = new double[rounds];
+      for (int round = 0; round < rounds; round++) {
+        for (int w = 0; w < watcherCounts.length; w++) {
+          String ns = "scale-" + round + "-" + w;
+          State writer = writerCtx.state(ns);
+          State watcher = watcherCtx.state(ns);
+          List<Disposable> waits = new ArrayList<>();
+          for (int i = 0; i < watcherCounts[w]; i++) {
+            waits.add(watcher.whenEqual("k" + i, 1).subscribe());
+          }
+          putMicros[w][round] = putMicros(writer, puts);
+          waits.forEach(Disposable::dispose);
+        }
+        releaseMillis[round] = releaseMillis(writerCtx, watcherCtx, "release-" + round, 10_000);
+      }
+      for (int w = 0; w < watcherCounts.length; w++) {
+        System.out.printf(
+            Locale.ROOT,
+            "put of an unwatched key, %,6d whenEqual on other keys: median %.2f us/put %s%n",
+            watcherCounts[w],
+            median(putMicros[w]),
+            Arrays.toString(round2(putMicros[w])));
+      }
+      System.out.printf(
+          Locale.ROOT,
+          "one put releasing 10,000 whenEqual of its key: median %.1f ms %s%n",
+          median(releaseMillis),
+          Arrays.toString(round2(releaseMillis)));
+    }
+  }
+
+  private static double putMicros(State writer, int puts) {
+    for (int i = 0; i < puts / 4; i++) {
+      writer.put("unwatched", i).block(WAIT);
+    }
+    long start = System.nanoTime();
+    for (int i = 0; i < puts; i++) {
+      writer.put("unwatched", i).block(WAIT);
+    }
+    return (System.nanoTime() - start) / 1000.0 / puts;
+  }
+
+  private static double releaseMillis(ZProc writerCtx, ZProc watcherCtx, String ns, int count)
+      throws InterruptedException {
+    State watcher = watcherCtx.state(ns);
+    CountDownLatch released = new CountDownLatch(count);
+    List<Disposable> waits = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      waits.add(watcher.whenEqual("go", 1).subscribe(s -> released.countDown()));
+    }
+    // a change of another key first: every wait is registered once it has been answered
+    writerCtx.state(ns).put("warm", 1).block(WAIT);
+    long start = System.nanoTime();
+    writerCtx.state(ns).put("go", 1).block(WAIT);
+    if (!released.await(60, TimeUnit.SECONDS)) {
+      throw new IllegalStateException(released.getCount() + " waits were not released");
+    }
+    double millis = (System.nanoTime() - start) / 1e6;
+    waits.forEach(Disposable::dispose);
+    return millis;
+  }
+
+  private static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    return sorted[sorted.length / 2];
+  }
+
+  private static double[] round2(double[] values) {
+    double[] out = new double[values.length];
+    for (int i = 0; i < values.length; i++) {
+      out[i] = Math.round(values[i] * 100) / 100.0;
+    }
+    return out;
+  }
+}
