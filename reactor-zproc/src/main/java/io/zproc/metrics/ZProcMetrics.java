@@ -1,6 +1,7 @@
 package io.zproc.metrics;
 
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -319,6 +320,39 @@ public final class ZProcMetrics implements MeterBinder, AutoCloseable {
       add(
           Gauge.builder("zproc.server.namespaces", stats, ServerStats::namespaces)
               .description("Namespaces the server holds")
+              .tags(tags)
+              .register(registry));
+      for (String op : ServerStats.operations()) {
+        add(
+            FunctionTimer.builder(
+                    "zproc.server.requests",
+                    stats,
+                    st -> st.requests(op),
+                    st -> st.requestNanos(op),
+                    TimeUnit.NANOSECONDS)
+                .description(
+                    "Requests served, by operation, and the time spent serving them (for a wait:"
+                        + " setting it up); streams are counted when opened")
+                .tags(tags)
+                .tag("op", op)
+                .register(registry));
+      }
+      add(
+          FunctionCounter.builder("zproc.server.atomic.waits", stats, ServerStats::atomicWaits)
+              .description("Callers of atomic that waited for the lock")
+              .tags(tags)
+              .register(registry));
+      add(
+          FunctionCounter.builder(
+                  "zproc.server.atomic.conflicts", stats, ServerStats::atomicConflicts)
+              .description("Atomic commits refused because what they read had changed (re-runs)")
+              .tags(tags)
+              .register(registry));
+      add(
+          FunctionCounter.builder(
+                  "zproc.server.setups.rejected", stats, ServerStats::rejectedSetups)
+              .description(
+                  "Connections refused at setup: wrong key, over maxConnections, malformed")
               .tags(tags)
               .register(registry));
       // Observe first, then list: a namespace made in between is seen twice, and tagged once.

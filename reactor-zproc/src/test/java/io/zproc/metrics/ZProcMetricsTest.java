@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -11,13 +12,18 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.zproc.Backend;
 import io.zproc.ProcessOptions;
+import io.zproc.State;
 import io.zproc.ZProc;
+import io.zproc.ZProcException;
 import io.zproc.ZProcOptions;
 import io.zproc.ZProcServer;
 import io.zproc.ZProcess;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -46,6 +52,60 @@ class ZProcMetricsTest {
 
   private long timerCount(String name, String... tags) {
     return registry.get(name).tags(tags).timer().count();
+  }
+
+  @Test
+  void serverMeters_countRequestsAtomicWaitsConflictsAndRejectedSetups() throws Exception {
+    try (ZProc ctx = ZProc.start(ZProcOptions.defaults().spareProcesses(0));
+        ZProcMetrics metrics = new ZProcMetrics(ctx)) {
+      metrics.bindTo(registry);
+      for (int i = 0; i < 5; i++) {
+        ctx.state("r").put("x", i).block(WAIT);
+      }
+      ctx.state("r").get("x").block(WAIT);
+
+      FunctionTimer puts = registry.get("zproc.server.requests").tag("op", "put").functionTimer();
+      assertThat(puts.count()).isEqualTo(5);
+      assertThat(puts.totalTime(TimeUnit.NANOSECONDS)).isGreaterThan(0);
+      assertThat(registry.get("zproc.server.requests").tag("op", "get").functionTimer().count())
+          .isEqualTo(1);
+
+      // two atomics at once on one namespace: one waits for the other's lock, and the one whose
+      // read changed under it re-runs at least once
+      CountDownLatch inside = new CountDownLatch(1);
+      CountDownLatch release = new CountDownLatch(1);
+      State state = ctx.state("r");
+      var first =
+          CompletableFuture.supplyAsync(
+              () ->
+                  state
+                      .atomic(
+                          s -> {
+                            inside.countDown();
+                            release.await();
+                            return s.put("x", 100);
+                          })
+                      .block(WAIT));
+      assertThat(inside.await(60, TimeUnit.SECONDS)).isTrue();
+      var second =
+          CompletableFuture.supplyAsync(() -> state.atomic(s -> s.put("y", 1)).block(WAIT));
+      await().atMost(WAIT).until(() -> counter("zproc.server.atomic.waits") >= 1);
+      state.put("x", -1).block(WAIT); // changes what the first read
+      release.countDown();
+      first.get(60, TimeUnit.SECONDS);
+      second.get(60, TimeUnit.SECONDS);
+      assertThat(counter("zproc.server.atomic.conflicts")).isGreaterThanOrEqualTo(1);
+
+      assertThat(counter("zproc.server.setups.rejected")).isZero();
+      assertThatThrownBy(
+              () ->
+                  ZProc.connect(
+                          ctx.address(),
+                          ZProcOptions.defaults().secretKey("wrong").directPath(false))
+                      .close())
+          .isInstanceOf(ZProcException.class);
+      assertThat(counter("zproc.server.setups.rejected")).isGreaterThanOrEqualTo(1);
+    }
   }
 
   @Test

@@ -55,6 +55,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import javax.net.ssl.KeyManagerFactory;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -159,6 +160,13 @@ public final class WireServer implements Disposable {
   public WireServerOptions options() {
     return options;
   }
+
+  /** Connections refused at setup so far: a wrong key, past the limit, malformed, too long. */
+  public long rejectedSetups() {
+    return rejectedSetups.sum();
+  }
+
+  private final LongAdder rejectedSetups = new LongAdder();
 
   /** The connections open now: sockets (tcp, unix, ws, local) and in-JVM (direct) sessions. */
   public int connectionCount() {
@@ -289,8 +297,11 @@ public final class WireServer implements Disposable {
     // happens in the acceptor (even an Error), it must return a Mono, never throw.
     return (setupPayload, sendingSocket) -> {
       try {
-        return accept.accept(setupPayload, sendingSocket);
+        return accept
+            .accept(setupPayload, sendingSocket)
+            .doOnError(RejectedSetupException.class, e -> rejectedSetups.increment());
       } catch (Throwable e) {
+        rejectedSetups.increment();
         return Mono.error(new RejectedSetupException("the server failed to accept: " + e));
       }
     };
@@ -611,7 +622,12 @@ public final class WireServer implements Disposable {
                     + ", not "
                     + setup.port());
           }
-          checkKey(setup, "lane");
+          try {
+            checkKey(setup, "lane");
+          } catch (WireException e) {
+            rejectedSetups.increment();
+            throw e;
+          }
           Joined joined = setup.join() < 0 ? null : joinable.get(setup.join());
           if (joined == null || disposed.get()) {
             throw new WireException(

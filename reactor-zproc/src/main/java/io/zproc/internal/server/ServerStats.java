@@ -63,6 +63,41 @@ public final class ServerStats {
     return ns == null ? 0 : ns.journalBytes();
   }
 
+  /** The operations whose requests are counted by name; others are counted as {@code other}. */
+  public static List<String> operations() {
+    List<String> all = new ArrayList<>(RequestStats.OPS);
+    all.add(RequestStats.OTHER);
+    return all;
+  }
+
+  /** Requests of an operation served so far (streams counted when opened). */
+  public long requests(String op) {
+    return engine.stats().op(op).count.sum();
+  }
+
+  /**
+   * Nanoseconds spent serving an operation's requests so far, on the serving thread (for a wait:
+   * setting it up, not waiting).
+   */
+  public long requestNanos(String op) {
+    return engine.stats().op(op).nanos.sum();
+  }
+
+  /** Callers of {@code atomic} that had to wait for the lock, so far. */
+  public long atomicWaits() {
+    return engine.stats().atomicWaits.sum();
+  }
+
+  /** Atomic commits refused because what they read had changed (the task runs again), so far. */
+  public long atomicConflicts() {
+    return engine.stats().atomicConflicts.sum();
+  }
+
+  /** Connections refused at setup (wrong key, past maxConnections, malformed), so far. */
+  public long rejectedSetups() {
+    return wire.rejectedSetups();
+  }
+
   /**
    * Tells {@code observer} the name of every namespace made from now on, on the thread that made it
    * (a transport thread: it must not block).

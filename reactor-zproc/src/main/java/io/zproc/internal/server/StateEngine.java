@@ -23,6 +23,13 @@ final class StateEngine {
     this.epoch = newEpoch();
   }
 
+  private final RequestStats stats = new RequestStats();
+
+  /** What the sessions of this server did. */
+  RequestStats stats() {
+    return stats;
+  }
+
   /** This server's run: random per start, never 0. Change events carry it. */
   long epoch() {
     return epoch;

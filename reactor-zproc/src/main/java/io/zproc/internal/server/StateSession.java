@@ -60,8 +60,21 @@ final class StateSession implements WireSession {
           Ops.INCREMENT,
           Ops.COMMIT);
 
+  /**
+   * Serves a request, counting it and the time spent on it in this thread (for a wait, the time to
+   * set it up, not the wait).
+   */
   @Override
   public Mono<JsonNode> request(WireRequest request) {
+    long start = System.nanoTime();
+    try {
+      return serve(request);
+    } finally {
+      engine.stats().record(request.op(), System.nanoTime() - start);
+    }
+  }
+
+  private Mono<JsonNode> serve(WireRequest request) {
     try {
       String op = request.op();
       if (op.equals(Ops.BEGIN)) {
@@ -82,6 +95,7 @@ final class StateSession implements WireSession {
 
   @Override
   public Flux<JsonNode> stream(WireRequest request) {
+    engine.stats().record(request.op(), 0);
     String op = request.op();
     ObjectNode args = request.args();
     try {
@@ -310,6 +324,8 @@ final class StateSession implements WireSession {
           }
           if (granted != null) {
             granted.deliver();
+          } else {
+            engine.stats().atomicWaits.increment();
           }
         });
   }
@@ -377,6 +393,9 @@ final class StateSession implements WireSession {
                       System.nanoTime());
           if (committed.next() != null) {
             committed.next().deliver();
+          }
+          if (!committed.reply().path("ok").asBoolean(true)) {
+            engine.stats().atomicConflicts.increment();
           }
           return committed.reply();
         }
