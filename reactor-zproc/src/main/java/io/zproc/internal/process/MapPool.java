@@ -418,11 +418,11 @@ public final class MapPool {
   }
 
   /** A worker's outcome frame (on its output thread). */
-  void outcome(MapWorker worker, byte[] payload) {
+  void outcome(MapWorker worker, byte[] payload, int off, int len) {
     MapFrames.Outcome outcome;
     MapBatch batch;
     try {
-      outcome = MapFrames.readOutcome(payload);
+      outcome = MapFrames.readOutcome(payload, off, len);
     } catch (IOException e) {
       log.warn("map worker {} sent a bad frame ({}); killing it", worker.pid(), e.toString());
       worker.kill();
@@ -439,7 +439,9 @@ public final class MapPool {
     RemoteException error = null;
     if (outcome.status() != MapFrames.ABANDONED) {
       try {
-        results = (Object[]) Wire.deserialize(outcome.results(), run.loader);
+        results =
+            MapCodec.decode(
+                payload, outcome.resultsAt(), off + len - outcome.resultsAt(), run.loader);
         byte[] e = outcome.error();
         if (e != null) {
           error = (RemoteException) Wire.deserialize(e, run.loader);
