@@ -128,7 +128,14 @@ public final class MapPool {
                 loader,
                 flavor,
                 options.count(),
-                options.chunkSize(),
+                options.chunkSize() > 0
+                    ? BatchSizer.fixed(options.chunkSize())
+                    : BatchSizer.adaptive(
+                        Math.max(
+                            1,
+                            Math.min(
+                                MapOptions.MAX_ADAPTIVE_CHUNK,
+                                options.prefetch() / (CAPACITY * options.count())))),
                 options.prefetch(),
                 options.maxRedeliveries());
         actual.onSubscribe(run);
@@ -366,14 +373,17 @@ public final class MapPool {
       progress = false;
       for (int k = 0; k < n; k++) {
         MapRun<?> run = runs.get(Math.floorMod(turn + k, n));
-        if (run.ready.isEmpty()) {
+        if (!run.hasWork()) {
           continue;
         }
         MapWorker worker = pick(run);
         if (worker == null) {
           continue;
         }
-        MapBatch batch = run.ready.poll();
+        MapBatch batch = run.nextBatch();
+        if (batch == null) {
+          continue;
+        }
         worker.inFlight.put(batch.id, batch);
         run.load.merge(worker, 1, Integer::sum);
         run.inFlight++;
@@ -385,6 +395,16 @@ public final class MapPool {
       }
       turn++;
     }
+  }
+
+  /** Whether another worker holds a batch of the call queued behind the one it runs. */
+  private static boolean queuedElsewhere(MapRun<?> run, MapWorker idle) {
+    for (Map.Entry<MapWorker, Integer> e : run.load.entrySet()) {
+      if (e.getKey() != idle && e.getValue() >= CAPACITY) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The least busy worker the call may use, or null. */
@@ -472,7 +492,10 @@ public final class MapPool {
           run.ready.addFirst(batch); // not expected: a live call's batch is never abandoned
         }
       } else {
-        run.completed(batch, results, error);
+        run.completed(batch, results, error, outcome.nanos());
+        if (worker.inFlight.isEmpty() && !run.hasWork() && queuedElsewhere(run, worker)) {
+          run.sizer.idle();
+        }
       }
       dispatch();
     }

@@ -1,0 +1,95 @@
+package io.zproc.internal.process;
+
+/**
+ * How many items the next batch of one {@code processMap} call holds. With a fixed size (an
+ * explicit {@code MapOptions.chunkSize}) always that. Adaptive by default: starts at {@value
+ * #START} item, and after each batch a worker reports how long it spent on it:
+ *
+ * <ul>
+ *   <li>a batch that took less than {@link #LOW_NANOS} and was at least half full doubles the size
+ *       (never past what the measured cost per item says fits in {@link #TARGET_NANOS});
+ *   <li>one that took more than {@link #HIGH_NANOS} sets the size at once to what fits in {@link
+ *       #TARGET_NANOS} at its cost per item (items got expensive);
+ *   <li>a worker that idles while another holds a queued batch of the call halves it.
+ * </ul>
+ *
+ * Never below 1 nor above the maximum. Not thread-safe (the pool's lock guards it); it reads no
+ * clock: the durations are the workers' measurements.
+ */
+final class BatchSizer {
+  /** The first batch's size. */
+  static final int START = 1;
+
+  /** Batches faster than this grow. */
+  static final long LOW_NANOS = 1_000_000;
+
+  /** Batches slower than this shrink. */
+  static final long HIGH_NANOS = 2_000_000;
+
+  /** The batch time the size aims at. */
+  static final long TARGET_NANOS = 1_500_000;
+
+  private final boolean fixed;
+  private final int max;
+  private int size;
+
+  private BatchSizer(boolean fixed, int size, int max) {
+    this.fixed = fixed;
+    this.size = size;
+    this.max = max;
+  }
+
+  /** Always {@code size} items. */
+  static BatchSizer fixed(int size) {
+    return new BatchSizer(true, size, size);
+  }
+
+  /** Adaptive, up to {@code max} items. */
+  static BatchSizer adaptive(int max) {
+    if (max < 1) {
+      throw new IllegalArgumentException("max must be >= 1, got " + max);
+    }
+    return new BatchSizer(false, Math.min(START, max), max);
+  }
+
+  /** The size of the next batch. */
+  int size() {
+    return size;
+  }
+
+  /** The largest size this may reach. */
+  int max() {
+    return max;
+  }
+
+  /**
+   * A worker spent {@code nanos} on a batch of {@code items} items.
+   *
+   * @param items the batch's size, at least 1 (others are ignored)
+   * @param nanos the worker's time for it
+   */
+  void measured(int items, long nanos) {
+    if (fixed || items < 1 || nanos < 0) {
+      return;
+    }
+    long perItem = Math.max(1, nanos / items);
+    long fits = Math.max(1, Math.min(max, TARGET_NANOS / perItem));
+    if (nanos > HIGH_NANOS) {
+      size = (int) Math.min(size, fits);
+    } else if (nanos < LOW_NANOS && items * 2 >= size) {
+      size = (int) Math.max(size, Math.min(fits, 2L * size));
+    }
+  }
+
+  /** A worker of the call sits idle while another holds a queued batch of it. */
+  void idle() {
+    if (!fixed) {
+      size = Math.max(1, size / 2);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return (fixed ? "fixed " : "adaptive ") + size + " (max " + max + ")";
+  }
+}
