@@ -423,6 +423,15 @@ public final class Context implements ZProc {
     return m == null ? 0 : m.workers(options);
   }
 
+  /**
+   * How many {@code processMap} batches the workers of the kind {@code options} asks for hold now,
+   * sent and not answered (for tests and monitoring).
+   */
+  public int processMapBatchesInFlight(MapOptions options) {
+    MapPool m = mapPool;
+    return m == null ? 0 : m.batchesInFlight(options);
+  }
+
   private MapPool mapPool() {
     MapPool m = mapPool;
     if (m == null) {

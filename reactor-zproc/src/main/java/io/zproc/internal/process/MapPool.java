@@ -263,6 +263,21 @@ public final class MapPool {
     return group == null ? 0 : group.size();
   }
 
+  /**
+   * How many batches the workers of the kind these options ask for hold now, sent and not answered
+   * (tests, monitoring): 0 means none of them is busy.
+   */
+  public synchronized int batchesInFlight(MapOptions options) {
+    List<MapWorker> group = groups.get(flavor(options));
+    int n = 0;
+    if (group != null) {
+      for (MapWorker w : group) {
+        n += w.inFlight.size();
+      }
+    }
+    return n;
+  }
+
   /** The kind of worker the options ask for. */
   private static Flavor flavor(MapOptions options) {
     return options.backend() == Backend.THREAD
