@@ -16,6 +16,7 @@ import io.zproc.ZProcException;
 import io.zproc.ZProcOptions;
 import io.zproc.ZProcess;
 import io.zproc.internal.Ops;
+import io.zproc.internal.process.MapJob;
 import io.zproc.internal.process.MapPool;
 import io.zproc.internal.process.Processes;
 import io.zproc.internal.process.Watchers;
@@ -473,13 +474,13 @@ public final class Context implements ZProc {
   @Override
   public <T, R> Flux<R> processMap(
       Publisher<? extends T> items, MapTask<T, R> task, MapOptions options) {
-    return mapPool().map(items, Objects.requireNonNull(task, "task"), options);
+    return mapPool().map(items, MapJob.of(task), options);
   }
 
   @Override
   public <T, R> Flux<R> processMap(
       Publisher<? extends T> items, StatefulMapTask<T, R> task, MapOptions options) {
-    return mapPool().map(items, Objects.requireNonNull(task, "task"), options);
+    return mapPool().map(items, MapJob.of(task), options);
   }
 
   @Override

@@ -6,7 +6,6 @@ import io.zproc.RemoteException;
 import io.zproc.State;
 import io.zproc.ZProcException;
 import java.io.IOException;
-import java.io.NotSerializableException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -63,7 +62,7 @@ public final class MapPool {
   private final AtomicLong ids = new AtomicLong();
   private final AtomicInteger threadNames = new AtomicInteger();
   private final ExecutorService starter;
-  private int turn;
+  private final MapDispatch dispatch = new MapDispatch();
   private boolean closed;
 
   /**
@@ -95,23 +94,19 @@ public final class MapPool {
   }
 
   /**
-   * A lazy, ordered map of the items through the task (a {@code MapTask} or {@code
-   * StatefulMapTask}); each subscription is a new run.
+   * A lazy, ordered map of the items through the job's task; each subscription is a new run.
    *
-   * @throws IllegalArgumentException if the task is not serializable, naming what it captures
    * @throws IllegalStateException if the pool is closed
    */
-  public <T, R> Flux<R> map(Publisher<? extends T> items, Object task, MapOptions options) {
+  public <T, R> Flux<R> map(Publisher<? extends T> items, MapJob<T, R> job, MapOptions options) {
     Objects.requireNonNull(items, "items");
-    Objects.requireNonNull(task, "task");
+    Objects.requireNonNull(job, "job");
     Objects.requireNonNull(options, "options");
     synchronized (this) {
       if (closed) {
         throw new IllegalStateException("this context is closed: it runs no more processMap calls");
       }
     }
-    byte[] bytes = serializeTask(task);
-    ClassLoader loader = task.getClass().getClassLoader();
     Flavor flavor = flavor(options);
     if (flavor.backend() == Backend.JVM) {
       Processes.requireReachable(spec, "processMap");
@@ -124,18 +119,11 @@ public final class MapPool {
                 MapPool.this,
                 nextId(),
                 actual,
-                bytes,
-                loader,
+                job.bytes,
+                job.loader,
                 flavor,
                 options.count(),
-                options.chunkSize() > 0
-                    ? BatchSizer.fixed(options.chunkSize())
-                    : BatchSizer.adaptive(
-                        Math.max(
-                            1,
-                            Math.min(
-                                MapOptions.MAX_ADAPTIVE_CHUNK,
-                                options.prefetch() / (CAPACITY * options.count())))),
+                sizer(options),
                 options.prefetch(),
                 options.maxRedeliveries());
         actual.onSubscribe(run);
@@ -148,26 +136,13 @@ public final class MapPool {
     };
   }
 
-  private static byte[] serializeTask(Object task) {
-    try {
-      return Wire.serialize(task);
-    } catch (NotSerializableException e) {
-      String culprit = e.getMessage();
-      String hint =
-          culprit != null && culprit.startsWith("io.zproc.")
-              ? "a map task must not capture a ZProc or State: use a StatefulMapTask ((state, item)"
-                  + " -> ...) to get the worker's State"
-              : "capture only serializable values (numbers, strings, records implementing"
-                  + " Serializable, ...)";
-      throw new IllegalArgumentException(
-          "the processMap task cannot be sent to the workers: it captures a "
-              + culprit
-              + ", which is not serializable; "
-              + hint,
-          e);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("the processMap task cannot be serialized: " + e, e);
+  /** The call's batch sizes: fixed if the options say so, else adaptive. */
+  static BatchSizer sizer(MapOptions options) {
+    if (options.chunkSize() > 0) {
+      return BatchSizer.fixed(options.chunkSize());
     }
+    int share = options.prefetch() / (CAPACITY * options.count());
+    return BatchSizer.adaptive(Math.max(1, Math.min(MapOptions.MAX_ADAPTIVE_CHUNK, share)));
   }
 
   long nextId() {
@@ -379,37 +354,18 @@ public final class MapPool {
 
   /** Hands ready batches to workers with room, taking the calls in turn. Under the lock. */
   void dispatch() {
-    int n = runs.size();
-    if (n == 0) {
-      return;
+    dispatch.dispatch(runs, this::group, this::assign);
+  }
+
+  /** Records a batch as the worker's and sends it (and the call's task, the first time). */
+  private void assign(MapRun<?> run, MapWorker worker, MapBatch batch) {
+    worker.inFlight.put(batch.id, batch);
+    run.load.merge(worker, 1, Integer::sum);
+    run.inFlight++;
+    if (worker.registered.add(run.id)) {
+      worker.send(new MapFrames.Register(run.id, run.task, run.loader));
     }
-    boolean progress = true;
-    while (progress) {
-      progress = false;
-      for (int k = 0; k < n; k++) {
-        MapRun<?> run = runs.get(Math.floorMod(turn + k, n));
-        if (!run.hasWork()) {
-          continue;
-        }
-        MapWorker worker = pick(run);
-        if (worker == null) {
-          continue;
-        }
-        MapBatch batch = run.nextBatch();
-        if (batch == null) {
-          continue;
-        }
-        worker.inFlight.put(batch.id, batch);
-        run.load.merge(worker, 1, Integer::sum);
-        run.inFlight++;
-        if (worker.registered.add(run.id)) {
-          worker.send(new MapFrames.Register(run.id, run.task, run.loader));
-        }
-        worker.send(batch);
-        progress = true;
-      }
-      turn++;
-    }
+    worker.send(batch);
   }
 
   /** Whether another worker holds a batch of the call queued behind the one it runs. */
@@ -420,25 +376,6 @@ public final class MapPool {
       }
     }
     return false;
-  }
-
-  /** The least busy worker the call may use, or null. */
-  private @Nullable MapWorker pick(MapRun<?> run) {
-    MapWorker best = null;
-    for (MapWorker w : group(run.flavor)) {
-      if (w.dead || w.inFlight.size() >= CAPACITY) {
-        continue;
-      }
-      if (!run.load.containsKey(w) && run.load.size() >= run.count) {
-        continue;
-      }
-      if (best == null
-          || w.inFlight.size() < best.inFlight.size()
-          || (w.inFlight.size() == best.inFlight.size() && w.ready && !best.ready)) {
-        best = w;
-      }
-    }
-    return best;
   }
 
   /** A run ended: forget it, and tell its workers to drop its task. Under the lock. */

@@ -24,8 +24,6 @@ import reactor.util.context.Context;
  * the error.
  */
 final class MapRun<R> implements Subscription, CoreSubscriber<Object> {
-  private static final Object[] NONE = new Object[0];
-
   final MapPool pool;
   final long id;
   final MapPool.Flavor flavor;
@@ -48,9 +46,7 @@ final class MapRun<R> implements Subscription, CoreSubscriber<Object> {
   final ArrayDeque<MapBatch> ready = new ArrayDeque<>();
   int inFlight;
   final Map<MapWorker, Integer> load = new HashMap<>();
-  private final Map<Long, Object[]> done = new HashMap<>();
-  private Object[] head = NONE;
-  private int headPos;
+  private final MapReorder reorder = new MapReorder();
   private long failIndex = Long.MAX_VALUE;
   private @Nullable Throwable failure;
   private boolean sourceDone;
@@ -190,7 +186,7 @@ final class MapRun<R> implements Subscription, CoreSubscriber<Object> {
     if (terminated) {
       return;
     }
-    done.put(batch.first, results);
+    reorder.put(batch.first, results);
     if (error != null) {
       long index = batch.first + results.length;
       fail(index, new MapTaskException(index, error));
@@ -275,8 +271,7 @@ final class MapRun<R> implements Subscription, CoreSubscriber<Object> {
     terminated = true;
     ready.clear();
     pending.clear();
-    done.clear();
-    head = NONE;
+    reorder.clear();
     pool.ended(this);
   }
 
@@ -299,20 +294,14 @@ final class MapRun<R> implements Subscription, CoreSubscriber<Object> {
         up = upstream;
         if (!terminated) {
           while (emitted < requested && emitted < failIndex) {
-            if (headPos >= head.length) {
-              Object[] next = done.remove(emitted);
-              if (next == null) {
-                break;
-              }
-              head = next;
-              headPos = 0;
-              continue;
+            Object value = reorder.poll();
+            if (value == null) {
+              break;
             }
             if (out == null) {
               out = new ArrayList<>();
             }
-            out.add(head[headPos]);
-            head[headPos++] = null;
+            out.add(value);
             emitted++;
           }
           if (emitted == failIndex) {
