@@ -53,6 +53,11 @@ abstract class MapWorker {
     thread.start();
   }
 
+  /** Starts the worker's thread (and listening, for a JVM); once the pool knows the worker. */
+  void begin() {
+    startThread();
+  }
+
   /** Queues a register, a drop or a {@link MapBatch}; never blocks. */
   void send(Object message) {
     outbox.add(message);
@@ -169,6 +174,7 @@ abstract class MapWorker {
     }
 
     /** Starts listening and sending; after the pool knows the worker. */
+    @Override
     void begin() {
       startThread();
       child.attach(this);
@@ -239,6 +245,7 @@ abstract class MapWorker {
 
     InThread(MapPool pool, MapPool.Flavor flavor, Supplier<State> newState, int n) {
       super(pool, flavor, "zproc-map-thread-" + n);
+      this.ready = true; // nothing to boot
       this.loop =
           new MapWorkerLoop(
               newState,

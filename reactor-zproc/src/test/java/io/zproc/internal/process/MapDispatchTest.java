@@ -2,16 +2,14 @@ package io.zproc.internal.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.zproc.Backend;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.BaseSubscriber;
 
 class MapDispatchTest {
-  static final MapPool.Flavor KIND = new MapPool.Flavor(Backend.THREAD, List.of(), Map.of());
+  static final MapPool.Flavor KIND = StubWorker.KIND;
 
   private final MapPool pool =
       new MapPool(
@@ -25,42 +23,6 @@ class MapDispatchTest {
   @AfterEach
   void close() {
     pool.close();
-  }
-
-  /** A worker that only records what it is sent. */
-  static final class StubWorker extends MapWorker {
-    final String name;
-
-    StubWorker(MapPool pool, String name, boolean ready) {
-      super(pool, KIND, "stub-" + name);
-      this.name = name;
-      this.ready = ready;
-    }
-
-    @Override
-    void send(Object message) {}
-
-    @Override
-    void deliver(Object frame) {}
-
-    @Override
-    void deliverBatch(MapBuffer frame) {}
-
-    @Override
-    long pid() {
-      return 0;
-    }
-
-    @Override
-    void retire() {}
-
-    @Override
-    boolean awaitExit(long millis) {
-      return true;
-    }
-
-    @Override
-    void kill() {}
   }
 
   /** A call of {@code items} items (already received, source done), batches of {@code size}. */
