@@ -8,8 +8,10 @@ package io.zproc.internal.process;
  * <ul>
  *   <li>a batch that took less than {@link #LOW_NANOS} and was at least half full doubles the size
  *       (never past what the measured cost per item says fits in {@link #TARGET_NANOS});
- *   <li>one that took more than {@link #HIGH_NANOS} sets the size at once to what fits in {@link
- *       #TARGET_NANOS} at its cost per item (items got expensive);
+ *   <li>two in a row that took more than {@link #HIGH_NANOS}, or one that took more than {@link
+ *       #SURE_NANOS}, set the size to what fits in {@link #TARGET_NANOS} at the cost per item
+ *       (items got expensive); a single batch a little over is taken for noise (the worker was
+ *       descheduled: on a busy machine one batch in ten takes 2-4 ms for nothing);
  *   <li>a worker that idles while another holds a queued batch of the call halves it.
  * </ul>
  *
@@ -26,12 +28,16 @@ final class BatchSizer {
   /** Batches slower than this shrink. */
   static final long HIGH_NANOS = 2_000_000;
 
+  /** A batch slower than this shrinks the size without waiting for a second one. */
+  static final long SURE_NANOS = 10_000_000;
+
   /** The batch time the size aims at. */
   static final long TARGET_NANOS = 1_500_000;
 
   private final boolean fixed;
   private final int max;
   private int size;
+  private boolean lastOver;
 
   private BatchSizer(boolean fixed, int size, int max) {
     this.fixed = fixed;
@@ -75,8 +81,14 @@ final class BatchSizer {
     long perItem = Math.max(1, nanos / items);
     long fits = Math.max(1, Math.min(max, TARGET_NANOS / perItem));
     if (nanos > HIGH_NANOS) {
-      size = (int) Math.min(size, fits);
-    } else if (nanos < LOW_NANOS && items * 2 >= size) {
+      if (lastOver || nanos > SURE_NANOS) {
+        size = (int) Math.min(size, fits);
+      }
+      lastOver = true;
+      return;
+    }
+    lastOver = false;
+    if (nanos < LOW_NANOS && items * 2 >= size) {
       size = (int) Math.max(size, Math.min(fits, 2L * size));
     }
   }

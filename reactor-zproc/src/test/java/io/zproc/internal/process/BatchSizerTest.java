@@ -62,6 +62,23 @@ class BatchSizerTest {
   }
 
   @Test
+  void measured_oneBatchALittleOver_isNoise_twoInARowShrink() {
+    BatchSizer sizer = BatchSizer.adaptive(1 << 14);
+    for (int i = 0; i < 14; i++) {
+      sizer.measured(sizer.size(), 20L * sizer.size());
+    }
+    assertThat(sizer.size()).isEqualTo(1 << 14);
+    sizer.measured(1 << 14, 3_400_000); // descheduled once
+    assertThat(sizer.size()).isEqualTo(1 << 14);
+    sizer.measured(1 << 14, 200_000);
+    sizer.measured(1 << 14, 3_000_000);
+    assertThat(sizer.size()).isEqualTo(1 << 14);
+    sizer.measured(1 << 14, 3_000_000); // a second one in a row: items cost more now
+    // 3 ms / 16384 = 183 ns an item; 1.5 ms holds 8196 of them
+    assertThat(sizer.size()).isEqualTo(8196);
+  }
+
+  @Test
   void measured_betweenLowAndHigh_keepsTheSize() {
     BatchSizer sizer = BatchSizer.adaptive(1 << 16);
     for (int i = 0; i < 7; i++) {
