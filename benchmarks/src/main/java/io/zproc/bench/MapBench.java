@@ -31,7 +31,8 @@ import reactor.core.scheduler.Schedulers;
  *       workers and default options, beside the same map in this JVM by {@code
  *       Flux.range(...).map(...)} and by {@code parallel(2).runOn(Schedulers.parallel())}, fixed
  *       chunk sizes (the best fixed size the defaults should reach 0.9× of), and worker threads;
- *   <li>{@code heavy}: 2,000 items of about 0.5 ms each, 1 and 2 workers, defaults and fixed sizes;
+ *   <li>{@code heavy}: 2,000 items of about 0.5 ms each (calibrated in a worker), 1 and 2 workers,
+ *       defaults and fixed sizes;
  *   <li>{@code echo}: the same bytes through 2 child JVMs that only echo ({@link PipeEcho}): the
  *       pipes' limit;
  *   <li>{@code memory}: {@code bench.memItems} (10,000,000) items to a subscriber that requests one
@@ -118,12 +119,12 @@ public final class MapBench {
 
   private static void heavy(ZProc ctx, int runs, Map<String, List<Double>> rates) {
     int items = 2000;
-    long spins = calibrate();
+    long spins = calibrate(ctx);
     MapTask<Integer, Long> task = x -> spin(spins) + x;
     Map<String, MapOptions> settings = new LinkedHashMap<>();
     settings.put("heavy, 1 JVM, defaults", MapOptions.defaults().count(1));
     settings.put("heavy, 2 JVMs, defaults", MapOptions.defaults().count(2));
-    for (int chunk : new int[] {1, 4, 16}) {
+    for (int chunk : new int[] {1, 2, 4, 16}) {
       settings.put(
           "heavy, 2 JVMs, chunk " + chunk, MapOptions.defaults().count(2).chunkSize(chunk));
     }
@@ -139,16 +140,28 @@ public final class MapBench {
     }
   }
 
-  /** Spins of {@link #spin} that take about 0.5 ms here. */
-  private static long calibrate() {
-    long spins = 1000;
-    for (int i = 0; i < 20; i++) {
-      long start = System.nanoTime();
-      spin(spins);
-      long took = System.nanoTime() - start;
-      spins = Math.max(1000, (long) (spins * (500_000.0 / Math.max(1, took))));
+  /** Spins of {@link #spin} that take about 0.5 ms in a warm worker JVM (measured there). */
+  private static long calibrate(ZProc ctx) {
+    long spins = 100_000;
+    MapOptions one = MapOptions.defaults().count(1).chunkSize(1);
+    for (int i = 0; i < 6; i++) {
+      long n = spins;
+      List<Long> took =
+          new ArrayList<>(
+              ctx.processMap(
+                      Flux.range(0, 41),
+                      (Integer x) -> {
+                        long start = System.nanoTime();
+                        spin(n);
+                        return System.nanoTime() - start;
+                      },
+                      one)
+                  .collectList()
+                  .block(LIMIT));
+      Collections.sort(took);
+      spins = Math.max(1000, (long) (spins * (500_000.0 / Math.max(1, took.get(20)))));
     }
-    System.out.printf(Locale.ROOT, "heavy item: %,d spins (about 0.5 ms here)%n", spins);
+    System.out.printf(Locale.ROOT, "heavy item: %,d spins (about 0.5 ms in a worker)%n", spins);
     return spins;
   }
 
