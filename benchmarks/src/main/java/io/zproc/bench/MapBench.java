@@ -102,8 +102,11 @@ public final class MapBench {
       warm.run();
       warm.run();
     }
+    List<Map.Entry<String, Runnable>> order = new ArrayList<>(settings.entrySet());
     for (int round = 1; round <= runs; round++) {
-      for (Map.Entry<String, Runnable> s : settings.entrySet()) {
+      // each round starts one setting later: no setting always follows the same one
+      for (int k = 0; k < order.size(); k++) {
+        Map.Entry<String, Runnable> s = order.get((k + round - 1) % order.size());
         long start = System.nanoTime();
         s.getValue().run();
         note(rates, round, s.getKey(), items / ((System.nanoTime() - start) / 1e9));
@@ -131,8 +134,10 @@ public final class MapBench {
     for (MapOptions o : settings.values()) {
       check(ctx.processMap(Flux.range(0, 200), task, o).count().block(LIMIT), 200);
     }
+    List<Map.Entry<String, MapOptions>> order = new ArrayList<>(settings.entrySet());
     for (int round = 1; round <= runs; round++) {
-      for (Map.Entry<String, MapOptions> s : settings.entrySet()) {
+      for (int k = 0; k < order.size(); k++) {
+        Map.Entry<String, MapOptions> s = order.get((k + round - 1) % order.size());
         long start = System.nanoTime();
         check(ctx.processMap(Flux.range(0, items), task, s.getValue()).count().block(LIMIT), items);
         note(rates, round, s.getKey(), items / ((System.nanoTime() - start) / 1e9));

@@ -16,7 +16,8 @@ package io.zproc.internal.process;
  * </ul>
  *
  * Never below 1 nor above the maximum. Not thread-safe (the pool's lock guards it); it reads no
- * clock: the durations are the workers' measurements.
+ * clock: the durations are the workers' measurements ({@link WorkClock}: time waiting for a CPU
+ * does not count).
  */
 final class BatchSizer {
   /** The first batch's size. */

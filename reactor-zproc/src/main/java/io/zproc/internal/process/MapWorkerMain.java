@@ -84,7 +84,7 @@ final class MapWorkerMain {
             MapWorkerMain.class.getClassLoader(),
             dropped,
             frames::outcome,
-            System::nanoTime);
+            new WorkClock());
     try {
       for (; ; ) {
         Object frame = inbox.take();
