@@ -96,9 +96,9 @@ public final class MapOptions {
    * themselves, starting at one item and growing while items are cheap, so that a worker spends
    * about 1-2 ms on a batch (up to {@value #MAX_ADAPTIVE_CHUNK} items, and at most half of each
    * worker's share of {@link #prefetch(int)}); they shrink when items get expensive, and halve when
-   * a worker idles while another has a batch queued. Set it only to override that. A batch goes out
-   * when it is full, when the source has delivered every item asked of it (the rest is then split
-   * across idle workers), or when a worker would otherwise be idle.
+   * a worker idles while another has a batch of a millisecond or more queued. Set it only to
+   * override that. A batch goes out when it is full, when the source has delivered every item asked
+   * of it (the rest is then split across idle workers), or when a worker would otherwise be idle.
    *
    * @param items 1 to {@value #MAX_CHUNK_SIZE}
    * @throws IllegalArgumentException if out of range

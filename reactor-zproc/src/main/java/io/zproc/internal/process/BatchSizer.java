@@ -12,7 +12,9 @@ package io.zproc.internal.process;
  *       #SURE_NANOS}, set the size to what fits in {@link #TARGET_NANOS} at the cost per item
  *       (items got expensive); a single batch a little over is taken for noise (the worker was
  *       descheduled: on a busy machine one batch in ten takes 2-4 ms for nothing);
- *   <li>a worker that idles while another holds a queued batch of the call halves it.
+ *   <li>a worker that idles while another holds a queued batch of the call halves it, when batches
+ *       take {@link #LOW_NANOS} or more (shorter ones are not worth splitting: the wait is the
+ *       read-ahead's, not the size's).
  * </ul>
  *
  * Never below 1 nor above the maximum. Not thread-safe (the pool's lock guards it); it reads no
@@ -39,6 +41,7 @@ final class BatchSizer {
   private final int max;
   private int size;
   private boolean lastOver;
+  private long lastNanos;
 
   private BatchSizer(boolean fixed, int size, int max) {
     this.fixed = fixed;
@@ -79,6 +82,7 @@ final class BatchSizer {
     if (fixed || items < 1 || nanos < 0) {
       return;
     }
+    lastNanos = nanos;
     long perItem = Math.max(1, nanos / items);
     long fits = Math.max(1, Math.min(max, TARGET_NANOS / perItem));
     if (nanos > HIGH_NANOS) {
@@ -96,7 +100,7 @@ final class BatchSizer {
 
   /** A worker of the call sits idle while another holds a queued batch of it. */
   void idle() {
-    if (!fixed) {
+    if (!fixed && lastNanos >= LOW_NANOS) {
       size = Math.max(1, size / 2);
     }
   }

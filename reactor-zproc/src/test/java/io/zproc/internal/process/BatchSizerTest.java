@@ -90,18 +90,29 @@ class BatchSizerTest {
   }
 
   @Test
-  void idle_halvesButNotBelowOne() {
+  void idle_slowBatches_halveButNotBelowOne() {
     BatchSizer sizer = BatchSizer.adaptive(1024);
     for (int i = 0; i < 4; i++) {
       sizer.measured(sizer.size(), 0);
     }
     assertThat(sizer.size()).isEqualTo(16);
+    sizer.measured(16, 1_500_000); // 1.5 ms a batch: worth splitting
     sizer.idle();
     assertThat(sizer.size()).isEqualTo(8);
     for (int i = 0; i < 5; i++) {
       sizer.idle();
     }
     assertThat(sizer.size()).isEqualTo(1);
+  }
+
+  @Test
+  void idle_shortBatches_keepTheSize() {
+    BatchSizer sizer = BatchSizer.adaptive(1 << 14);
+    for (int i = 0; i < 14; i++) {
+      sizer.measured(sizer.size(), 20L * sizer.size());
+    }
+    sizer.idle(); // a 0.3 ms batch: the idle worker waits for the read-ahead, not for the size
+    assertThat(sizer.size()).isEqualTo(1 << 14);
   }
 
   @Test
