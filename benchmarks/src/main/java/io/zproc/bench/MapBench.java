@@ -47,6 +47,7 @@ public final class MapBench {
 
   private MapBench() {}
 
+  /** Runs the cases named as arguments (all by default). */
   public static void main(String[] args) throws Exception {
     List<String> cases =
         args.length == 0 ? List.of("trivial", "heavy", "echo", "memory") : Arrays.asList(args);

@@ -14,9 +14,11 @@ import reactor.core.CoreSubscriber;
 import reactor.util.context.Context;
 
 /**
- * One subscription to a {@code processMap} Flux: subscribes to the source, cuts its items into
- * batches for the pool, and emits the results in source order. Its state is guarded by the pool's
- * lock; emission to the subscriber is serialized by a work-in-progress counter, outside the lock.
+ * One subscription to a {@code processMap} Flux: subscribes to the source, holds its items until a
+ * worker has room, then cuts a batch at the size its {@link BatchSizer} says now ({@link
+ * #nextBatch}), and emits the results in source order ({@link MapReorder}). Its state is guarded by
+ * the pool's lock; emission to the subscriber is serialized by a work-in-progress counter, outside
+ * the lock.
  *
  * <p>Demand: the source is asked for at most what the subscriber asked for, and at most {@code
  * prefetch} items past the last one emitted. A failure (the task threw on item i, item i could not
