@@ -13,7 +13,8 @@ import java.util.Objects;
  * copy.
  *
  * <pre>{@code
- * MapOptions.defaults().count(4).chunkSize(256).prefetch(4096)
+ * MapOptions.defaults().count(4)                 // batches size themselves
+ * MapOptions.defaults().count(4).chunkSize(256)  // a fixed batch size instead
  * }</pre>
  */
 public final class MapOptions {
@@ -23,11 +24,14 @@ public final class MapOptions {
   /** The largest batch. */
   public static final int MAX_CHUNK_SIZE = 1 << 16;
 
+  /** The largest batch the adaptive sizing makes (when no {@link #chunkSize(int)} is set). */
+  public static final int MAX_ADAPTIVE_CHUNK = 1 << 14;
+
   /** How long idle workers stay by default. */
   private static final Duration DEFAULT_KEEP_ALIVE = Duration.ofSeconds(60);
 
   private static final MapOptions DEFAULTS =
-      new MapOptions(0, 16, 0, 3, Backend.JVM, List.of(), Map.of(), DEFAULT_KEEP_ALIVE);
+      new MapOptions(0, 0, 0, 3, Backend.JVM, List.of(), Map.of(), DEFAULT_KEEP_ALIVE);
 
   private final int count;
   private final int chunkSize;
@@ -58,9 +62,9 @@ public final class MapOptions {
   }
 
   /**
-   * One worker per available processor, batches of up to 16 items, a read-ahead of {@code 2 × count
-   * × chunkSize} items, 3 re-runs of a batch whose worker died, worker JVMs with no extra JVM
-   * options or environment.
+   * One worker per available processor, batches that size themselves (see {@link #chunkSize(int)}),
+   * a read-ahead of {@code 2 × count ×} {@value #MAX_ADAPTIVE_CHUNK} items, 3 re-runs of a batch
+   * whose worker died, worker JVMs with no extra JVM options or environment.
    */
   public static MapOptions defaults() {
     return DEFAULTS;
@@ -88,10 +92,13 @@ public final class MapOptions {
   }
 
   /**
-   * The most items sent to a worker in one batch. Larger batches cost less per item; smaller ones
-   * spread uneven work better. A batch goes out when it is full, when the source has delivered
-   * every item asked of it (the rest is then split across idle workers), or when a worker would
-   * otherwise be idle. By default 16.
+   * A fixed batch size: the most items sent to a worker in one batch. By default none: batches size
+   * themselves, starting at one item and growing while items are cheap, so that a worker spends
+   * about 1-2 ms on a batch (up to {@value #MAX_ADAPTIVE_CHUNK} items, and at most half of each
+   * worker's share of {@link #prefetch(int)}); they shrink when items get expensive, and halve when
+   * a worker idles while another has a batch of a millisecond or more queued. Set it only to
+   * override that. A batch goes out when it is full, when the source has delivered every item asked
+   * of it (the rest is then split across idle workers), or when a worker would otherwise be idle.
    *
    * @param items 1 to {@value #MAX_CHUNK_SIZE}
    * @throws IllegalArgumentException if out of range
@@ -109,7 +116,9 @@ public final class MapOptions {
    * The most items taken from the source and not yet emitted downstream (waiting for a batch, in a
    * worker, or done and waiting for an earlier item). The subscriber's demand bounds it further:
    * the source is never asked for more items than the subscriber asked for. By default {@code 2 ×
-   * count × chunkSize}: each worker has one batch running and one queued.
+   * count × chunkSize} (with adaptive batches, {@code 2 × count ×} {@value #MAX_ADAPTIVE_CHUNK}):
+   * each worker has one batch running and one queued. A smaller prefetch also caps the adaptive
+   * batch size.
    *
    * @param items at least 1
    * @throws IllegalArgumentException if below 1
@@ -214,14 +223,18 @@ public final class MapOptions {
     return count > 0 ? count : Math.min(MAX_COUNT, Runtime.getRuntime().availableProcessors());
   }
 
-  /** The most items per batch. */
+  /** The fixed batch size, or 0 when batches size themselves (the default). */
   public int chunkSize() {
     return chunkSize;
   }
 
-  /** The read-ahead bound: as set, or {@code 2 × count × chunkSize} (at most 2^30). */
+  /**
+   * The read-ahead bound: as set, or {@code 2 × count × chunkSize} (chunk size {@value
+   * #MAX_ADAPTIVE_CHUNK} when adaptive; at most 2^30).
+   */
   public int prefetch() {
-    return prefetch > 0 ? prefetch : (int) Math.min(1 << 30, 2L * count() * chunkSize);
+    int chunk = chunkSize > 0 ? chunkSize : MAX_ADAPTIVE_CHUNK;
+    return prefetch > 0 ? prefetch : (int) Math.min(1 << 30, 2L * count() * chunk);
   }
 
   /** How many times a batch is re-run after its worker died. */
@@ -249,7 +262,7 @@ public final class MapOptions {
     return "MapOptions[count="
         + count()
         + ", chunkSize="
-        + chunkSize
+        + (chunkSize > 0 ? String.valueOf(chunkSize) : "adaptive")
         + ", prefetch="
         + prefetch()
         + ", maxRedeliveries="

@@ -169,14 +169,16 @@ public interface ZProc extends AutoCloseable {
    * Maps the items through the task in a pool of worker JVMs, and emits the results in the items'
    * order: the original's {@code ctx.process_map(fn, items, count=...)}, as a {@code Flux}.
    *
-   * <p>Each subscription is a new run: it subscribes to the source, cuts its items into batches of
-   * up to {@link MapOptions#chunkSize(int)} and hands each batch to whichever worker has room. The
-   * workers are child JVMs with this JVM's classpath (threads with {@link Backend#THREAD}),
-   * connected to this context's server, owned by the context and reused by later calls; {@link
-   * #processes()} does not list them and {@link #close()} stops them. The task travels to each
-   * worker once per call over its stdin, items and results travel by Java serialization over the
-   * workers' stdin and stdout (never over the network): items and results must be {@link
-   * java.io.Serializable}, results not null.
+   * <p>Each subscription is a new run: it subscribes to the source, cuts its items into batches
+   * (sized by themselves to about a millisecond or two of work each, or of a fixed {@link
+   * MapOptions#chunkSize(int)}) and hands each batch to whichever worker has room. The workers are
+   * child JVMs with this JVM's classpath (threads with {@link Backend#THREAD}), connected to this
+   * context's server, owned by the context and reused by later calls; {@link #processes()} does not
+   * list them and {@link #close()} stops them. The task travels to each worker once per call over
+   * its stdin; items and results travel in binary frames over the workers' stdin and stdout (never
+   * over the network), plain values (numbers, strings, booleans, lists and arrays of them) packed,
+   * other objects by Java serialization: those must be {@link java.io.Serializable}. Results must
+   * not be null.
    *
    * <pre>{@code
    * int exp = 3;                                              // a common argument

@@ -574,6 +574,186 @@ class ProcessMapTest {
   }
 
   @Test
+  void processMap_workerKilledWithSigkillMidMap_outputCompleteOrderedNoDuplicates() {
+    int n = 1_000_000;
+    // both workers up, and their pids
+    await().atMost(WAIT).until(() -> twoWorkersServe(TWO));
+    Set<Long> pids =
+        new HashSet<>(
+            ctx.processMap(range(2000), (Integer x) -> ProcessHandle.current().pid(), TWO)
+                .collectList()
+                .block(WAIT));
+    long victim = pids.iterator().next();
+    AtomicLong next = new AtomicLong();
+    AtomicLong wrong = new AtomicLong(-1);
+    AtomicLong inFlightAtKill = new AtomicLong(-1);
+    Long count =
+        ctx.processMap(Flux.range(0, n), (Integer x) -> (long) x * x, TWO)
+            .doOnNext(
+                v -> {
+                  long i = next.getAndIncrement();
+                  if (v != i * i && wrong.get() < 0) {
+                    wrong.set(i);
+                  }
+                  if (i == n / 5) {
+                    inFlightAtKill.set(((Context) ctx).processMapBatchesInFlight(TWO));
+                    ProcessHandle.of(victim).ifPresent(ProcessHandle::destroyForcibly);
+                  }
+                })
+            .count()
+            .block(WAIT);
+    assertThat(wrong.get()).as("first wrong or misplaced result").isEqualTo(-1);
+    assertThat(count).isEqualTo(n);
+    assertThat(inFlightAtKill.get()).as("batches in the workers at the kill").isPositive();
+    await().atMost(WAIT).until(() -> ProcessHandle.of(victim).isEmpty());
+  }
+
+  private boolean twoWorkersServe(MapOptions options) {
+    ctx.processMap(range(10), (Integer x) -> x, options).blockLast(WAIT);
+    return ((Context) ctx).processMapWorkers(options) == 2;
+  }
+
+  @Test
+  void processMap_cancelMidStream_leavesNoWorkerBusy() {
+    ctx.state().put("ran", 0).block();
+    MapOptions options = TWO.chunkSize(20);
+    StepVerifier.create(
+            ctx.processMap(
+                Flux.range(0, 100_000),
+                (State state, Integer x) -> {
+                  state.increment("ran", 1).block();
+                  Thread.sleep(2);
+                  return x;
+                },
+                options))
+        .expectNextCount(30)
+        .thenCancel()
+        .verify(WAIT);
+    await().atMost(WAIT).until(() -> ((Context) ctx).processMapBatchesInFlight(options) == 0);
+    long ran = ((Number) ctx.state().get("ran").block()).longValue();
+    // the pool is idle: nothing more runs, and a new call is served at once
+    assertThat(ctx.processMap(range(10), (Integer x) -> x, options).collectList().block(WAIT))
+        .isEqualTo(range(10));
+    assertThat(((Number) ctx.state().get("ran").block()).longValue()).isEqualTo(ran);
+    // at most what was in the workers at the cancel: 2 workers × 2 batches of 20, past the 30
+    assertThat(ran).isLessThanOrEqualTo(30 + 2 * 2 * 20);
+  }
+
+  @Test
+  void processMap_infiniteSource_neverPullsMoreThanPrefetchPastWhatWasSeen() {
+    for (MapOptions options : List.of(TWO, TWO.prefetch(1000), THREADS)) {
+      AtomicLong seen = new AtomicLong();
+      AtomicLong asked = new AtomicLong();
+      AtomicLong worst = new AtomicLong();
+      Flux<Integer> infinite =
+          Flux.range(0, Integer.MAX_VALUE)
+              .doOnRequest(
+                  r -> {
+                    long total = asked.addAndGet(r);
+                    worst.accumulateAndGet(total - seen.get(), Math::max);
+                  });
+      Long count =
+          ctx.processMap(infinite, (Integer x) -> x, options)
+              .doOnNext(x -> seen.incrementAndGet())
+              .take(300_000)
+              .count()
+              .block(WAIT);
+      assertThat(count).isEqualTo(300_000);
+      assertThat(worst.get())
+          .as("pulled past seen, " + options)
+          .isLessThanOrEqualTo(options.prefetch());
+      assertThat(asked.get()).isLessThanOrEqualTo(300_000 + options.prefetch());
+    }
+  }
+
+  @Test
+  void processMap_oneAtATimeSubscriber_pullsOneAtATime() {
+    AtomicLong seen = new AtomicLong();
+    AtomicLong asked = new AtomicLong();
+    AtomicLong worst = new AtomicLong();
+    Flux<Integer> infinite =
+        Flux.range(0, Integer.MAX_VALUE)
+            .doOnRequest(r -> worst.accumulateAndGet(asked.addAndGet(r) - seen.get(), Math::max));
+    CountDownLatch done = new CountDownLatch(1);
+    ctx.processMap(infinite, (Integer x) -> x * 2, TWO)
+        .subscribe(
+            new BaseSubscriber<>() {
+              @Override
+              protected void hookOnSubscribe(Subscription s) {
+                s.request(1);
+              }
+
+              @Override
+              protected void hookOnNext(Integer value) {
+                if (value != seen.getAndIncrement() * 2) {
+                  throw new IllegalStateException("out of order: " + value);
+                }
+                if (seen.get() == 2000) {
+                  cancel();
+                  done.countDown();
+                } else {
+                  request(1);
+                }
+              }
+            });
+    await().atMost(WAIT).until(() -> done.getCount() == 0);
+    assertThat(worst.get()).isEqualTo(1);
+    assertThat(asked.get()).isEqualTo(2000);
+  }
+
+  @Test
+  void processMap_workerPrints_reachTheParentsStdout() {
+    java.io.PrintStream original = System.out;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream both =
+        new java.io.PrintStream(
+            new java.io.OutputStream() {
+              @Override
+              public synchronized void write(int b) {
+                captured.write(b);
+                original.write(b);
+              }
+
+              @Override
+              public synchronized void write(byte[] b, int off, int len) {
+                captured.write(b, off, len);
+                original.write(b, off, len);
+              }
+            },
+            true);
+    System.setOut(both);
+    try {
+      List<Integer> results =
+          ctx.processMap(
+                  range(3),
+                  (Integer x) -> {
+                    System.out.println("printed by a worker: item " + x);
+                    return x;
+                  },
+                  TWO)
+              .collectList()
+              .block(WAIT);
+      assertThat(results).isEqualTo(range(3));
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () -> {
+                String out;
+                synchronized (both) {
+                  out = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+                }
+                assertThat(out)
+                    .contains(
+                        "printed by a worker: item 0\n",
+                        "printed by a worker: item 1\n",
+                        "printed by a worker: item 2\n");
+              });
+    } finally {
+      System.setOut(original);
+    }
+  }
+
+  @Test
   void mapOptions_badValues_areRejectedWithTheLimit() {
     assertThatThrownBy(() -> MapOptions.defaults().count(0))
         .isInstanceOf(IllegalArgumentException.class)

@@ -16,6 +16,7 @@ import io.zproc.ZProcException;
 import io.zproc.ZProcOptions;
 import io.zproc.ZProcess;
 import io.zproc.internal.Ops;
+import io.zproc.internal.process.MapJob;
 import io.zproc.internal.process.MapPool;
 import io.zproc.internal.process.ProcessStats;
 import io.zproc.internal.process.Processes;
@@ -434,6 +435,15 @@ public final class Context implements ZProc {
     return m == null ? 0 : m.workers(options);
   }
 
+  /**
+   * How many {@code processMap} batches the workers of the kind {@code options} asks for hold now,
+   * sent and not answered (for tests and monitoring).
+   */
+  public int processMapBatchesInFlight(MapOptions options) {
+    MapPool m = mapPool;
+    return m == null ? 0 : m.batchesInFlight(options);
+  }
+
   private MapPool mapPool() {
     MapPool m = mapPool;
     if (m == null) {
@@ -475,13 +485,13 @@ public final class Context implements ZProc {
   @Override
   public <T, R> Flux<R> processMap(
       Publisher<? extends T> items, MapTask<T, R> task, MapOptions options) {
-    return mapPool().map(items, Objects.requireNonNull(task, "task"), options);
+    return mapPool().map(items, MapJob.of(task), options);
   }
 
   @Override
   public <T, R> Flux<R> processMap(
       Publisher<? extends T> items, StatefulMapTask<T, R> task, MapOptions options) {
-    return mapPool().map(items, Objects.requireNonNull(task, "task"), options);
+    return mapPool().map(items, MapJob.of(task), options);
   }
 
   @Override

@@ -1,11 +1,16 @@
 package io.zproc.internal.process;
 
+import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.SequenceInputStream;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -212,7 +217,12 @@ final class Child {
 
   /** Writes frames encoded by the caller (a map worker's batches) and flushes. */
   synchronized void write(byte[] frames) throws IOException {
-    stdin.write(frames);
+    write(frames, 0, frames.length);
+  }
+
+  /** Writes {@code frames[off .. off + len)} (a map worker's batches) and flushes. */
+  synchronized void write(byte[] frames, int off, int len) throws IOException {
+    stdin.write(frames, off, len);
     stdin.flush();
   }
 
@@ -360,7 +370,10 @@ final class Child {
     return thread;
   }
 
-  /** Copies the user's output through; collects frame lines (they start with 0x1E). */
+  /**
+   * Copies the user's output through; collects frame lines (they start with 0x1E). After a map
+   * worker's {@link MapFrames#BINARY} frame, reads binary frames instead (see {@link #pumpBinary}).
+   */
   private void pumpStdout(InputStream from) throws IOException {
     byte[] buffer = new byte[8192];
     ByteArrayOutputStream frame = new ByteArrayOutputStream();
@@ -376,8 +389,15 @@ final class Child {
           if (b == '\n') {
             inFrame = false;
             lineStart = true;
-            handleFrameLine(frame.toByteArray());
+            boolean binary = handleFrameLine(frame.toByteArray());
             frame.reset();
+            if (binary) {
+              out.flush();
+              pumpBinary(
+                  new SequenceInputStream(
+                      new ByteArrayInputStream(buffer, i + 1, n - i - 1), from));
+              return;
+            }
           } else {
             frame.write(b);
           }
@@ -404,13 +424,60 @@ final class Child {
     }
   }
 
-  private void handleFrameLine(byte[] line) {
+  /** Handles a frame line; true if it says that binary frames follow. */
+  private boolean handleFrameLine(byte[] line) {
     String[] parsed = Wire.parseFrame(line, line.length, token);
     if (parsed == null) {
       System.out.println(new String(line, java.nio.charset.StandardCharsets.ISO_8859_1));
-      return;
+      return false;
+    }
+    if (MapFrames.BINARY.equals(parsed[0])) {
+      return true;
     }
     deliverFrame(parsed[0], Base64.getDecoder().decode(parsed[1]));
+    return false;
+  }
+
+  /**
+   * A map worker's stdout: binary frames ({@link MapFrames}); print frames go to this JVM's {@code
+   * System.out}, outcomes to the listener. A line where a frame should start (the JVM's own log
+   * output) is copied through. A frame with an impossible length is handed on as an empty outcome
+   * (the pool kills a worker that sends a bad one), and the rest of the stream is skipped.
+   */
+  private void pumpBinary(InputStream from) throws IOException {
+    DataInputStream in = new DataInputStream(new BufferedInputStream(from, 1 << 16));
+    int first;
+    while ((first = in.read()) >= 0) {
+      if (first != MapFrames.MARK) {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        for (int b = first; b >= 0; b = in.read()) {
+          line.write(b);
+          if (b == '\n') {
+            break;
+          }
+        }
+        PrintStream out = System.out;
+        out.write(line.toByteArray(), 0, line.size());
+        out.flush();
+        continue;
+      }
+      int type = in.readByte();
+      int length = in.readInt();
+      if (length < 0 || length > MapFrames.MAX_FRAME) {
+        deliverFrame(MapFrames.OUTCOME, new byte[0]);
+        in.transferTo(OutputStream.nullOutputStream());
+        return;
+      }
+      byte[] payload = new byte[length];
+      in.readFully(payload);
+      if (type == MapFrames.PRINT_TYPE) {
+        PrintStream out = System.out;
+        out.write(payload, 0, length);
+        out.flush();
+      } else {
+        deliverFrame(MapFrames.OUTCOME, payload);
+      }
+    }
   }
 
   private void pumpStderr(InputStream from) throws IOException {

@@ -420,6 +420,15 @@ public final class ChildMain {
       }
     }
 
+    /**
+     * The stream under this one, for a map worker's binary frames (after the text frame that
+     * announces them, see {@link MapWorkerOut}); pending output is flushed first.
+     */
+    OutputStream raw() {
+      System.out.flush();
+      return out;
+    }
+
     /** Writes a frame; locks as the user's prints do (the PrintStream, then this stream). */
     void send(String token, String type, byte[] payload) {
       PrintStream ps = System.out;

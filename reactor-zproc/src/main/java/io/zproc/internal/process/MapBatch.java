@@ -1,9 +1,7 @@
 package io.zproc.internal.process;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import org.jspecify.annotations.Nullable;
 
 /** A batch of one call's items, {@code first ...}, on its way to a worker or in one. */
 final class MapBatch {
@@ -11,7 +9,6 @@ final class MapBatch {
   final MapRun<?> run;
   final long first;
   final Object[] items;
-  private byte @Nullable [] bytes;
 
   /** Exit codes of the workers that died running it (guarded by the pool). */
   final List<Integer> deaths = new ArrayList<>();
@@ -21,16 +18,6 @@ final class MapBatch {
     this.run = run;
     this.first = first;
     this.items = items;
-  }
-
-  /** The items, serialized once (on a worker's sender thread). */
-  synchronized byte[] bytes() throws IOException {
-    byte[] b = bytes;
-    if (b == null) {
-      b = Wire.serialize(items);
-      bytes = b;
-    }
-    return b;
   }
 
   long last() {

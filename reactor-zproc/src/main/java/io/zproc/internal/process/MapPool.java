@@ -6,18 +6,14 @@ import io.zproc.RemoteException;
 import io.zproc.State;
 import io.zproc.ZProcException;
 import java.io.IOException;
-import java.io.NotSerializableException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -37,6 +33,12 @@ import reactor.core.scheduler.Schedulers;
  * in turn (round robin, one batch per call per turn), and a call never uses more than its {@code
  * count} workers at once. A worker has at most {@value #CAPACITY} batches in flight (one running,
  * one queued). A worker that dies has its batches re-queued first in line and is replaced.
+ *
+ * <p>The parts: {@link MapRun} is one call (its source, demand and batches; {@link MapReorder} puts
+ * its results back in order, {@link BatchSizer} sizes its batches); {@link MapDispatch} chooses
+ * which batch goes to which worker; {@link MapWorkers} starts, replaces and retires the workers.
+ * The pool ties them together under its lock: it records batches in flight, reads the workers'
+ * outcomes and re-runs the batches of workers that die.
  */
 public final class MapPool {
   private static final Logger log = LoggerFactory.getLogger(MapPool.class);
@@ -44,26 +46,17 @@ public final class MapPool {
   /** Batches in flight per worker. */
   static final int CAPACITY = 2;
 
-  /** Workers that exit before they are ready, in a row, before a group gives up. */
-  private static final int START_FAILURES = 3;
-
   /** A kind of worker. */
   record Flavor(Backend backend, List<String> jvmOptions, Map<String, String> environment) {}
 
   private final Child.Spec spec;
   private final Supplier<State> threadState;
   private final Supplier<@Nullable Processes> processes;
-  private final Map<Flavor, List<MapWorker>> groups = new HashMap<>();
-  private final Map<Flavor, Integer> starting = new HashMap<>();
-  private final Map<Flavor, Integer> startFailures = new HashMap<>();
-  private final Map<Flavor, Duration> keepAlives = new HashMap<>();
-  private final Map<Flavor, Long> idleSince = new HashMap<>();
-  private final AtomicLong idleStamps = new AtomicLong();
   private final List<MapRun<?>> runs = new ArrayList<>();
   private final AtomicLong ids = new AtomicLong();
   private final AtomicInteger threadNames = new AtomicInteger();
-  private final ExecutorService starter;
-  private int turn;
+  private final MapWorkers workers;
+  private final MapDispatch dispatch = new MapDispatch();
   private boolean closed;
 
   /**
@@ -85,33 +78,69 @@ public final class MapPool {
     this.spec = spec;
     this.threadState = threadState;
     this.processes = processes;
-    this.starter =
+    ExecutorService starter =
         Executors.newCachedThreadPool(
             r -> {
               Thread t = new Thread(r, "zproc-map-start");
               t.setDaemon(true);
               return t;
             });
+    this.workers =
+        new MapWorkers(this, new Side(), this::startWorker, starter, Schedulers.parallel());
+  }
+
+  /** The pool as its workers' lifecycle sees it. */
+  private final class Side implements MapWorkers.Pool {
+    @Override
+    public int wanted(Flavor flavor) {
+      int wanted = 0;
+      for (MapRun<?> run : runs) {
+        if (run.flavor.equals(flavor) && !run.terminated) {
+          wanted = Math.max(wanted, run.count);
+        }
+      }
+      return wanted;
+    }
+
+    @Override
+    public boolean inUse(Flavor flavor) {
+      for (MapRun<?> r : runs) {
+        if (r.flavor.equals(flavor)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    @Override
+    public void joined(Flavor flavor) {
+      dispatch();
+    }
+
+    @Override
+    public void cannotStart(Flavor flavor, ZProcException error) {
+      List<MapRun<?>> failed;
+      synchronized (MapPool.this) {
+        failed = failFlavor(flavor, error);
+      }
+      failed.forEach(MapRun::drain);
+    }
   }
 
   /**
-   * A lazy, ordered map of the items through the task (a {@code MapTask} or {@code
-   * StatefulMapTask}); each subscription is a new run.
+   * A lazy, ordered map of the items through the job's task; each subscription is a new run.
    *
-   * @throws IllegalArgumentException if the task is not serializable, naming what it captures
    * @throws IllegalStateException if the pool is closed
    */
-  public <T, R> Flux<R> map(Publisher<? extends T> items, Object task, MapOptions options) {
+  public <T, R> Flux<R> map(Publisher<? extends T> items, MapJob<T, R> job, MapOptions options) {
     Objects.requireNonNull(items, "items");
-    Objects.requireNonNull(task, "task");
+    Objects.requireNonNull(job, "job");
     Objects.requireNonNull(options, "options");
     synchronized (this) {
       if (closed) {
         throw new IllegalStateException("this context is closed: it runs no more processMap calls");
       }
     }
-    byte[] bytes = serializeTask(task);
-    ClassLoader loader = task.getClass().getClassLoader();
     Flavor flavor = flavor(options);
     if (flavor.backend() == Backend.JVM) {
       Processes.requireReachable(spec, "processMap");
@@ -124,11 +153,11 @@ public final class MapPool {
                 MapPool.this,
                 nextId(),
                 actual,
-                bytes,
-                loader,
+                job.bytes,
+                job.loader,
                 flavor,
                 options.count(),
-                options.chunkSize(),
+                sizer(options),
                 options.prefetch(),
                 options.maxRedeliveries());
         actual.onSubscribe(run);
@@ -141,26 +170,13 @@ public final class MapPool {
     };
   }
 
-  private static byte[] serializeTask(Object task) {
-    try {
-      return Wire.serialize(task);
-    } catch (NotSerializableException e) {
-      String culprit = e.getMessage();
-      String hint =
-          culprit != null && culprit.startsWith("io.zproc.")
-              ? "a map task must not capture a ZProc or State: use a StatefulMapTask ((state, item)"
-                  + " -> ...) to get the worker's State"
-              : "capture only serializable values (numbers, strings, records implementing"
-                  + " Serializable, ...)";
-      throw new IllegalArgumentException(
-          "the processMap task cannot be sent to the workers: it captures a "
-              + culprit
-              + ", which is not serializable; "
-              + hint,
-          e);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("the processMap task cannot be serialized: " + e, e);
+  /** The call's batch sizes: fixed if the options say so, else adaptive. */
+  static BatchSizer sizer(MapOptions options) {
+    if (options.chunkSize() > 0) {
+      return BatchSizer.fixed(options.chunkSize());
     }
+    int share = options.prefetch() / (CAPACITY * options.count());
+    return BatchSizer.adaptive(Math.max(1, Math.min(MapOptions.MAX_ADAPTIVE_CHUNK, share)));
   }
 
   long nextId() {
@@ -174,86 +190,25 @@ public final class MapPool {
       return false;
     }
     runs.add(run);
-    keepAlives.put(run.flavor, keepAlive);
-    idleSince.remove(run.flavor); // in use again: a pending retirement does nothing
-    ensureWorkers(run.flavor);
+    workers.use(run.flavor, keepAlive);
     return true;
-  }
-
-  /**
-   * Once no call uses a kind of worker any more, schedules its retirement after its keep-alive
-   * time. Under the lock.
-   */
-  private void idleCheck(Flavor flavor) {
-    for (MapRun<?> r : runs) {
-      if (r.flavor.equals(flavor)) {
-        return;
-      }
-    }
-    if (closed || group(flavor).isEmpty() && starting.getOrDefault(flavor, 0) == 0) {
-      return;
-    }
-    scheduleRetire(flavor, keepAlives.getOrDefault(flavor, Duration.ofSeconds(60)));
-  }
-
-  /** Retires the workers of a kind after {@code delay}, unless a call uses them meanwhile. */
-  private void scheduleRetire(Flavor flavor, Duration delay) {
-    long stamp = idleStamps.incrementAndGet();
-    idleSince.put(flavor, stamp);
-    Runnable retire =
-        () -> {
-          try {
-            starter.execute(() -> retireIdle(flavor, stamp));
-          } catch (RejectedExecutionException e) {
-            // closed meanwhile: close() stops the workers
-          }
-        };
-    if (delay.isZero()) {
-      retire.run();
-    } else {
-      Schedulers.parallel().schedule(retire, delay.toNanos(), TimeUnit.NANOSECONDS);
-    }
-  }
-
-  /** Stops the workers of a kind that no call has used since {@code stamp}. Blocking. */
-  private void retireIdle(Flavor flavor, long stamp) {
-    List<MapWorker> idle;
-    synchronized (this) {
-      Long since = idleSince.get(flavor);
-      if (closed || since == null || since != stamp) {
-        return;
-      }
-      idleSince.remove(flavor);
-      idle = new ArrayList<>(group(flavor));
-      // Out of the group at once: no batch goes to them, and a new call starts new workers.
-      group(flavor).clear();
-      if (starting.getOrDefault(flavor, 0) > 0) {
-        // Workers still starting join the group when ready: retire them later.
-        Duration keepAlive = keepAlives.getOrDefault(flavor, Duration.ofSeconds(60));
-        Duration min = Duration.ofMillis(100);
-        scheduleRetire(flavor, keepAlive.compareTo(min) < 0 ? min : keepAlive);
-      }
-    }
-    log.debug("stopping {} idle processMap worker(s) of {}", idle.size(), flavor);
-    for (MapWorker w : idle) {
-      w.retire();
-    }
-    for (MapWorker w : idle) {
-      try {
-        if (!w.awaitExit(15_000)) {
-          w.kill();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        w.kill();
-      }
-    }
   }
 
   /** How many workers of the kind these options ask for the pool holds (tests, monitoring). */
   public synchronized int workers(MapOptions options) {
-    List<MapWorker> group = groups.get(flavor(options));
-    return group == null ? 0 : group.size();
+    return workers.group(flavor(options)).size();
+  }
+
+  /**
+   * How many batches the workers of the kind these options ask for hold now, sent and not answered
+   * (tests, monitoring): 0 means none of them is busy.
+   */
+  public synchronized int batchesInFlight(MapOptions options) {
+    int n = 0;
+    for (MapWorker w : workers.group(flavor(options))) {
+      n += w.inFlight.size();
+    }
+    return n;
   }
 
   /** The kind of worker the options ask for. */
@@ -263,84 +218,17 @@ public final class MapPool {
         : new Flavor(Backend.JVM, options.jvmOptions(), options.environment());
   }
 
-  /** Starts workers until the group has as many as its largest active call wants. */
-  private void ensureWorkers(Flavor flavor) {
-    int wanted = 0;
-    for (MapRun<?> run : runs) {
-      if (run.flavor.equals(flavor) && !run.terminated) {
-        wanted = Math.max(wanted, run.count);
-      }
+  /** Makes a worker of a kind: a thread, the context's spare JVM, or a new JVM. Blocking. */
+  private MapWorker startWorker(Flavor flavor) {
+    if (flavor.backend() == Backend.THREAD) {
+      return new MapWorker.InThread(this, flavor, threadState, threadNames.incrementAndGet());
     }
-    int live = group(flavor).size() + starting.getOrDefault(flavor, 0);
-    for (; live < wanted; live++) {
-      starting.merge(flavor, 1, Integer::sum);
-      starter.execute(() -> startWorker(flavor));
-    }
-  }
-
-  private List<MapWorker> group(Flavor flavor) {
-    return groups.computeIfAbsent(flavor, f -> new ArrayList<>());
-  }
-
-  private void startWorker(Flavor flavor) {
-    MapWorker worker;
-    try {
-      if (flavor.backend() == Backend.THREAD) {
-        worker = new MapWorker.InThread(this, flavor, threadState, threadNames.incrementAndGet());
-      } else {
-        Processes p =
-            flavor.jvmOptions().isEmpty() && flavor.environment().isEmpty()
-                ? processes.get()
-                : null;
-        Child spare = p == null ? null : p.adoptSpare();
-        worker =
-            spare != null
-                ? MapWorker.Jvm.adopt(this, flavor, spare)
-                : MapWorker.Jvm.start(this, flavor, spec);
-      }
-    } catch (RuntimeException e) {
-      List<MapRun<?>> failed;
-      synchronized (this) {
-        starting.merge(flavor, -1, Integer::sum);
-        failed =
-            failFlavor(
-                flavor,
-                new ZProcException("PROCESS_FAILED", "cannot start a processMap worker: " + e));
-      }
-      failed.forEach(MapRun::drain);
-      return;
-    }
-    boolean keep;
-    synchronized (this) {
-      starting.merge(flavor, -1, Integer::sum);
-      keep = !closed;
-      if (keep) {
-        group(flavor).add(worker);
-        if (flavor.backend() == Backend.THREAD) {
-          worker.ready = true;
-        }
-      }
-    }
-    if (worker instanceof MapWorker.Jvm jvm) {
-      jvm.begin();
-    } else {
-      worker.startThread();
-    }
-    if (!keep) {
-      worker.retire();
-      try {
-        if (!worker.awaitExit(15_000)) {
-          worker.kill();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        worker.kill();
-      }
-      return;
-    }
-    synchronized (this) {
-      dispatch();
-    }
+    Processes p =
+        flavor.jvmOptions().isEmpty() && flavor.environment().isEmpty() ? processes.get() : null;
+    Child spare = p == null ? null : p.adoptSpare();
+    return spare != null
+        ? MapWorker.Jvm.adopt(this, flavor, spare)
+        : MapWorker.Jvm.start(this, flavor, spec);
   }
 
   /** Fails every active call of a kind of worker (its workers cannot start). */
@@ -357,72 +245,47 @@ public final class MapPool {
 
   /** Hands ready batches to workers with room, taking the calls in turn. Under the lock. */
   void dispatch() {
-    int n = runs.size();
-    if (n == 0) {
-      return;
-    }
-    boolean progress = true;
-    while (progress) {
-      progress = false;
-      for (int k = 0; k < n; k++) {
-        MapRun<?> run = runs.get(Math.floorMod(turn + k, n));
-        if (run.ready.isEmpty()) {
-          continue;
-        }
-        MapWorker worker = pick(run);
-        if (worker == null) {
-          continue;
-        }
-        MapBatch batch = run.ready.poll();
-        worker.inFlight.put(batch.id, batch);
-        run.load.merge(worker, 1, Integer::sum);
-        run.inFlight++;
-        if (worker.registered.add(run.id)) {
-          worker.send(new MapFrames.Register(run.id, run.task, run.loader));
-        }
-        worker.send(batch);
-        progress = true;
-      }
-      turn++;
-    }
+    dispatch.dispatch(runs, workers::group, this::assign);
   }
 
-  /** The least busy worker the call may use, or null. */
-  private @Nullable MapWorker pick(MapRun<?> run) {
-    MapWorker best = null;
-    for (MapWorker w : group(run.flavor)) {
-      if (w.dead || w.inFlight.size() >= CAPACITY) {
-        continue;
-      }
-      if (!run.load.containsKey(w) && run.load.size() >= run.count) {
-        continue;
-      }
-      if (best == null
-          || w.inFlight.size() < best.inFlight.size()
-          || (w.inFlight.size() == best.inFlight.size() && w.ready && !best.ready)) {
-        best = w;
+  /** Records a batch as the worker's and sends it (and the call's task, the first time). */
+  private void assign(MapRun<?> run, MapWorker worker, MapBatch batch) {
+    worker.inFlight.put(batch.id, batch);
+    run.load.merge(worker, 1, Integer::sum);
+    run.inFlight++;
+    if (worker.registered.add(run.id)) {
+      worker.send(new MapFrames.Register(run.id, run.task, run.loader));
+    }
+    worker.send(batch);
+  }
+
+  /** Whether another worker holds a batch of the call queued behind the one it runs. */
+  private static boolean queuedElsewhere(MapRun<?> run, MapWorker idle) {
+    for (Map.Entry<MapWorker, Integer> e : run.load.entrySet()) {
+      if (e.getKey() != idle && e.getValue() >= CAPACITY) {
+        return true;
       }
     }
-    return best;
+    return false;
   }
 
   /** A run ended: forget it, and tell its workers to drop its task. Under the lock. */
   void ended(MapRun<?> run) {
     runs.remove(run);
-    for (MapWorker w : group(run.flavor)) {
+    for (MapWorker w : workers.group(run.flavor)) {
       if (w.registered.remove(run.id)) {
         w.send(new MapFrames.Drop(run.id));
       }
     }
-    idleCheck(run.flavor);
+    workers.idleCheck(run.flavor);
   }
 
   /** A worker's outcome frame (on its output thread). */
-  void outcome(MapWorker worker, byte[] payload) {
+  void outcome(MapWorker worker, byte[] payload, int off, int len) {
     MapFrames.Outcome outcome;
     MapBatch batch;
     try {
-      outcome = MapFrames.readOutcome(payload);
+      outcome = MapFrames.readOutcome(payload, off, len);
     } catch (IOException e) {
       log.warn("map worker {} sent a bad frame ({}); killing it", worker.pid(), e.toString());
       worker.kill();
@@ -439,7 +302,9 @@ public final class MapPool {
     RemoteException error = null;
     if (outcome.status() != MapFrames.ABANDONED) {
       try {
-        results = (Object[]) Wire.deserialize(outcome.results(), run.loader);
+        results =
+            MapCodec.decode(
+                payload, outcome.resultsAt(), off + len - outcome.resultsAt(), run.loader);
         byte[] e = outcome.error();
         if (e != null) {
           error = (RemoteException) Wire.deserialize(e, run.loader);
@@ -470,7 +335,10 @@ public final class MapPool {
           run.ready.addFirst(batch); // not expected: a live call's batch is never abandoned
         }
       } else {
-        run.completed(batch, results, error);
+        run.completed(batch, results, error, outcome.nanos());
+        if (worker.inFlight.isEmpty() && !run.hasWork() && queuedElsewhere(run, worker)) {
+          run.sizer.idle();
+        }
       }
       dispatch();
     }
@@ -510,8 +378,7 @@ public final class MapPool {
 
   /** A worker JVM printed its ready frame. */
   synchronized void ready(MapWorker worker) {
-    worker.ready = true;
-    startFailures.remove(worker.flavor);
+    workers.ready(worker);
   }
 
   /** A worker ended: its batches go first in line again (or fail the call), and it is replaced. */
@@ -522,7 +389,7 @@ public final class MapPool {
         return;
       }
       worker.dead = true;
-      group(worker.flavor).remove(worker);
+      int startFailures = workers.died(worker);
       for (MapBatch batch : worker.inFlight.values()) {
         MapRun<?> run = batch.run;
         run.release(worker);
@@ -563,25 +430,21 @@ public final class MapPool {
       worker.inFlight.clear();
       worker.registered.clear();
       if (!closed) {
-        if (!worker.ready) {
-          int failures = startFailures.merge(worker.flavor, 1, Integer::sum);
-          if (failures >= START_FAILURES) {
-            startFailures.remove(worker.flavor);
-            touched.addAll(
-                failFlavor(
-                    worker.flavor,
-                    new ZProcException(
-                        "PROCESS_FAILED",
-                        failures
-                            + " processMap worker JVMs in a row exited before they were ready"
-                            + " (last exit code "
-                            + code
-                            + "); check MapOptions.jvmOptions "
-                            + worker.flavor.jvmOptions()
-                            + lastWords(worker.lastErrorOutput()))));
-          }
+        if (startFailures > 0) {
+          touched.addAll(
+              failFlavor(
+                  worker.flavor,
+                  new ZProcException(
+                      "PROCESS_FAILED",
+                      startFailures
+                          + " processMap worker JVMs in a row exited before they were ready"
+                          + " (last exit code "
+                          + code
+                          + "); check MapOptions.jvmOptions "
+                          + worker.flavor.jvmOptions()
+                          + lastWords(worker.lastErrorOutput()))));
         }
-        ensureWorkers(worker.flavor);
+        workers.ensure(worker.flavor);
         dispatch();
       }
     }
@@ -593,14 +456,14 @@ public final class MapPool {
    * Blocks up to about 15 s.
    */
   public void close() {
-    List<MapWorker> all = new ArrayList<>();
+    List<MapWorker> all;
     List<MapRun<?>> active;
     synchronized (this) {
       if (closed) {
         return;
       }
       closed = true;
-      groups.values().forEach(all::addAll);
+      all = workers.close();
       active = new ArrayList<>(runs);
       for (MapRun<?> run : active) {
         run.fail(
@@ -613,31 +476,7 @@ public final class MapPool {
       }
     }
     active.forEach(MapRun::drain);
-    starter.shutdown();
-    try {
-      if (!starter.awaitTermination(30, TimeUnit.SECONDS)) {
-        log.warn("processMap workers still starting after 30 s");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    for (MapWorker w : all) {
-      w.retire();
-    }
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-    for (MapWorker w : all) {
-      try {
-        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-        if (!w.awaitExit(left)) {
-          log.warn("map worker {} did not leave in time; killing it", w.pid());
-          w.kill();
-          w.awaitExit(5000);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        w.kill();
-      }
-    }
+    workers.stopAll(all);
   }
 
   /** What a worker JVM that never became ready said on its stderr, for the error. */

@@ -14,9 +14,11 @@ import reactor.core.CoreSubscriber;
 import reactor.util.context.Context;
 
 /**
- * One subscription to a {@code processMap} Flux: subscribes to the source, cuts its items into
- * batches for the pool, and emits the results in source order. Its state is guarded by the pool's
- * lock; emission to the subscriber is serialized by a work-in-progress counter, outside the lock.
+ * One subscription to a {@code processMap} Flux: subscribes to the source, holds its items until a
+ * worker has room, then cuts a batch at the size its {@link BatchSizer} says now ({@link
+ * #nextBatch}), and emits the results in source order ({@link MapReorder}). Its state is guarded by
+ * the pool's lock; emission to the subscriber is serialized by a work-in-progress counter, outside
+ * the lock.
  *
  * <p>Demand: the source is asked for at most what the subscriber asked for, and at most {@code
  * prefetch} items past the last one emitted. A failure (the task threw on item i, item i could not
@@ -24,8 +26,6 @@ import reactor.util.context.Context;
  * the error.
  */
 final class MapRun<R> implements Subscription, CoreSubscriber<Object> {
-  private static final Object[] NONE = new Object[0];
-
   final MapPool pool;
   final long id;
   final MapPool.Flavor flavor;
@@ -34,9 +34,8 @@ final class MapRun<R> implements Subscription, CoreSubscriber<Object> {
   final int count;
   final int maxRedeliveries;
   private final CoreSubscriber<? super R> actual;
-  private final int chunkSize;
+  final BatchSizer sizer;
   private final int prefetch;
-  private final int replenish;
 
   // guarded by pool
   private @Nullable Subscription upstream;
@@ -49,9 +48,7 @@ final class MapRun<R> implements Subscription, CoreSubscriber<Object> {
   final ArrayDeque<MapBatch> ready = new ArrayDeque<>();
   int inFlight;
   final Map<MapWorker, Integer> load = new HashMap<>();
-  private final Map<Long, Object[]> done = new HashMap<>();
-  private Object[] head = NONE;
-  private int headPos;
+  private final MapReorder reorder = new MapReorder();
   private long failIndex = Long.MAX_VALUE;
   private @Nullable Throwable failure;
   private boolean sourceDone;
@@ -69,7 +66,7 @@ final class MapRun<R> implements Subscription, CoreSubscriber<Object> {
       @Nullable ClassLoader loader,
       MapPool.Flavor flavor,
       int count,
-      int chunkSize,
+      BatchSizer sizer,
       int prefetch,
       int maxRedeliveries) {
     this.pool = pool;
@@ -79,10 +76,9 @@ final class MapRun<R> implements Subscription, CoreSubscriber<Object> {
     this.loader = loader;
     this.flavor = flavor;
     this.count = count;
-    this.chunkSize = chunkSize;
+    this.sizer = sizer;
     this.prefetch = prefetch;
     this.maxRedeliveries = maxRedeliveries;
-    this.replenish = Math.max(1, Math.min(chunkSize, prefetch / 2));
   }
 
   @Override
@@ -116,8 +112,11 @@ final class MapRun<R> implements Subscription, CoreSubscriber<Object> {
       }
       pending.add(item);
       received++;
-      flush(Thread.currentThread() != requesting);
-      pool.dispatch();
+      if (pending.size() >= sizer.size()
+          || received == pulled
+          || (requesting == null && inFlight < count)) {
+        pool.dispatch();
+      }
     }
   }
 
@@ -128,7 +127,6 @@ final class MapRun<R> implements Subscription, CoreSubscriber<Object> {
         return;
       }
       sourceDone = true;
-      flush(true);
       fail(received, t);
       pool.dispatch();
     }
@@ -142,7 +140,6 @@ final class MapRun<R> implements Subscription, CoreSubscriber<Object> {
         return;
       }
       sourceDone = true;
-      flush(true);
       pool.dispatch();
     }
     drain();
@@ -187,16 +184,17 @@ final class MapRun<R> implements Subscription, CoreSubscriber<Object> {
   // ---- called by the pool, under its lock
 
   /** A batch came back: its results (fewer than its items if it failed), and the error if any. */
-  void completed(MapBatch batch, Object[] results, @Nullable RemoteException error) {
+  void completed(MapBatch batch, Object[] results, @Nullable RemoteException error, long nanos) {
     if (terminated) {
       return;
     }
-    done.put(batch.first, results);
+    reorder.put(batch.first, results);
     if (error != null) {
       long index = batch.first + results.length;
       fail(index, new MapTaskException(index, error));
+    } else {
+      sizer.measured(batch.items.length, nanos);
     }
-    flush(true);
   }
 
   /** A worker no longer runs one of this call's batches. */
@@ -227,39 +225,55 @@ final class MapRun<R> implements Subscription, CoreSubscriber<Object> {
     return !terminated && batch.first < failIndex;
   }
 
-  /** Cuts batches: full ones, and the rest when no more items are coming or a worker is idle. */
-  private void flush(boolean mayFlushForIdle) {
-    while (pending.size() >= chunkSize) {
-      seal(chunkSize);
-    }
-    if (pending.isEmpty()) {
-      return;
-    }
-    int busy = inFlight + ready.size();
-    if (sourceDone || received == pulled || (mayFlushForIdle && busy < count)) {
-      int parts = Math.max(1, Math.min(pending.size(), count - busy));
-      while (parts > 0) {
-        seal((pending.size() + parts - 1) / parts);
-        parts--;
-      }
-    }
+  /** Whether {@link #nextBatch} may have a batch now (cheap; under the pool's lock). */
+  boolean hasWork() {
+    return !ready.isEmpty() || !pending.isEmpty();
   }
 
-  private void seal(int n) {
+  /**
+   * The next batch for a worker with room, cut now at the current size: a batch to re-run first,
+   * then a full one; a partial one when no more items are coming soon (the source delivered all it
+   * was asked for, or completed) or, outside a synchronous burst of the source, when a worker of
+   * this call would otherwise be idle. The rest of the items are then split across the idle workers
+   * (so 10 slow items on 4 workers run 3, 3, 2, 2). Null if there is none yet. Under the pool's
+   * lock.
+   */
+  @Nullable MapBatch nextBatch() {
+    MapBatch again = ready.poll();
+    if (again != null) {
+      return again;
+    }
+    int n = pending.size();
+    if (n == 0) {
+      return null;
+    }
+    int size = sizer.size();
+    if (n >= size) {
+      return cut(size);
+    }
+    boolean idle = inFlight < count && requesting == null;
+    if (sourceDone || received == pulled || idle) {
+      int parts = Math.max(1, Math.min(n, count - inFlight));
+      return cut((n + parts - 1) / parts);
+    }
+    return null;
+  }
+
+  private MapBatch cut(int n) {
     Object[] items = new Object[n];
     for (int i = 0; i < n; i++) {
       items[i] = pending.poll();
     }
-    ready.add(new MapBatch(pool.nextId(), this, sealed, items));
+    MapBatch batch = new MapBatch(pool.nextId(), this, sealed, items);
     sealed += n;
+    return batch;
   }
 
   private void terminate() {
     terminated = true;
     ready.clear();
     pending.clear();
-    done.clear();
-    head = NONE;
+    reorder.clear();
     pool.ended(this);
   }
 
@@ -282,20 +296,14 @@ final class MapRun<R> implements Subscription, CoreSubscriber<Object> {
         up = upstream;
         if (!terminated) {
           while (emitted < requested && emitted < failIndex) {
-            if (headPos >= head.length) {
-              Object[] next = done.remove(emitted);
-              if (next == null) {
-                break;
-              }
-              head = next;
-              headPos = 0;
-              continue;
+            Object value = reorder.poll();
+            if (value == null) {
+              break;
             }
             if (out == null) {
               out = new ArrayList<>();
             }
-            out.add(head[headPos]);
-            head[headPos++] = null;
+            out.add(value);
             emitted++;
           }
           if (emitted == failIndex) {
@@ -309,6 +317,7 @@ final class MapRun<R> implements Subscription, CoreSubscriber<Object> {
             long allowance = Math.min(requested, emitted + prefetch);
             long want = allowance - pulled;
             boolean demandBound = requested < emitted + prefetch;
+            int replenish = Math.max(1, Math.min(sizer.size(), prefetch / 2));
             if (want > 0 && (want >= replenish || demandBound || pulled == emitted)) {
               toRequest = want;
               pulled += want;

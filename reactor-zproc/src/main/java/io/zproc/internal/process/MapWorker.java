@@ -38,6 +38,7 @@ abstract class MapWorker {
   boolean ready;
 
   private final ConcurrentLinkedQueue<Object> outbox = new ConcurrentLinkedQueue<>();
+  private final MapBuffer buffer = new MapBuffer();
   private volatile boolean stopped;
   private final Thread thread;
 
@@ -50,6 +51,11 @@ abstract class MapWorker {
 
   final void startThread() {
     thread.start();
+  }
+
+  /** Starts the worker's thread (and listening, for a JVM); once the pool knows the worker. */
+  void begin() {
+    startThread();
   }
 
   /** Queues a register, a drop or a {@link MapBatch}; never blocks. */
@@ -79,18 +85,20 @@ abstract class MapWorker {
         LockSupport.park(this);
         continue;
       }
-      if (message instanceof MapBatch batch) {
-        byte[] items;
-        try {
-          items = batch.bytes();
-        } catch (IOException e) {
-          pool.unserializable(this, batch, MapWorkerLoop.firstUnserializable(batch.items), e);
-          continue;
-        }
-        message = new MapFrames.Batch(batch.run.id, batch.id, batch.first, items);
-      }
       try {
-        deliver(message);
+        if (message instanceof MapBatch batch) {
+          buffer.clear();
+          try {
+            MapFrames.batch(
+                buffer, batch.run.id, batch.id, batch.first, batch.items, batch.items.length);
+          } catch (IOException e) {
+            pool.unserializable(this, batch, MapWorkerLoop.firstUnserializable(batch.items), e);
+            continue;
+          }
+          deliverBatch(buffer);
+        } else {
+          deliver(message);
+        }
       } catch (IOException e) {
         log.debug("map worker {} did not take a frame: {}", pid(), e.toString());
       } catch (VirtualMachineError e) {
@@ -101,8 +109,11 @@ abstract class MapWorker {
     }
   }
 
-  /** Hands a frame to the worker, on the worker's thread. */
+  /** Hands a register or drop frame to the worker, on the worker's thread. */
   abstract void deliver(Object frame) throws IOException;
+
+  /** Hands an encoded batch frame ({@link MapFrames#batch}) to the worker, on its thread. */
+  abstract void deliverBatch(MapBuffer frame) throws IOException;
 
   abstract long pid();
 
@@ -122,6 +133,7 @@ abstract class MapWorker {
   /** A worker JVM: a child started by the launcher, told to serve maps. */
   static final class Jvm extends MapWorker implements Child.Listener {
     private final Child child;
+    private final MapBuffer frames = new MapBuffer();
 
     private Jvm(MapPool pool, MapPool.Flavor flavor, Child child) {
       super(pool, flavor, "zproc-map-worker-" + child.pid());
@@ -162,6 +174,7 @@ abstract class MapWorker {
     }
 
     /** Starts listening and sending; after the pool knows the worker. */
+    @Override
     void begin() {
       startThread();
       child.attach(this);
@@ -169,13 +182,24 @@ abstract class MapWorker {
 
     @Override
     void deliver(Object frame) throws IOException {
-      child.write(MapFrames.encode(frame));
+      frames.clear();
+      if (frame instanceof MapFrames.Register r) {
+        MapFrames.register(frames, r.run(), r.task());
+      } else {
+        MapFrames.drop(frames, ((MapFrames.Drop) frame).run());
+      }
+      child.write(frames.array(), 0, frames.size());
+    }
+
+    @Override
+    void deliverBatch(MapBuffer frame) throws IOException {
+      child.write(frame.array(), 0, frame.size());
     }
 
     @Override
     public void frame(String type, byte[] payload) {
       if (MapFrames.OUTCOME.equals(type)) {
-        pool.outcome(this, payload);
+        pool.outcome(this, payload, 0, payload.length);
       } else if (Wire.READY.equals(type)) {
         pool.ready(this);
       }
@@ -221,12 +245,16 @@ abstract class MapWorker {
 
     InThread(MapPool pool, MapPool.Flavor flavor, Supplier<State> newState, int n) {
       super(pool, flavor, "zproc-map-thread-" + n);
+      this.ready = true; // nothing to boot
       this.loop =
           new MapWorkerLoop(
               newState,
               MapWorker.class.getClassLoader(),
               dropped,
-              outcome -> pool.outcome(this, outcome));
+              frame ->
+                  pool.outcome(
+                      this, frame.array(), MapFrames.HEADER, frame.size() - MapFrames.HEADER),
+              System::nanoTime);
     }
 
     @Override
@@ -240,6 +268,20 @@ abstract class MapWorker {
     @Override
     void deliver(Object frame) {
       loop.handle(frame);
+    }
+
+    @Override
+    void deliverBatch(MapBuffer frame) {
+      MapBuffer.Reader in = new MapBuffer.Reader(frame.array(), 1, frame.size() - 1);
+      try {
+        long run = in.getLong();
+        long id = in.getLong();
+        long first = in.getLong();
+        int length = in.getInt();
+        loop.handle(new MapFrames.Batch(run, id, first, frame.array(), in.pos, length));
+      } catch (java.io.EOFException e) {
+        throw new IllegalStateException("a batch frame this JVM wrote is short", e);
+      }
     }
 
     @Override

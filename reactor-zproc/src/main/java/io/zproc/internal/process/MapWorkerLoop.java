@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -21,24 +22,31 @@ final class MapWorkerLoop {
   private final Supplier<State> newState;
   private final @Nullable ClassLoader loader;
   private final Set<Long> dropped;
-  private final Consumer<byte[]> out;
+  private final Consumer<MapBuffer> out;
+  private final LongSupplier nanoTime;
   private final Map<Long, Registered> tasks = new HashMap<>();
+  private final MapBuffer buffer = new MapBuffer();
+  private long started;
 
   /**
    * @param newState a new state client of the context's namespace (one per call, made lazily)
    * @param loader resolves the task's, items' and results' classes
    * @param dropped calls dropped by the parent: updated out of band, checked between items
-   * @param out sends an encoded outcome
+   * @param out sends an outcome: {@link MapFrames#HEADER} bytes of room, then the payload (the
+   *     buffer is reused once it returns)
+   * @param nanoTime the clock that times a batch
    */
   MapWorkerLoop(
       Supplier<State> newState,
       @Nullable ClassLoader loader,
       Set<Long> dropped,
-      Consumer<byte[]> out) {
+      Consumer<MapBuffer> out,
+      LongSupplier nanoTime) {
     this.newState = newState;
     this.loader = loader;
     this.dropped = dropped;
     this.out = out;
+    this.nanoTime = nanoTime;
   }
 
   private static final class Registered {
@@ -75,6 +83,7 @@ final class MapWorkerLoop {
 
   @SuppressWarnings({"unchecked", "rawtypes"})
   private void run(MapFrames.Batch batch) {
+    started = nanoTime.getAsLong();
     Registered registered = tasks.get(batch.run());
     if (registered == null || dropped.contains(batch.run())) {
       send(batch.id(), MapFrames.ABANDONED, new Object[0], null);
@@ -86,7 +95,7 @@ final class MapWorkerLoop {
     }
     Object[] items;
     try {
-      items = (Object[]) Wire.deserialize(batch.items(), registered.loader);
+      items = MapCodec.decode(batch.bytes(), batch.off(), batch.len(), registered.loader);
     } catch (Exception | LinkageError e) {
       send(
           batch.id(),
@@ -136,9 +145,17 @@ final class MapWorkerLoop {
   }
 
   private void send(long batch, byte status, Object[] results, @Nullable Throwable error) {
-    byte[] bytes;
+    byte[] errorBytes = null;
+    if (error != null) {
+      try {
+        errorBytes = Wire.serialize(RemoteException.of(error));
+      } catch (IOException e) {
+        errorBytes = serializedOrNull(new IllegalStateException(String.valueOf(error)));
+      }
+    }
+    MapFrames.outcome(buffer, batch, status, nanoTime.getAsLong() - started, errorBytes);
     try {
-      bytes = Wire.serialize(results);
+      MapCodec.encode(buffer, results, results.length);
     } catch (IOException e) {
       int bad = Math.min(firstUnserializable(results), results.length - 1);
       Object culprit = bad < 0 ? null : results[bad];
@@ -156,15 +173,7 @@ final class MapWorkerLoop {
               e));
       return;
     }
-    byte[] errorBytes = null;
-    if (error != null) {
-      try {
-        errorBytes = Wire.serialize(RemoteException.of(error));
-      } catch (IOException e) {
-        errorBytes = serializedOrNull(new IllegalStateException(String.valueOf(error)));
-      }
-    }
-    out.accept(MapFrames.encode(new MapFrames.Outcome(batch, status, bytes, errorBytes)));
+    out.accept(buffer);
   }
 
   private static byte @Nullable [] serializedOrNull(Throwable t) {

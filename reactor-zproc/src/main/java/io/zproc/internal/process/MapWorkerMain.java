@@ -77,12 +77,14 @@ final class MapWorkerMain {
     if (eof && !quitting) {
       Runtime.getRuntime().halt(137); // the parent died before this worker began
     }
+    MapWorkerOut frames = MapWorkerOut.install(out, token);
     MapWorkerLoop loop =
         new MapWorkerLoop(
             () -> ctx.state(ctx.namespace()),
             MapWorkerMain.class.getClassLoader(),
             dropped,
-            outcome -> out.send(token, MapFrames.OUTCOME, outcome));
+            frames::outcome,
+            new WorkClock());
     try {
       for (; ; ) {
         Object frame = inbox.take();
