@@ -285,6 +285,33 @@ public final class ZProcMetrics implements MeterBinder, AutoCloseable {
               .description("Spare JVMs booted, connected and waiting for a task")
               .tags(tags)
               .register(registry));
+      add(
+          FunctionCounter.builder("zproc.map.items", ctx, c -> c.processMapStats().items())
+              .description("Items mapped by this context's processMap calls")
+              .tags(tags)
+              .register(registry));
+      add(
+          FunctionCounter.builder("zproc.map.batches", ctx, c -> c.processMapStats().batches())
+              .description("Batches of items processMap's workers sent back")
+              .tags(tags)
+              .register(registry));
+      add(
+          Gauge.builder("zproc.map.batch.size", ctx, c -> c.processMapStats().lastBatchSize())
+              .description(
+                  "Items in the last batch that came back: the size batches have now (they size"
+                      + " themselves unless MapOptions.chunkSize is set)")
+              .tags(tags)
+              .register(registry));
+      add(
+          Gauge.builder("zproc.map.workers", ctx, Context::processMapWorkerCount)
+              .description("processMap worker JVMs and threads this context holds")
+              .tags(tags)
+              .register(registry));
+      add(
+          Gauge.builder("zproc.map.workers.busy", ctx, Context::processMapBusyWorkers)
+              .description("processMap workers running a batch now")
+              .tags(tags)
+              .register(registry));
       Map<ProcessStats.Kind, Timer> boots = new EnumMap<>(ProcessStats.Kind.class);
       for (ProcessStats.Kind kind : List.of(ProcessStats.Kind.SPARE, ProcessStats.Kind.JVM)) {
         Timer timer =

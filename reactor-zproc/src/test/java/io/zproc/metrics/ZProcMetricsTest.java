@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.zproc.Backend;
+import io.zproc.MapOptions;
 import io.zproc.ProcessOptions;
 import io.zproc.State;
 import io.zproc.ZProc;
@@ -20,6 +21,7 @@ import io.zproc.ZProcServer;
 import io.zproc.ZProcess;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -28,6 +30,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
 
 /** {@link ZProcMetrics}: every meter follows what it measures, in a {@link SimpleMeterRegistry}. */
 class ZProcMetricsTest {
@@ -52,6 +55,31 @@ class ZProcMetricsTest {
 
   private long timerCount(String name, String... tags) {
     return registry.get(name).tags(tags).timer().count();
+  }
+
+  @Test
+  void mapMeters_countItemsAndBatches_workersAndBatchSize() {
+    try (ZProc ctx = ZProc.start(ZProcOptions.defaults().spareProcesses(0));
+        ZProcMetrics metrics = new ZProcMetrics(ctx)) {
+      metrics.bindTo(registry);
+      assertThat(counter("zproc.map.items")).isZero();
+      assertThat(gauge("zproc.map.workers")).isZero();
+      MapOptions options = MapOptions.defaults().count(2).backend(Backend.THREAD).chunkSize(10);
+
+      List<Integer> squares =
+          ctx.processMap(Flux.range(0, 1000), (Integer x) -> x * x, options)
+              .collectList()
+              .block(WAIT);
+
+      assertThat(squares).hasSize(1000);
+      assertThat(counter("zproc.map.items")).isEqualTo(1000);
+      assertThat(counter("zproc.map.batches")).isEqualTo(100);
+      assertThat(gauge("zproc.map.batch.size")).isEqualTo(10);
+      assertThat(gauge("zproc.map.workers"))
+          .as("started as the call needed them")
+          .isBetween(1.0, 2.0);
+      await().atMost(WAIT).until(() -> gauge("zproc.map.workers.busy"), n -> n == 0);
+    }
   }
 
   @Test

@@ -18,6 +18,7 @@ import io.zproc.ZProcess;
 import io.zproc.internal.Ops;
 import io.zproc.internal.process.MapJob;
 import io.zproc.internal.process.MapPool;
+import io.zproc.internal.process.MapStats;
 import io.zproc.internal.process.ProcessStats;
 import io.zproc.internal.process.Processes;
 import io.zproc.internal.process.Watchers;
@@ -433,6 +434,26 @@ public final class Context implements ZProc {
   public int processMapWorkers(MapOptions options) {
     MapPool m = mapPool;
     return m == null ? 0 : m.workers(options);
+  }
+
+  /** What this context's {@code processMap} calls did; empty figures before the first call. */
+  public MapStats processMapStats() {
+    MapPool m = mapPool;
+    return m == null ? NO_MAP_STATS : m.stats();
+  }
+
+  private static final MapStats NO_MAP_STATS = new MapStats();
+
+  /** How many {@code processMap} workers this context holds, of every kind. */
+  public int processMapWorkerCount() {
+    MapPool m = mapPool;
+    return m == null ? 0 : m.workerCount();
+  }
+
+  /** How many of this context's {@code processMap} workers run a batch now. */
+  public int processMapBusyWorkers() {
+    MapPool m = mapPool;
+    return m == null ? 0 : m.busyWorkers();
   }
 
   /**

@@ -194,6 +194,30 @@ public final class MapPool {
     return true;
   }
 
+  /** What the calls of this pool did (for monitoring). */
+  final MapStats stats = new MapStats();
+
+  /** What the calls of this pool did (for monitoring). */
+  public MapStats stats() {
+    return stats;
+  }
+
+  /** How many workers the pool holds, of every kind (monitoring). */
+  public synchronized int workerCount() {
+    return workers.all().size();
+  }
+
+  /** How many of the pool's workers run a batch now (monitoring). */
+  public synchronized int busyWorkers() {
+    int n = 0;
+    for (MapWorker w : workers.all()) {
+      if (!w.inFlight.isEmpty()) {
+        n++;
+      }
+    }
+    return n;
+  }
+
   /** How many workers of the kind these options ask for the pool holds (tests, monitoring). */
   public synchronized int workers(MapOptions options) {
     return workers.group(flavor(options)).size();

@@ -189,6 +189,7 @@ final class MapRun<R> implements Subscription, CoreSubscriber<Object> {
       return;
     }
     reorder.put(batch.first, results);
+    pool.stats.batchDone(results.length);
     if (error != null) {
       long index = batch.first + results.length;
       fail(index, new MapTaskException(index, error));

@@ -80,6 +80,15 @@ final class MapWorkers {
     return groups.computeIfAbsent(flavor, f -> new ArrayList<>());
   }
 
+  /** Every worker that is up, of every kind (under the lock). */
+  List<MapWorker> all() {
+    List<MapWorker> all = new ArrayList<>();
+    for (List<MapWorker> group : groups.values()) {
+      all.addAll(group);
+    }
+    return all;
+  }
+
   /** How many workers of a kind are starting (under the lock). */
   int starting(MapPool.Flavor flavor) {
     return starting.getOrDefault(flavor, 0);
