@@ -32,7 +32,7 @@ import reactor.core.scheduler.Schedulers;
  */
 final class Namespace {
   final String name;
-  private final LinkedHashMap<String, JsonNode> data = new LinkedHashMap<>();
+  private final OrderedData data = new OrderedData();
   private final Journal journal;
   private final Clock clock;
 
@@ -240,15 +240,11 @@ final class Namespace {
 
   /** Removes the most recently inserted entry; null if empty. */
   synchronized Map.@Nullable Entry<String, JsonNode> popItem(String origin) {
-    if (data.isEmpty()) {
+    String key = data.lastKey();
+    if (key == null) {
       return null;
     }
-    Map.Entry<String, JsonNode> last = null;
-    for (Map.Entry<String, JsonNode> e : data.entrySet()) {
-      last = e;
-    }
-    String key = last.getKey();
-    JsonNode value = last.getValue();
+    JsonNode value = data.get(key);
     data.remove(key);
     record(origin, key, value, null);
     return Map.entry(key, value);

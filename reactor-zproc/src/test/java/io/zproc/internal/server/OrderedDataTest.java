@@ -1,0 +1,95 @@
+package io.zproc.internal.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.IntNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link OrderedData} against a plain {@code LinkedHashMap}: after any sequence of puts (new keys
+ * and updates), removals, clears and pops of the last key, both hold the same entries in the same
+ * order, and the last key is the one the plain map would walk to.
+ */
+class OrderedDataTest {
+
+  /** One step: 0 put, 1 remove, 2 pop the last, 3 clear; on a key of a small set. */
+  record Step(int kind, String key, int value) {}
+
+  @Provide
+  Arbitrary<List<Step>> steps() {
+    Arbitrary<Step> step =
+        net.jqwik.api.Combinators.combine(
+                Arbitraries.frequency(
+                    net.jqwik.api.Tuple.of(6, 0),
+                    net.jqwik.api.Tuple.of(3, 1),
+                    net.jqwik.api.Tuple.of(3, 2),
+                    net.jqwik.api.Tuple.of(1, 3)),
+                Arbitraries.of("a", "b", "c", "d", "e", "f"),
+                Arbitraries.integers().between(0, 9))
+            .as(Step::new);
+    return step.list().ofMaxSize(300);
+  }
+
+  @Property(tries = 500)
+  void anySteps_sameEntriesAndOrderAsLinkedHashMap_lastKeyIsTheLastInserted(
+      @ForAll("steps") List<Step> steps) {
+    OrderedData data = new OrderedData();
+    LinkedHashMap<String, Integer> model = new LinkedHashMap<>();
+    for (Step step : steps) {
+      switch (step.kind()) {
+        case 0:
+          data.put(step.key(), IntNode.valueOf(step.value()));
+          model.put(step.key(), step.value());
+          break;
+        case 1:
+          data.remove(step.key());
+          model.remove(step.key());
+          break;
+        case 2:
+          {
+            String expected = last(model);
+            assertThat(data.lastKey()).isEqualTo(expected);
+            if (expected != null) {
+              data.remove(expected);
+              model.remove(expected);
+            }
+            break;
+          }
+        default:
+          data.clear();
+          model.clear();
+      }
+      assertThat(new ArrayList<>(data.keySet())).isEqualTo(new ArrayList<>(model.keySet()));
+      assertThat(data.lastKey()).isEqualTo(last(model));
+    }
+  }
+
+  @Test
+  void manyRemovals_stackRebuilt_lastKeyStillRight() {
+    OrderedData data = new OrderedData();
+    for (int round = 0; round < 1000; round++) {
+      data.put("k" + round, IntNode.valueOf(round));
+      data.put("keep", IntNode.valueOf(round));
+      data.remove("k" + round);
+    }
+    assertThat(data.lastKey()).isEqualTo("keep");
+    data.put("z", IntNode.valueOf(1));
+    assertThat(data.lastKey()).isEqualTo("z");
+  }
+
+  private static String last(LinkedHashMap<String, Integer> model) {
+    String last = null;
+    for (String key : model.keySet()) {
+      last = key;
+    }
+    return last;
+  }
+}
