@@ -8,10 +8,13 @@ import io.zproc.ZProcServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 import reactor.core.Disposable;
 
 /**
@@ -22,7 +25,9 @@ import reactor.core.Disposable;
  * changes do not wake its watchers).
  *
  * <p>Run: {@code java -cp <classpath> io.zproc.bench.WatchScaleBench} (system properties {@code
- * bench.puts}, 20000; {@code bench.rounds}, 5). Prints medians of rounds.
+ * bench.puts}, 20000; {@code bench.rounds}, 5; {@code bench.keys}, 1000000). Prints medians of
+ * rounds, then {@code get} and {@code popItem} in a namespace of {@code bench.keys} keys against
+ * one of 10.
  */
 public final class WatchScaleBench {
   private static final Duration WAIT = Duration.ofSeconds(60);
@@ -68,7 +73,56 @@ public final class WatchScaleBench {
           "one put releasing 10,000 whenEqual of its key: median %.1f ms %s%n",
           median(releaseMillis),
           Arrays.toString(round2(releaseMillis)));
+      bigNamespace(writerCtx.state("big"), Integer.getInteger("bench.keys", 1_000_000));
     }
+  }
+
+  /** {@code get} and {@code popItem} in a namespace of {@code keys} keys, against one of 10. */
+  private static void bigNamespace(State state, int keys) {
+    State small = state.namespace("small");
+    for (int i = 0; i < 10; i++) {
+      small.put("k" + i, i).block(WAIT);
+    }
+    long start = System.nanoTime();
+    Map<String, Object> batch = new HashMap<>();
+    for (int i = 0; i < keys; i++) {
+      batch.put("k" + i, i);
+      if (batch.size() == 10_000) {
+        state.putAll(batch).block(WAIT);
+        batch.clear();
+      }
+    }
+    state.putAll(batch).block(WAIT);
+    double fillSeconds = (System.nanoTime() - start) / 1e9;
+    int ops = 2_000;
+    double[] micros = new double[4];
+    for (int pass = 0; pass < 2; pass++) { // the first pass warms up
+      micros[0] = timeMicros(ops, i -> small.get("k" + (i % 10)).block(WAIT));
+      micros[1] = timeMicros(ops, i -> state.get("k" + (i * 7919 % keys)).block(WAIT));
+      micros[2] = timeMicros(10, i -> small.popItem().block(WAIT));
+      micros[3] = timeMicros(ops, i -> state.popItem().block(WAIT));
+      for (int i = 0; i < 10; i++) {
+        small.put("k" + i, i).block(WAIT);
+      }
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "%,d keys (filled in %.1f s): get %.2f us (10 keys: %.2f us), popItem %.2f us (10 keys:"
+            + " %.2f us)%n",
+        keys,
+        fillSeconds,
+        micros[1],
+        micros[0],
+        micros[3],
+        micros[2]);
+  }
+
+  private static double timeMicros(int ops, IntConsumer op) {
+    long start = System.nanoTime();
+    for (int i = 0; i < ops; i++) {
+      op.accept(i);
+    }
+    return (System.nanoTime() - start) / 1000.0 / ops;
   }
 
   private static double putMicros(State writer, int puts) {
