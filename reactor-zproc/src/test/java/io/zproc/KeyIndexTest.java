@@ -13,6 +13,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.publisher.Mono;
 
 /**
@@ -103,7 +104,7 @@ class KeyIndexTest {
   }
 
   @ParameterizedTest(name = "direct path: {0}")
-  @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+  @ValueSource(booleans = {true, false})
   void unkeyedWaits_answeredByAChangeOfAnyKey(boolean direct) {
     String ns = "index-" + (++namespaces);
     State writer = writerCtx.state(ns);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.zproc.internal.server.StateServer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -145,7 +146,7 @@ class LinearizabilityTest {
     if (Long.bitCount(done) == calls.size()) {
       return true;
     }
-    if (!seen.add(java.util.Arrays.asList(done, value))) {
+    if (!seen.add(Arrays.asList(done, value))) {
       return false;
     }
     // the earliest end among the calls left: a call starting after it cannot come first

@@ -81,28 +81,16 @@ final class Watch {
   }
 
   /**
-   * The changes after a version that pass the filter, in version order.
+   * The changes after a version that pass the filter, in version order. A watch of given keys is
+   * found through the namespace's key index and woken only for changes of those keys (its filter
+   * must accept no other).
    *
    * @param after the cursor: changes after this version; a negative value means "from now"
+   * @param keys the keys the filter looks at, or null if it may accept any change
    * @param withSnapshot whether each element also carries the namespace as it was right after that
    *     change ({"change": event, "snap": {"ver", "m"}})
    * @param once whether to complete after the first element
-   */
-  static Flux<JsonNode> changes(
-      Namespace namespace,
-      long after,
-      Filter filter,
-      boolean withSnapshot,
-      boolean once,
-      Budget budget) {
-    return changes(namespace, after, null, filter, withSnapshot, once, budget);
-  }
-
-  /**
-   * The same, for a watch that only wants changes touching one of {@code keys}: the namespace finds
-   * it through its key index and wakes it only for those (the filter must accept no other).
-   *
-   * @param keys the keys the filter looks at, or null if it may accept any change
+   * @param budget the connection's budget of open watches
    */
   static Flux<JsonNode> changes(
       Namespace namespace,

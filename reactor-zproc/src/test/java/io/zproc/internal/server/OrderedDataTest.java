@@ -8,9 +8,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,12 +28,9 @@ class OrderedDataTest {
   @Provide
   Arbitrary<List<Step>> steps() {
     Arbitrary<Step> step =
-        net.jqwik.api.Combinators.combine(
+        Combinators.combine(
                 Arbitraries.frequency(
-                    net.jqwik.api.Tuple.of(6, 0),
-                    net.jqwik.api.Tuple.of(3, 1),
-                    net.jqwik.api.Tuple.of(3, 2),
-                    net.jqwik.api.Tuple.of(1, 3)),
+                    Tuple.of(6, 0), Tuple.of(3, 1), Tuple.of(3, 2), Tuple.of(1, 3)),
                 Arbitraries.of("a", "b", "c", "d", "e", "f"),
                 Arbitraries.integers().between(0, 9))
             .as(Step::new);

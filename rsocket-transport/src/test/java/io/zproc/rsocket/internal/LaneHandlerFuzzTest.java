@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.TooLongFrameException;
 import io.netty.util.ReferenceCountUtil;
 import io.zproc.rsocket.WireRequest;
 import io.zproc.rsocket.WireSession;
@@ -13,9 +14,11 @@ import io.zproc.rsocket.codec.CborCodec;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 import reactor.core.publisher.Mono;
 
 /**
@@ -67,7 +70,7 @@ class LaneHandlerFuzzTest {
     try {
       feed(channel, junk, chunk);
       channel.checkException();
-    } catch (io.netty.handler.codec.TooLongFrameException expected) {
+    } catch (TooLongFrameException expected) {
       // the decoder refuses a length over the limit; the connection is not kept
       assertThat(junk.length).isGreaterThanOrEqualTo(4);
     } finally {
@@ -97,13 +100,9 @@ class LaneHandlerFuzzTest {
               request.args().put("id", id);
               return frame(id, CborCodec.encodeRequest(request));
             });
-    Arbitrary<byte[]> garbage =
-        net.jqwik.api.Combinators.combine(ids, bytes()).as(LaneHandlerFuzzTest::frame);
+    Arbitrary<byte[]> garbage = Combinators.combine(ids, bytes()).as(LaneHandlerFuzzTest::frame);
     Arbitrary<byte[]> lying = bytes().map(b -> b.length < 4 ? b : withLength(b, Integer.MAX_VALUE));
-    return Arbitraries.frequencyOf(
-            net.jqwik.api.Tuple.of(5, valid),
-            net.jqwik.api.Tuple.of(4, garbage),
-            net.jqwik.api.Tuple.of(1, lying))
+    return Arbitraries.frequencyOf(Tuple.of(5, valid), Tuple.of(4, garbage), Tuple.of(1, lying))
         .list()
         .ofMaxSize(12);
   }
