@@ -189,7 +189,7 @@ public final class Context implements ZProc {
     // A wait on an in-JVM server ends when that server closes, as it would with the socket: the
     // caller then resumes on the next server (or learns that it restarted) instead of hanging.
     Mono<JsonNode> bounded = DirectWaits.of(c).bound(reply);
-    Mono<JsonNode> hopped = bounded.publishOn(Schedulers.parallel());
+    Mono<JsonNode> hopped = bounded.publishOn(DirectHop.SCHEDULER);
     return new MonoOperator<JsonNode, JsonNode>(bounded) {
       @Override
       public void subscribe(CoreSubscriber<? super JsonNode> actual) {

@@ -10,6 +10,7 @@ import java.lang.ref.WeakReference;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -18,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.MonoSink;
@@ -36,8 +38,8 @@ final class Namespace {
   private final Journal journal;
   private final Clock clock;
 
-  /** Every open watch (to count them and to end them on a drop). */
-  private final Set<Watch> watches = ConcurrentHashMap.newKeySet();
+  /** How many watches are open (each is in {@link #unkeyed} or {@link #byKey}, or both). */
+  private final AtomicInteger watchCount = new AtomicInteger();
 
   /** The watches that may want any change: woken by every change. */
   private final Set<Watch> unkeyed = ConcurrentHashMap.newKeySet();
@@ -102,7 +104,9 @@ final class Namespace {
   void drop() {
     dropped = true;
     WireException gone = droppedError();
-    for (Watch watch : watches) {
+    Set<Watch> all = new HashSet<>(unkeyed);
+    byKey.values().forEach(all::addAll);
+    for (Watch watch : all) {
       watch.fail(gone);
     }
     List<Waiter> waiting;
@@ -540,6 +544,37 @@ final class Namespace {
   private @Nullable WeakReference<ObjectNode> shared;
   private long sharedVersion = -1;
 
+  /**
+   * A change with the namespace as it was right after it: {"change": event, "snap": {"ver", "m"}}.
+   * For the newest change, one tree shared by every watcher it releases (held weakly, like {@link
+   * #sharedSnapshot()}, and never changed); for an older one, a tree of its own.
+   *
+   * @throws WireException {@code CHANGES_LOST} if the journal no longer reaches back that far
+   */
+  synchronized ObjectNode changeWithSnapshot(ChangeRecord record) {
+    if (record.version != version) {
+      return withSnapshot(record, snapshotAt(record.version));
+    }
+    WeakReference<ObjectNode> ref = sharedChange;
+    ObjectNode element = ref == null || sharedChangeVersion != version ? null : ref.get();
+    if (element == null) {
+      element = withSnapshot(record, sharedSnapshot());
+      sharedChange = new WeakReference<>(element);
+      sharedChangeVersion = version;
+    }
+    return element;
+  }
+
+  private static ObjectNode withSnapshot(ChangeRecord record, ObjectNode snapshot) {
+    ObjectNode element = JsonNodeFactory.instance.objectNode();
+    element.set("change", record.event());
+    element.set("snap", snapshot);
+    return element;
+  }
+
+  private @Nullable WeakReference<ObjectNode> sharedChange;
+  private long sharedChangeVersion = -1;
+
   /** A copy of its own: {"ver": version, "m": {entries}}. */
   synchronized ObjectNode snapshot() {
     ObjectNode map = JsonNodeFactory.instance.objectNode();
@@ -684,7 +719,7 @@ final class Namespace {
   static final String CHANGES_LOST = "CHANGES_LOST";
 
   void addWatch(Watch watch) {
-    watches.add(watch);
+    watchCount.incrementAndGet();
     String[] keys = watch.keys();
     if (keys == null) {
       unkeyed.add(watch);
@@ -705,10 +740,12 @@ final class Namespace {
     }
   }
 
-  void removeWatch(Watch watch) {
-    watches.remove(watch);
+  void removeWatch(Watch watch, boolean widened) {
+    watchCount.decrementAndGet();
     String[] keys = watch.keys();
-    unkeyed.remove(watch);
+    if (keys == null || widened) {
+      unkeyed.remove(watch);
+    }
     if (keys != null) {
       for (String key : keys) {
         byKey.computeIfPresent(
@@ -724,6 +761,10 @@ final class Namespace {
   /** From now on, wakes a keyed watch at every change too (it stays in the key index). */
   void widen(Watch watch) {
     unkeyed.add(watch);
+    if (watch.removed) {
+      // removed meanwhile, before it was widened: it would stay in the set
+      unkeyed.remove(watch);
+    }
   }
 
   /** The newest version whose watches have been told of it. */
@@ -732,7 +773,16 @@ final class Namespace {
   }
 
   int watchCount() {
-    return watches.size();
+    return watchCount.get();
+  }
+
+  /** The entries of the watch index (a watch counts once per key, and once if unkeyed): tests. */
+  int indexEntries() {
+    int n = unkeyed.size();
+    for (Set<Watch> set : byKey.values()) {
+      n += set.size();
+    }
+    return n;
   }
 
   /**
@@ -743,7 +793,7 @@ final class Namespace {
    * costs a lookup, whatever the number of watches on other keys.
    */
   void signal() {
-    if (watches.isEmpty()) {
+    if (watchCount.get() == 0) {
       return;
     }
     List<Watch> wake = null;

@@ -1,7 +1,6 @@
 package io.zproc.internal.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.zproc.rsocket.WireException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
@@ -53,8 +52,17 @@ final class Watch {
    */
   private boolean caughtUp;
 
-  /** Whether this keyed watch asked to be woken by every change (drains only). */
-  private boolean widened;
+  /**
+   * Whether this keyed watch asked to be woken by every change (written by drains only; read when
+   * it is removed, after its last drain).
+   */
+  private volatile boolean widened;
+
+  /**
+   * Whether this watch has left its namespace: a drain that widens it afterwards takes it out of
+   * the unkeyed set again (see {@link Namespace#widen}).
+   */
+  volatile boolean removed;
 
   /**
    * The oldest version among the changes this watch was woken for and has not read yet; {@code
@@ -119,7 +127,8 @@ final class Watch {
           // one hook: a sink keeps only the first onDispose it is given
           sink.onDispose(
               () -> {
-                namespace.removeWatch(watch);
+                watch.removed = true;
+                namespace.removeWatch(watch, watch.widened);
                 budget.give();
               });
           sink.onRequest(n -> watch.drain());
@@ -249,13 +258,6 @@ final class Watch {
   }
 
   private JsonNode element(ChangeRecord record) {
-    ObjectNode event = record.event();
-    if (!withSnapshot) {
-      return event;
-    }
-    ObjectNode element = event.objectNode();
-    element.set("change", event);
-    element.set("snap", namespace.snapshotAt(record.version));
-    return element;
+    return withSnapshot ? namespace.changeWithSnapshot(record) : record.event();
   }
 }
