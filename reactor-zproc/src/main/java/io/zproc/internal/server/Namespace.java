@@ -10,6 +10,8 @@ import java.lang.ref.WeakReference;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -138,12 +140,7 @@ final class Namespace {
   }
 
   synchronized boolean containsValue(JsonNode value) {
-    for (JsonNode v : data.values()) {
-      if (Json.equal(v, value)) {
-        return true;
-      }
-    }
-    return false;
+    return data.anyValue(v -> Json.equal(v, value));
   }
 
   synchronized int size() {
@@ -152,7 +149,7 @@ final class Namespace {
 
   /** Stores a value; returns the previous one (null if absent). */
   synchronized @Nullable JsonNode put(String key, JsonNode value, String origin) {
-    JsonNode previous = data.put(key, value);
+    JsonNode previous = data.put(key, value, version + 1);
     record(origin, key, previous, value);
     return previous;
   }
@@ -161,7 +158,7 @@ final class Namespace {
     if (!data.containsKey(key)) {
       return null;
     }
-    JsonNode previous = data.remove(key);
+    JsonNode previous = data.remove(key, version + 1);
     record(origin, key, previous, null);
     return previous;
   }
@@ -171,7 +168,7 @@ final class Namespace {
     if (current == null || !Json.equal(current, expected)) {
       return false;
     }
-    data.remove(key);
+    data.remove(key, version + 1);
     record(origin, key, current, null);
     return true;
   }
@@ -181,7 +178,7 @@ final class Namespace {
     if (!data.containsKey(key)) {
       return null;
     }
-    JsonNode previous = data.put(key, value);
+    JsonNode previous = data.put(key, value, version + 1);
     record(origin, key, previous, value);
     return previous;
   }
@@ -191,7 +188,7 @@ final class Namespace {
     if (current == null || !Json.equal(current, expected)) {
       return false;
     }
-    data.put(key, value);
+    data.put(key, value, version + 1);
     record(origin, key, current, value);
     return true;
   }
@@ -207,7 +204,7 @@ final class Namespace {
     if (current != null && !(nullIsAbsent && current.isNull())) {
       return current;
     }
-    data.put(key, value);
+    data.put(key, value, version + 1);
     record(origin, key, current, value);
     return null;
   }
@@ -231,12 +228,12 @@ final class Namespace {
       Map.Entry<String, JsonNode> e = fields.next();
       keys[i] = e.getKey();
       after[i] = e.getValue();
-      before[i] = data.put(e.getKey(), e.getValue());
+      before[i] = data.put(e.getKey(), e.getValue(), version + 1);
       i++;
     }
     for (String key : removes) {
       keys[i] = key;
-      before[i] = data.remove(key);
+      before[i] = data.remove(key, version + 1);
       i++;
     }
     append(origin, keys, before, after);
@@ -249,7 +246,7 @@ final class Namespace {
       return null;
     }
     JsonNode value = data.get(key);
-    data.remove(key);
+    data.remove(key, version + 1);
     record(origin, key, value, null);
     return Map.entry(key, value);
   }
@@ -258,22 +255,18 @@ final class Namespace {
     if (data.isEmpty()) {
       return;
     }
-    int n = data.size();
-    String[] keys = new String[n];
-    JsonNode[] before = new JsonNode[n];
-    int i = 0;
-    for (Map.Entry<String, JsonNode> e : data.entrySet()) {
-      keys[i] = e.getKey();
-      before[i] = e.getValue();
-      i++;
+    String[] keys = data.keys();
+    JsonNode[] before = new JsonNode[keys.length];
+    for (int i = 0; i < keys.length; i++) {
+      before[i] = data.get(keys[i]);
     }
-    data.clear();
-    append(origin, keys, before, new JsonNode[n]);
+    data.clear(version + 1);
+    append(origin, keys, before, new JsonNode[keys.length]);
   }
 
   /** Replaces the whole namespace. */
   synchronized void set(ObjectNode values, String origin) {
-    Set<String> touched = new LinkedHashSet<>(data.keySet());
+    Set<String> touched = new LinkedHashSet<>(Arrays.asList(data.keys()));
     values.fieldNames().forEachRemaining(touched::add);
     if (touched.isEmpty()) {
       return;
@@ -286,8 +279,8 @@ final class Namespace {
       before[i] = data.get(keys[i]);
       after[i] = values.get(keys[i]);
     }
-    data.clear();
-    values.fields().forEachRemaining(e -> data.put(e.getKey(), e.getValue()));
+    data.clear(version + 1);
+    values.fields().forEachRemaining(e -> data.put(e.getKey(), e.getValue(), version + 1));
     append(origin, keys, before, after);
   }
 
@@ -322,7 +315,7 @@ final class Namespace {
         result == (int) result
             ? JsonNodeFactory.instance.numberNode((int) result)
             : JsonNodeFactory.instance.numberNode(result);
-    data.put(key, value);
+    data.put(key, value, version + 1);
     record(origin, key, current, value);
     return result;
   }
@@ -529,14 +522,105 @@ final class Namespace {
    * The current state as one tree shared by every caller until the next change, which nobody may
    * change: the watchers one change releases, and the replies they get, share one copy (and, over a
    * socket, one encoding) instead of one each. Held weakly: once no reply holds it, it is gone.
+   *
+   * <p>A namespace of {@value #COPY_OUTSIDE_LOCK} keys or more is copied without holding the lock:
+   * the slots as they are now are read after the lock is released, and the values of the keys that
+   * changed meanwhile are then taken from the journal (under the lock again, for as long as it
+   * takes to read those changes). Writers are stalled for neither the copy nor the tree's building.
+   * If the journal no longer reaches back to the copy's version, the copy is made under the lock.
    */
-  synchronized ObjectNode sharedSnapshot() {
-    WeakReference<ObjectNode> ref = shared;
-    ObjectNode tree = ref == null || sharedVersion != version ? null : ref.get();
+  ObjectNode sharedSnapshot() {
+    OrderedData.View view;
+    synchronized (this) {
+      if (data.size() < COPY_OUTSIDE_LOCK) {
+        return sharedSnapshotLocked();
+      }
+      ObjectNode cached = cachedSnapshot();
+      if (cached != null) {
+        return cached;
+      }
+      view = data.view(version);
+    }
+    ObjectNode tree = copy(view);
+    return tree != null ? tree : sharedSnapshotLocked();
+  }
+
+  /** The slots as they are now, for {@link #copy}: the first half of a copy outside the lock. */
+  synchronized OrderedData.View view() {
+    return data.view(version);
+  }
+
+  /** Namespaces at least this large are copied outside the lock by {@link #sharedSnapshot()}. */
+  static final int COPY_OUTSIDE_LOCK = 4096;
+
+  private synchronized ObjectNode sharedSnapshotLocked() {
+    ObjectNode tree = cachedSnapshot();
     if (tree == null) {
       tree = snapshot();
       shared = new WeakReference<>(tree);
       sharedVersion = version;
+    }
+    return tree;
+  }
+
+  private @Nullable ObjectNode cachedSnapshot() {
+    WeakReference<ObjectNode> ref = shared;
+    return ref == null || sharedVersion != version ? null : ref.get();
+  }
+
+  /**
+   * The namespace at a view's version, read from the view's slots without the lock and corrected
+   * from the journal for the keys that changed since; null if the journal no longer reaches back.
+   */
+  @Nullable ObjectNode copy(OrderedData.View view) {
+    long at = view.version();
+    OrderedData.Slot[] slots = view.slots();
+    OrderedData.Slot[] present = new OrderedData.Slot[view.size()];
+    JsonNode[] values = new JsonNode[view.size()];
+    int n = 0;
+    for (int i = 0; i < view.length(); i++) {
+      OrderedData.Slot slot = slots[i];
+      if (slot.presentAt(at)) {
+        if (n == present.length) {
+          return null; // cannot happen: as many slots were present as keys
+        }
+        present[n] = slot;
+        values[n] = slot.value;
+        n++;
+      }
+    }
+    Map<String, @Nullable JsonNode> changed = new HashMap<>();
+    synchronized (this) {
+      if (version > at) {
+        if (journal.get(at + 1) == null) {
+          return null;
+        }
+        for (long v = at + 1; v <= version; v++) {
+          ChangeRecord r = journal.get(v);
+          for (int i = 0; i < r.keys.length; i++) {
+            if (!changed.containsKey(r.keys[i])) {
+              changed.put(r.keys[i], r.before[i]); // its value at the view's version
+            }
+          }
+        }
+      }
+    }
+    ObjectNode map = JsonNodeFactory.instance.objectNode();
+    for (int i = 0; i < n; i++) {
+      String key = present[i].key;
+      JsonNode value = changed.containsKey(key) ? changed.get(key) : values[i];
+      if (value != null) {
+        map.set(key, value);
+      }
+    }
+    ObjectNode tree = JsonNodeFactory.instance.objectNode();
+    tree.put("ver", at);
+    tree.set("m", map);
+    synchronized (this) {
+      if (sharedVersion < at && version == at) {
+        shared = new WeakReference<>(tree);
+        sharedVersion = at;
+      }
     }
     return tree;
   }
@@ -558,7 +642,7 @@ final class Namespace {
     WeakReference<ObjectNode> ref = sharedChange;
     ObjectNode element = ref == null || sharedChangeVersion != version ? null : ref.get();
     if (element == null) {
-      element = withSnapshot(record, sharedSnapshot());
+      element = withSnapshot(record, sharedSnapshotLocked());
       sharedChange = new WeakReference<>(element);
       sharedChangeVersion = version;
     }
@@ -578,9 +662,7 @@ final class Namespace {
   /** A copy of its own: {"ver": version, "m": {entries}}. */
   synchronized ObjectNode snapshot() {
     ObjectNode map = JsonNodeFactory.instance.objectNode();
-    for (Map.Entry<String, JsonNode> e : data.entrySet()) {
-      map.set(e.getKey(), e.getValue());
-    }
+    data.forEach(map::set);
     ObjectNode reply = JsonNodeFactory.instance.objectNode();
     reply.put("ver", version);
     reply.set("m", map);
@@ -594,7 +676,7 @@ final class Namespace {
   synchronized @Nullable ObjectNode snapshotIf(
       String key, Predicate<@Nullable JsonNode> test, long[] version) {
     if (test.test(data.get(key))) {
-      return sharedSnapshot();
+      return sharedSnapshotLocked();
     }
     version[0] = this.version;
     return null;
@@ -675,12 +757,13 @@ final class Namespace {
    */
   synchronized ObjectNode snapshotAt(long at) {
     if (at >= version) {
-      return sharedSnapshot();
+      return sharedSnapshotLocked();
     }
     if (journal.get(at + 1) == null) {
       throw lost(at);
     }
-    LinkedHashMap<String, JsonNode> copy = new LinkedHashMap<>(data);
+    LinkedHashMap<String, JsonNode> copy = new LinkedHashMap<>();
+    data.forEach(copy::put);
     for (long v = version; v > at; v--) {
       ChangeRecord r = journal.get(v);
       for (int i = r.keys.length - 1; i >= 0; i--) {

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link OrderedData} against a plain {@code LinkedHashMap}: after any sequence of puts (new keys
  * and updates), removals, clears and pops of the last key, both hold the same entries in the same
- * order, and the last key is the one the plain map would walk to.
+ * order, and the last key is the one the plain map would walk to. (A view read outside the lock is
+ * checked in {@code SnapshotOutsideLockTest}.)
  */
 class OrderedDataTest {
 
@@ -42,14 +43,16 @@ class OrderedDataTest {
       @ForAll("steps") List<Step> steps) {
     OrderedData data = new OrderedData();
     LinkedHashMap<String, Integer> model = new LinkedHashMap<>();
+    long version = 0;
     for (Step step : steps) {
+      version++;
       switch (step.kind()) {
         case 0:
-          data.put(step.key(), IntNode.valueOf(step.value()));
+          data.put(step.key(), IntNode.valueOf(step.value()), version);
           model.put(step.key(), step.value());
           break;
         case 1:
-          data.remove(step.key());
+          data.remove(step.key(), version);
           model.remove(step.key());
           break;
         case 2:
@@ -57,16 +60,16 @@ class OrderedDataTest {
             String expected = last(model);
             assertThat(data.lastKey()).isEqualTo(expected);
             if (expected != null) {
-              data.remove(expected);
+              data.remove(expected, version);
               model.remove(expected);
             }
             break;
           }
         default:
-          data.clear();
+          data.clear(version);
           model.clear();
       }
-      assertThat(new ArrayList<>(data.keySet())).isEqualTo(new ArrayList<>(model.keySet()));
+      assertThat(List.of(data.keys())).isEqualTo(new ArrayList<>(model.keySet()));
       assertThat(data.lastKey()).isEqualTo(last(model));
     }
   }
@@ -75,12 +78,12 @@ class OrderedDataTest {
   void manyRemovals_stackRebuilt_lastKeyStillRight() {
     OrderedData data = new OrderedData();
     for (int round = 0; round < 1000; round++) {
-      data.put("k" + round, IntNode.valueOf(round));
-      data.put("keep", IntNode.valueOf(round));
-      data.remove("k" + round);
+      data.put("k" + round, IntNode.valueOf(round), round);
+      data.put("keep", IntNode.valueOf(round), round);
+      data.remove("k" + round, round);
     }
     assertThat(data.lastKey()).isEqualTo("keep");
-    data.put("z", IntNode.valueOf(1));
+    data.put("z", IntNode.valueOf(1), 1000);
     assertThat(data.lastKey()).isEqualTo("z");
   }
 
