@@ -25,9 +25,12 @@ import reactor.core.Disposable;
  * changes do not wake its watchers).
  *
  * <p>Run: {@code java -cp <classpath> io.zproc.bench.WatchScaleBench} (system properties {@code
- * bench.puts}, 20000; {@code bench.rounds}, 5; {@code bench.keys}, 1000000). Prints medians of
- * rounds, then {@code get} and {@code popItem} in a namespace of {@code bench.keys} keys against
- * one of 10.
+ * bench.puts}, 20000; {@code bench.rounds}, 5; {@code bench.keys}, 1000000; {@code bench.cases}, a
+ * comma-separated subset of {@code put,release,big,snapshot,memory,remote}, all by default). Prints
+ * medians of rounds, then {@code get} and {@code popItem} in a namespace of {@code bench.keys} keys
+ * against one of 10, then the cases of {@link ScaleExtras}: {@code put} latency beside a reader
+ * taking snapshots of the big namespace, heap per key and per idle watcher, and the release of
+ * 10,000 waits held by a child process over its socket.
  */
 public final class WatchScaleBench {
   private static final Duration WAIT = Duration.ofSeconds(60);
@@ -37,6 +40,7 @@ public final class WatchScaleBench {
   public static void main(String[] args) throws Exception {
     int puts = Integer.getInteger("bench.puts", 20_000);
     int rounds = Integer.getInteger("bench.rounds", 5);
+    String cases = System.getProperty("bench.cases", "put,release,big,snapshot,memory,remote");
     int[] watcherCounts = {0, 100, 1_000, 10_000};
     ZProcOptions client = ZProcOptions.defaults().spareProcesses(0);
     try (ZProcServer server =
@@ -46,7 +50,7 @@ public final class WatchScaleBench {
         ZProc watcherCtx = ZProc.connect(server.address(), client)) {
       double[][] putMicros = new double[watcherCounts.length][rounds];
       double[] releaseMillis = new double[rounds];
-      for (int round = 0; round < rounds; round++) {
+      for (int round = 0; round < rounds && has(cases, "put"); round++) {
         for (int w = 0; w < watcherCounts.length; w++) {
           String ns = "scale-" + round + "-" + w;
           State writer = writerCtx.state(ns);
@@ -58,9 +62,11 @@ public final class WatchScaleBench {
           putMicros[w][round] = putMicros(writer, puts);
           waits.forEach(Disposable::dispose);
         }
+      }
+      for (int round = 0; round < rounds && has(cases, "release"); round++) {
         releaseMillis[round] = releaseMillis(writerCtx, watcherCtx, "release-" + round, 10_000);
       }
-      for (int w = 0; w < watcherCounts.length; w++) {
+      for (int w = 0; w < watcherCounts.length && has(cases, "put"); w++) {
         System.out.printf(
             Locale.ROOT,
             "put of an unwatched key, %,6d whenEqual on other keys: median %.2f us/put %s%n",
@@ -68,13 +74,31 @@ public final class WatchScaleBench {
             median(putMicros[w]),
             Arrays.toString(round2(putMicros[w])));
       }
-      System.out.printf(
-          Locale.ROOT,
-          "one put releasing 10,000 whenEqual of its key: median %.1f ms %s%n",
-          median(releaseMillis),
-          Arrays.toString(round2(releaseMillis)));
-      bigNamespace(writerCtx.state("big"), Integer.getInteger("bench.keys", 1_000_000));
+      if (has(cases, "release")) {
+        System.out.printf(
+            Locale.ROOT,
+            "one put releasing 10,000 whenEqual of its key: median %.1f ms %s%n",
+            median(releaseMillis),
+            Arrays.toString(round2(releaseMillis)));
+      }
+      int keys = Integer.getInteger("bench.keys", 1_000_000);
+      if (has(cases, "big")) {
+        bigNamespace(writerCtx.state("big"), keys);
+      }
+      if (has(cases, "snapshot")) {
+        ScaleExtras.putsBesideSnapshots(writerCtx.state("snap"), watcherCtx.state("snap"), keys);
+      }
+      if (has(cases, "memory")) {
+        ScaleExtras.memory(writerCtx, watcherCtx, keys);
+      }
+      if (has(cases, "remote")) {
+        ScaleExtras.remoteRelease(writerCtx, rounds);
+      }
     }
+  }
+
+  private static boolean has(String cases, String name) {
+    return Arrays.asList(cases.split(",")).contains(name);
   }
 
   /** {@code get} and {@code popItem} in a namespace of {@code keys} keys, against one of 10. */
@@ -156,13 +180,13 @@ public final class WatchScaleBench {
     return millis;
   }
 
-  private static double median(double[] values) {
+  static double median(double[] values) {
     double[] sorted = values.clone();
     Arrays.sort(sorted);
     return sorted[sorted.length / 2];
   }
 
-  private static double[] round2(double[] values) {
+  static double[] round2(double[] values) {
     double[] out = new double[values.length];
     for (int i = 0; i < values.length; i++) {
       out[i] = Math.round(values[i] * 100) / 100.0;

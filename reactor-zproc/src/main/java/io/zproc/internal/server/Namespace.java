@@ -2,29 +2,18 @@ package io.zproc.internal.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.zproc.internal.Json;
 import io.zproc.rsocket.WireException;
-import java.lang.ref.WeakReference;
 import java.time.Clock;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
-import reactor.core.publisher.MonoSink;
 import reactor.core.scheduler.Schedulers;
 
 /**
@@ -36,25 +25,28 @@ import reactor.core.scheduler.Schedulers;
  */
 final class Namespace {
   final String name;
-  private final OrderedData data = new OrderedData();
-  private final Journal journal;
+
+  /** The entries (guarded by this; {@link SharedTrees} reads them under this monitor). */
+  final OrderedData data = new OrderedData();
+
+  final History history;
+  final Journal journal;
   private final Clock clock;
 
-  /** How many watches are open (each is in {@link #unkeyed} or {@link #byKey}, or both). */
-  private final AtomicInteger watchCount = new AtomicInteger();
+  /** The trees readers and released watchers share. */
+  private final SharedTrees trees = new SharedTrees(this);
 
-  /** The watches that may want any change: woken by every change. */
-  private final Set<Watch> unkeyed = ConcurrentHashMap.newKeySet();
+  /** The open watches, by what they watch. */
+  private final WatchIndex watches = new WatchIndex();
 
-  /** The watches of given keys, by key: woken only by changes of their keys. */
-  private final ConcurrentHashMap<String, Set<Watch>> byKey = new ConcurrentHashMap<>();
+  /** The newest version whose watches have been told (guarded by this; see {@link #signal}). */
+  long signaled;
 
-  /** The newest version whose watches have been told (guarded by this). */
-  private long signaled;
-
-  private final String journalLimits;
+  private final AtomicLock lock;
   private final long epoch;
-  private long version;
+
+  /** The newest change's version (guarded by this). */
+  long version;
 
   /**
    * A namespace without an epoch whose atomic lock passes on only when its callers say what time it
@@ -75,12 +67,14 @@ final class Namespace {
 
   private Namespace(
       String name, int journalSize, long journalBytes, Clock clock, long epoch, boolean sweeps) {
-    this.sweeps = sweeps;
+    this.lock =
+        new AtomicLock(
+            this, name, this::granted, sweeps ? Schedulers.parallel() : null, System::nanoTime);
     this.epoch = epoch;
     this.name = name;
-    this.journal = new Journal(journalSize, journalBytes);
+    this.history = new History(name, journalSize, journalBytes);
+    this.journal = history.journal();
     this.clock = clock;
-    this.journalLimits = journalSize + " changes or " + (journalBytes >> 10) + " KiB";
   }
 
   synchronized long version() {
@@ -106,29 +100,20 @@ final class Namespace {
   void drop() {
     dropped = true;
     WireException gone = droppedError();
-    Set<Watch> all = new HashSet<>(unkeyed);
-    byKey.values().forEach(all::addAll);
-    for (Watch watch : all) {
+    for (Watch watch : watches.all()) {
       watch.fail(gone);
     }
-    List<Waiter> waiting;
+    List<AtomicLock.Waiter> waiting;
     synchronized (this) {
-      waiting = new ArrayList<>(waiters);
-      waiters.clear();
-      holder = null;
+      waiting = lock.clear();
     }
-    for (Waiter waiter : waiting) {
+    for (AtomicLock.Waiter waiter : waiting) {
       waiter.sink.error(gone);
     }
   }
 
   WireException droppedError() {
-    return new WireException(
-        CHANGES_LOST,
-        "namespace '"
-            + name
-            + "' was dropped (State.drop()): its state and changes are gone; a new use of the"
-            + " name starts an empty namespace, read it and subscribe anew");
+    return history.dropped();
   }
 
   synchronized @Nullable JsonNode get(String key) {
@@ -287,37 +272,10 @@ final class Namespace {
   /** Adds to an integer; absent or null counts as 0. */
   synchronized long increment(String key, long delta, String origin) {
     JsonNode current = data.get(key);
-    long base;
-    if (current == null || current.isNull()) {
-      base = 0;
-    } else if (current.isIntegralNumber() && current.canConvertToLong()) {
-      base = current.longValue();
-    } else {
-      throw new WireException(
-          WireException.INVALID_ARGUMENT,
-          "cannot increment key '"
-              + key
-              + "' in namespace '"
-              + name
-              + "': its value is a "
-              + current.getNodeType().toString().toLowerCase(java.util.Locale.ROOT)
-              + ", not an integer");
-    }
-    long result;
-    try {
-      result = Math.addExact(base, delta);
-    } catch (ArithmeticException e) {
-      throw new WireException(
-          WireException.INVALID_ARGUMENT,
-          "incrementing key '" + key + "' by " + delta + " overflows a long (it is " + base + ")");
-    }
-    JsonNode value =
-        result == (int) result
-            ? JsonNodeFactory.instance.numberNode((int) result)
-            : JsonNodeFactory.instance.numberNode(result);
+    JsonNode value = Increments.next(name, key, current, delta);
     data.put(key, value, version + 1);
     record(origin, key, current, value);
-    return result;
+    return value.longValue();
   }
 
   /**
@@ -341,15 +299,15 @@ final class Namespace {
       String origin,
       long token,
       long nowNanos) {
-    boolean holds = token != 0 && holder != null && holder.token == token;
-    boolean conflict = base > version || conflicts(base, readKeys);
+    boolean holds = lock.holds(token);
+    boolean conflict = base > version || history.conflicts(base, readKeys, version);
     ObjectNode reply = JsonNodeFactory.instance.objectNode();
     if (conflict) {
       reply.put("ok", false);
       reply.set("snap", snapshot());
       if (holds) {
         // It keeps the lock and runs again at once on the fresh state.
-        holder = new Holder(token, holder.owner, nowNanos);
+        lock.renew(token, nowNanos);
         reply.put("held", true);
       }
       return new Committed(reply, null);
@@ -357,159 +315,15 @@ final class Namespace {
     apply(puts, removes, origin);
     reply.put("ok", true);
     reply.put("ver", version);
-    return new Committed(reply, holds ? handOff(nowNanos) : null);
-  }
-
-  private boolean conflicts(long base, String @Nullable [] readKeys) {
-    if (base == version) {
-      return false;
-    }
-    if (readKeys == null) {
-      return true;
-    }
-    for (long v = base + 1; v <= version; v++) {
-      ChangeRecord r = journal.get(v);
-      if (r == null || r.touchesAny(readKeys)) {
-        return true;
-      }
-    }
-    return false;
+    return new Committed(reply, holds ? lock.handOff(nowNanos) : null);
   }
 
   /** A commit's reply, and the waiter that now holds the lock (to be told outside the monitor). */
-  record Committed(ObjectNode reply, @Nullable Grant next) {}
+  record Committed(ObjectNode reply, AtomicLock.@Nullable Grant next) {}
 
-  /**
-   * How long a holder keeps the atomic lock without committing before the next waiter gets it: it
-   * may have died, or its task may be slow (it can still commit, checked like any commit).
-   */
-  static final long LEASE_NANOS = 50_000_000L;
-
-  /** Who holds the atomic lock: a session, under a token, since when. */
-  private record Holder(long token, Object owner, long since) {}
-
-  /** A waiter for the atomic lock. */
-  static final class Waiter {
-    final Object owner;
-    final MonoSink<JsonNode> sink;
-    volatile boolean cancelled;
-
-    Waiter(Object owner, MonoSink<JsonNode> sink) {
-      this.owner = owner;
-      this.sink = sink;
-    }
-  }
-
-  /** The lock handed to a waiter, with the state it starts from; deliver outside the monitor. */
-  record Grant(Waiter waiter, ObjectNode state) {
-    void deliver() {
-      waiter.sink.success(state);
-    }
-  }
-
-  private @Nullable Holder holder;
-  private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
-  private long tokens;
-  private boolean sweeping;
-
-  /** Whether a background sweep hands the lock on from a holder past its lease. */
-  private final boolean sweeps;
-
-  /**
-   * Asks for the atomic lock. Waiters get it in turn; a holder that kept it past its lease loses it
-   * to the first waiter.
-   *
-   * @return who got the lock now, with the state and the lock's token ({"ver", "m", "tok"}) to
-   *     deliver outside the monitor (this waiter, or the first in the queue), or null if this
-   *     waiter was queued behind a live holder
-   */
-  synchronized @Nullable Grant begin(Waiter waiter, long nowNanos) {
-    return begin(waiter, nowNanos, Integer.MAX_VALUE);
-  }
-
-  /**
-   * Asks for the atomic lock, with at most {@code maxWaiters} waiting in turn.
-   *
-   * @throws WireException {@code LIMIT_EXCEEDED} if this waiter would have to queue behind {@code
-   *     maxWaiters} others
-   */
-  synchronized @Nullable Grant begin(Waiter waiter, long nowNanos, int maxWaiters) {
-    if (holder != null && nowNanos - holder.since <= LEASE_NANOS) {
-      if (waiters.size() >= maxWaiters) {
-        throw new WireException(
-            WireException.LIMIT_EXCEEDED,
-            maxWaiters
-                + " callers already wait for the atomic lock of namespace '"
-                + name
-                + "', the server's limit (maxAtomicWaiters); retry later, or raise the limit");
-      }
-      waiters.add(waiter);
-      if (sweeps && !sweeping) {
-        sweeping = true;
-        Schedulers.parallel().schedule(this::sweep, LEASE_NANOS, TimeUnit.NANOSECONDS);
-      }
-      return null;
-    }
-    if (waiters.isEmpty()) {
-      holder = new Holder(++tokens, waiter.owner, nowNanos);
-      return new Grant(waiter, granted(holder.token));
-    }
-    waiters.add(waiter);
-    return handOff(nowNanos);
-  }
-
-  /** Gives up the lock (a task that threw); returns the next holder, if any. */
-  synchronized @Nullable Grant release(long token, long nowNanos) {
-    if (holder == null || holder.token != token) {
-      return null;
-    }
-    return handOff(nowNanos);
-  }
-
-  /** Gives up every lock and wait of {@code owner} (its connection closed). */
-  @Nullable Grant releaseOwner(Object owner, long nowNanos) {
-    synchronized (this) {
-      waiters.removeIf(w -> w.owner == owner);
-      if (holder == null || holder.owner != owner) {
-        return null;
-      }
-      return handOff(nowNanos);
-    }
-  }
-
-  /** While waiters wait, hands the lock on from a holder that kept it past its lease. */
-  private void sweep() {
-    Grant grant = null;
-    synchronized (this) {
-      sweeping = false;
-      long now = System.nanoTime();
-      if (holder != null && now - holder.since > LEASE_NANOS) {
-        grant = handOff(now);
-      } else if (holder == null && !waiters.isEmpty()) {
-        grant = handOff(now);
-      }
-      if (!waiters.isEmpty()) {
-        sweeping = true;
-        long wait = holder == null ? LEASE_NANOS : LEASE_NANOS - (now - holder.since) + 1;
-        Schedulers.parallel()
-            .schedule(this::sweep, Math.max(wait, 1_000_000L), TimeUnit.NANOSECONDS);
-      }
-    }
-    if (grant != null) {
-      grant.deliver();
-    }
-  }
-
-  private @Nullable Grant handOff(long nowNanos) {
-    holder = null;
-    Waiter next;
-    while ((next = waiters.poll()) != null) {
-      if (!next.cancelled) {
-        holder = new Holder(++tokens, next.owner, nowNanos);
-        return new Grant(next, granted(holder.token));
-      }
-    }
-    return null;
+  /** The namespace's atomic lock (its methods take the namespace's monitor). */
+  AtomicLock lock() {
+    return lock;
   }
 
   private ObjectNode granted(long token) {
@@ -519,30 +333,11 @@ final class Namespace {
   }
 
   /**
-   * The current state as one tree shared by every caller until the next change, which nobody may
-   * change: the watchers one change releases, and the replies they get, share one copy (and, over a
-   * socket, one encoding) instead of one each. Held weakly: once no reply holds it, it is gone.
-   *
-   * <p>A namespace of {@value #COPY_OUTSIDE_LOCK} keys or more is copied without holding the lock:
-   * the slots as they are now are read after the lock is released, and the values of the keys that
-   * changed meanwhile are then taken from the journal (under the lock again, for as long as it
-   * takes to read those changes). Writers are stalled for neither the copy nor the tree's building.
-   * If the journal no longer reaches back to the copy's version, the copy is made under the lock.
+   * The current state as one tree shared by every caller until the next change (see {@link
+   * SharedTrees#snapshot}); a large namespace is copied without holding the lock for the copy.
    */
   ObjectNode sharedSnapshot() {
-    OrderedData.View view;
-    synchronized (this) {
-      if (data.size() < COPY_OUTSIDE_LOCK) {
-        return sharedSnapshotLocked();
-      }
-      ObjectNode cached = cachedSnapshot();
-      if (cached != null) {
-        return cached;
-      }
-      view = data.view(version);
-    }
-    ObjectNode tree = copy(view);
-    return tree != null ? tree : sharedSnapshotLocked();
+    return trees.snapshot();
   }
 
   /** The slots as they are now, for {@link #copy}: the first half of a copy outside the lock. */
@@ -550,114 +345,27 @@ final class Namespace {
     return data.view(version);
   }
 
-  /** Namespaces at least this large are copied outside the lock by {@link #sharedSnapshot()}. */
-  static final int COPY_OUTSIDE_LOCK = 4096;
-
-  private synchronized ObjectNode sharedSnapshotLocked() {
-    ObjectNode tree = cachedSnapshot();
-    if (tree == null) {
-      tree = snapshot();
-      shared = new WeakReference<>(tree);
-      sharedVersion = version;
-    }
-    return tree;
-  }
-
-  private @Nullable ObjectNode cachedSnapshot() {
-    WeakReference<ObjectNode> ref = shared;
-    return ref == null || sharedVersion != version ? null : ref.get();
-  }
-
-  /**
-   * The namespace at a view's version, read from the view's slots without the lock and corrected
-   * from the journal for the keys that changed since; null if the journal no longer reaches back.
-   */
+  /** The namespace at a view's version (see {@link SharedTrees#copy}); null if lost. */
   @Nullable ObjectNode copy(OrderedData.View view) {
-    long at = view.version();
-    OrderedData.Slot[] slots = view.slots();
-    OrderedData.Slot[] present = new OrderedData.Slot[view.size()];
-    JsonNode[] values = new JsonNode[view.size()];
-    int n = 0;
-    for (int i = 0; i < view.length(); i++) {
-      OrderedData.Slot slot = slots[i];
-      if (slot.presentAt(at)) {
-        if (n == present.length) {
-          return null; // cannot happen: as many slots were present as keys
-        }
-        present[n] = slot;
-        values[n] = slot.value;
-        n++;
-      }
-    }
-    Map<String, @Nullable JsonNode> changed = new HashMap<>();
-    synchronized (this) {
-      if (version > at) {
-        if (journal.get(at + 1) == null) {
-          return null;
-        }
-        for (long v = at + 1; v <= version; v++) {
-          ChangeRecord r = journal.get(v);
-          for (int i = 0; i < r.keys.length; i++) {
-            if (!changed.containsKey(r.keys[i])) {
-              changed.put(r.keys[i], r.before[i]); // its value at the view's version
-            }
-          }
-        }
-      }
-    }
-    ObjectNode map = JsonNodeFactory.instance.objectNode();
-    for (int i = 0; i < n; i++) {
-      String key = present[i].key;
-      JsonNode value = changed.containsKey(key) ? changed.get(key) : values[i];
-      if (value != null) {
-        map.set(key, value);
-      }
-    }
-    ObjectNode tree = JsonNodeFactory.instance.objectNode();
-    tree.put("ver", at);
-    tree.set("m", map);
-    synchronized (this) {
-      if (sharedVersion < at && version == at) {
-        shared = new WeakReference<>(tree);
-        sharedVersion = at;
-      }
-    }
-    return tree;
+    return trees.copy(view);
   }
 
-  private @Nullable WeakReference<ObjectNode> shared;
-  private long sharedVersion = -1;
+  /** Namespaces at least this large are copied outside the lock by {@link #sharedSnapshot()}. */
+  static final int COPY_OUTSIDE_LOCK = SharedTrees.COPY_OUTSIDE_LOCK;
+
+  /** The shared tree of the current version, copied under the lock if need be. */
+  private ObjectNode sharedSnapshotLocked() {
+    return trees.snapshotLocked();
+  }
 
   /**
-   * A change with the namespace as it was right after it: {"change": event, "snap": {"ver", "m"}}.
-   * For the newest change, one tree shared by every watcher it releases (held weakly, like {@link
-   * #sharedSnapshot()}, and never changed); for an older one, a tree of its own.
+   * A change with the namespace as it was right after it (see {@link SharedTrees#change}).
    *
    * @throws WireException {@code CHANGES_LOST} if the journal no longer reaches back that far
    */
-  synchronized ObjectNode changeWithSnapshot(ChangeRecord record) {
-    if (record.version != version) {
-      return withSnapshot(record, snapshotAt(record.version));
-    }
-    WeakReference<ObjectNode> ref = sharedChange;
-    ObjectNode element = ref == null || sharedChangeVersion != version ? null : ref.get();
-    if (element == null) {
-      element = withSnapshot(record, sharedSnapshotLocked());
-      sharedChange = new WeakReference<>(element);
-      sharedChangeVersion = version;
-    }
-    return element;
+  ObjectNode changeWithSnapshot(ChangeRecord record) {
+    return trees.change(record);
   }
-
-  private static ObjectNode withSnapshot(ChangeRecord record, ObjectNode snapshot) {
-    ObjectNode element = JsonNodeFactory.instance.objectNode();
-    element.set("change", record.event());
-    element.set("snap", snapshot);
-    return element;
-  }
-
-  private @Nullable WeakReference<ObjectNode> sharedChange;
-  private long sharedChangeVersion = -1;
 
   /** A copy of its own: {"ver": version, "m": {entries}}. */
   synchronized ObjectNode snapshot() {
@@ -689,22 +397,7 @@ final class Namespace {
    * @throws WireException {@code CHANGES_LOST} if the journal no longer reaches back that far
    */
   synchronized @Nullable JsonNode valueAt(String key, long at) {
-    JsonNode value = data.get(key);
-    if (at >= version) {
-      return value;
-    }
-    if (journal.get(at + 1) == null) {
-      throw lost(at);
-    }
-    for (long v = version; v > at; v--) {
-      ChangeRecord r = journal.get(v);
-      for (int i = r.keys.length - 1; i >= 0; i--) {
-        if (r.keys[i].equals(key)) {
-          value = r.before[i];
-        }
-      }
-    }
-    return value;
+    return history.valueAt(key, at, data.get(key), version);
   }
 
   synchronized int journalSize() {
@@ -722,14 +415,7 @@ final class Namespace {
 
   /** The journal's records after a version, oldest first (a copy). */
   synchronized List<ChangeRecord> changesAfter(long afterVersion) {
-    List<ChangeRecord> out = new ArrayList<>();
-    for (long v = Math.max(afterVersion + 1, journal.oldestVersion()); v <= version; v++) {
-      ChangeRecord r = journal.get(v);
-      if (r != null) {
-        out.add(r);
-      }
-    }
-    return out;
+    return history.changesAfter(afterVersion, version);
   }
 
   /**
@@ -738,85 +424,24 @@ final class Namespace {
    * @throws WireException {@code CHANGES_LOST} if that change is no longer in the journal
    */
   synchronized @Nullable ChangeRecord recordAfter(long cursor) {
-    if (cursor >= version) {
-      return null;
-    }
-    ChangeRecord next = journal.get(cursor + 1);
-    if (next == null) {
-      throw lost(cursor);
-    }
-    return next;
+    return history.recordAfter(cursor, version);
   }
 
   /**
-   * A copy of this namespace as it was right after a version, rebuilt from the current state by
-   * undoing newer changes from the journal: {"ver", "m"}. Keys that were removed after that version
-   * are put back at the end of the order.
+   * A copy of this namespace as it was right after a version (see {@link History#snapshotAt}); the
+   * shared tree for the current version.
    *
    * @throws WireException {@code CHANGES_LOST} if the journal no longer reaches back that far
    */
   synchronized ObjectNode snapshotAt(long at) {
-    if (at >= version) {
-      return sharedSnapshotLocked();
-    }
-    if (journal.get(at + 1) == null) {
-      throw lost(at);
-    }
-    LinkedHashMap<String, JsonNode> copy = new LinkedHashMap<>();
-    data.forEach(copy::put);
-    for (long v = version; v > at; v--) {
-      ChangeRecord r = journal.get(v);
-      for (int i = r.keys.length - 1; i >= 0; i--) {
-        if (r.before[i] == null) {
-          copy.remove(r.keys[i]);
-        } else {
-          copy.put(r.keys[i], r.before[i]);
-        }
-      }
-    }
-    ObjectNode map = JsonNodeFactory.instance.objectNode();
-    copy.forEach(map::set);
-    ObjectNode reply = JsonNodeFactory.instance.objectNode();
-    reply.put("ver", at);
-    reply.set("m", map);
-    return reply;
-  }
-
-  private WireException lost(long cursor) {
-    long oldest = journal.size() == 0 ? version + 1 : journal.oldestVersion();
-    long lost = oldest - cursor - 1;
-    return new WireException(
-        CHANGES_LOST,
-        lost
-            + " change(s) of namespace '"
-            + name
-            + "' after version "
-            + cursor
-            + " are no longer in the server's journal (it keeps the last "
-            + journalLimits
-            + "); consume changes faster, or raise ServerOptions.journalSize or"
-            + " ServerOptions.journalBytes");
+    return at >= version ? sharedSnapshotLocked() : history.snapshotAt(at, data, version);
   }
 
   /** The error code of a cursor older than the journal. */
-  static final String CHANGES_LOST = "CHANGES_LOST";
+  static final String CHANGES_LOST = History.CHANGES_LOST;
 
   void addWatch(Watch watch) {
-    watchCount.incrementAndGet();
-    String[] keys = watch.keys();
-    if (keys == null) {
-      unkeyed.add(watch);
-    } else {
-      for (String key : keys) {
-        byKey.compute(
-            key,
-            (k, set) -> {
-              Set<Watch> s = set == null ? ConcurrentHashMap.newKeySet() : set;
-              s.add(watch);
-              return s;
-            });
-      }
-    }
+    watches.add(watch);
     if (dropped) {
       // dropped while this watch was made: it would wait on a namespace nobody writes
       watch.fail(droppedError());
@@ -824,30 +449,12 @@ final class Namespace {
   }
 
   void removeWatch(Watch watch, boolean widened) {
-    watchCount.decrementAndGet();
-    String[] keys = watch.keys();
-    if (keys == null || widened) {
-      unkeyed.remove(watch);
-    }
-    if (keys != null) {
-      for (String key : keys) {
-        byKey.computeIfPresent(
-            key,
-            (k, set) -> {
-              set.remove(watch);
-              return set.isEmpty() ? null : set;
-            });
-      }
-    }
+    watches.remove(watch, widened);
   }
 
   /** From now on, wakes a keyed watch at every change too (it stays in the key index). */
   void widen(Watch watch) {
-    unkeyed.add(watch);
-    if (watch.removed) {
-      // removed meanwhile, before it was widened: it would stay in the set
-      unkeyed.remove(watch);
-    }
+    watches.widen(watch);
   }
 
   /** The newest version whose watches have been told of it. */
@@ -856,16 +463,12 @@ final class Namespace {
   }
 
   int watchCount() {
-    return watchCount.get();
+    return watches.count();
   }
 
   /** The entries of the watch index (a watch counts once per key, and once if unkeyed): tests. */
   int indexEntries() {
-    int n = unkeyed.size();
-    for (Set<Watch> set : byKey.values()) {
-      n += set.size();
-    }
-    return n;
+    return watches.entries();
   }
 
   /**
@@ -876,42 +479,7 @@ final class Namespace {
    * costs a lookup, whatever the number of watches on other keys.
    */
   void signal() {
-    if (watchCount.get() == 0) {
-      return;
-    }
-    List<Watch> wake = null;
-    synchronized (this) {
-      long from = Math.max(signaled + 1, version - journal.size() + 1);
-      if (!byKey.isEmpty()) {
-        for (long v = from; v <= version; v++) {
-          ChangeRecord record = journal.get(v);
-          if (record == null) {
-            continue;
-          }
-          for (String key : record.keys) {
-            Set<Watch> set = byKey.get(key);
-            if (set != null) {
-              if (wake == null) {
-                wake = new ArrayList<>(set.size());
-              }
-              for (Watch w : set) {
-                w.wokenAt(v);
-                wake.add(w);
-              }
-            }
-          }
-        }
-      }
-      signaled = version;
-    }
-    for (Watch w : unkeyed) {
-      w.drain();
-    }
-    if (wake != null) {
-      for (Watch w : wake) {
-        w.drain();
-      }
-    }
+    watches.signal(this);
   }
 
   private void record(
@@ -926,9 +494,5 @@ final class Namespace {
         new ChangeRecord(name, version + 1, clock.millis(), origin, keys, before, after, epoch);
     version++;
     journal.add(record);
-  }
-
-  static JsonNode orNull(@Nullable JsonNode node) {
-    return node == null ? NullNode.getInstance() : node;
   }
 }

@@ -313,11 +313,11 @@ final class StateSession implements WireSession {
   private Mono<JsonNode> begin(Namespace ns) {
     return Mono.create(
         sink -> {
-          Namespace.Waiter waiter = new Namespace.Waiter(this, sink);
+          AtomicLock.Waiter waiter = new AtomicLock.Waiter(this, sink);
           sink.onCancel(() -> waiter.cancelled = true);
-          Namespace.Grant granted;
+          AtomicLock.Grant granted;
           try {
-            granted = ns.begin(waiter, System.nanoTime(), maxAtomicWaiters);
+            granted = ns.lock().begin(waiter, System.nanoTime(), maxAtomicWaiters);
           } catch (WireException e) {
             sink.error(e);
             return;
@@ -346,7 +346,7 @@ final class StateSession implements WireSession {
   public void closed() {
     long now = System.nanoTime();
     for (Namespace ns : engine.namespaces()) {
-      Namespace.Grant next = ns.releaseOwner(this, now);
+      AtomicLock.Grant next = ns.lock().releaseOwner(this, now);
       if (next != null) {
         next.deliver();
       }
@@ -401,7 +401,7 @@ final class StateSession implements WireSession {
         }
       case Ops.ABORT:
         {
-          Namespace.Grant next = ns(op, args).release(token(op, args), System.nanoTime());
+          AtomicLock.Grant next = ns(op, args).lock().release(token(op, args), System.nanoTime());
           if (next != null) {
             next.deliver();
           }

@@ -150,9 +150,9 @@ class NamespaceTest {
   }
 
   /** A waiter whose grant lands in {@code got}. */
-  private static Namespace.Waiter waiter(Object owner, AtomicReference<JsonNode> got) {
-    Namespace.Waiter[] made = new Namespace.Waiter[1];
-    Mono.<JsonNode>create(sink -> made[0] = new Namespace.Waiter(owner, sink)).subscribe(got::set);
+  private static AtomicLock.Waiter waiter(Object owner, AtomicReference<JsonNode> got) {
+    AtomicLock.Waiter[] made = new AtomicLock.Waiter[1];
+    Mono.<JsonNode>create(sink -> made[0] = new AtomicLock.Waiter(owner, sink)).subscribe(got::set);
     return made[0];
   }
 
@@ -163,8 +163,8 @@ class NamespaceTest {
     AtomicReference<JsonNode> first = new AtomicReference<>();
     AtomicReference<JsonNode> second = new AtomicReference<>();
 
-    ObjectNode granted = ns.begin(waiter("A", first), 0).state();
-    assertThat(ns.begin(waiter("B", second), 1)).as("B waits while A holds it").isNull();
+    ObjectNode granted = ns.lock().begin(waiter("A", first), 0).state();
+    assertThat(ns.lock().begin(waiter("B", second), 1)).as("B waits while A holds it").isNull();
 
     long token = granted.get("tok").asLong();
     var puts = JsonNodeFactory.instance.objectNode().put("a", 2);
@@ -182,16 +182,16 @@ class NamespaceTest {
   void atomicLock_waitersPastTheLimit_refusedNamingIt_theQueuedKeepTheirPlace() {
     Namespace ns = new Namespace("n", 100, 1 << 20, clock);
     AtomicReference<JsonNode> queued = new AtomicReference<>();
-    ObjectNode granted = ns.begin(waiter("A", new AtomicReference<>()), 0, 1).state();
-    assertThat(ns.begin(waiter("B", queued), 1, 1)).as("B waits in turn").isNull();
+    ObjectNode granted = ns.lock().begin(waiter("A", new AtomicReference<>()), 0, 1).state();
+    assertThat(ns.lock().begin(waiter("B", queued), 1, 1)).as("B waits in turn").isNull();
 
-    assertThatThrownBy(() -> ns.begin(waiter("C", new AtomicReference<>()), 2, 1))
+    assertThatThrownBy(() -> ns.lock().begin(waiter("C", new AtomicReference<>()), 2, 1))
         .isInstanceOf(WireException.class)
         .hasMessageContaining("maxAtomicWaiters")
         .hasMessageContaining("'n'")
         .satisfies(e -> assertThat(((WireException) e).code()).isEqualTo("LIMIT_EXCEEDED"));
 
-    Namespace.Grant next = ns.release(granted.get("tok").asLong(), 3);
+    AtomicLock.Grant next = ns.lock().release(granted.get("tok").asLong(), 3);
     assertThat(next).isNotNull();
     next.deliver();
     assertThat(queued.get()).as("B got the lock after A").isNotNull();
@@ -201,11 +201,11 @@ class NamespaceTest {
   void drop_waiterForTheLock_failsWithChangesLost() {
     Namespace ns = new Namespace("n", 100, 1 << 20, clock);
     AtomicReference<Throwable> failed = new AtomicReference<>();
-    Namespace.Waiter[] queued = new Namespace.Waiter[1];
-    Mono.<JsonNode>create(sink -> queued[0] = new Namespace.Waiter("B", sink))
+    AtomicLock.Waiter[] queued = new AtomicLock.Waiter[1];
+    Mono.<JsonNode>create(sink -> queued[0] = new AtomicLock.Waiter("B", sink))
         .subscribe(v -> {}, failed::set);
-    assertThat(ns.begin(waiter("A", new AtomicReference<>()), 0)).isNotNull();
-    assertThat(ns.begin(queued[0], 1)).isNull();
+    assertThat(ns.lock().begin(waiter("A", new AtomicReference<>()), 0)).isNotNull();
+    assertThat(ns.lock().begin(queued[0], 1)).isNull();
 
     ns.drop();
 
@@ -221,7 +221,7 @@ class NamespaceTest {
   void atomicLock_holderThatConflictsKeepsIt_staleTokenStillCommitsIfNothingItReadChanged() {
     Namespace ns = new Namespace("n", 100, 1 << 20, clock);
     ns.put("a", IntNode.valueOf(1), "w");
-    ObjectNode granted = ns.begin(waiter("A", new AtomicReference<>()), 0).state();
+    ObjectNode granted = ns.lock().begin(waiter("A", new AtomicReference<>()), 0).state();
     long token = granted.get("tok").asLong();
     long base = granted.get("ver").asLong();
     ns.put("a", IntNode.valueOf(9), "someone else");
@@ -233,7 +233,9 @@ class NamespaceTest {
     assertThat(conflict.get("ok").asBoolean()).isFalse();
     assertThat(conflict.get("held").asBoolean()).isTrue();
     assertThat(conflict.get("snap").get("m").get("a").asInt()).isEqualTo(9);
-    assertThat(ns.begin(waiter("B", new AtomicReference<>()), 2)).as("A still holds it").isNull();
+    assertThat(ns.lock().begin(waiter("B", new AtomicReference<>()), 2))
+        .as("A still holds it")
+        .isNull();
 
     var other = JsonNodeFactory.instance.objectNode().put("b", 1);
     Namespace.Committed stale =
@@ -245,36 +247,36 @@ class NamespaceTest {
   @Test
   void atomicLock_leaseRunsOut_orOwnerGoes_nextWaiterGetsIt() {
     Namespace ns = new Namespace("n", 100, 1 << 20, clock);
-    assertThat(ns.begin(waiter("dead", new AtomicReference<>()), 0)).isNotNull();
+    assertThat(ns.lock().begin(waiter("dead", new AtomicReference<>()), 0)).isNotNull();
     AtomicReference<JsonNode> b = new AtomicReference<>();
-    assertThat(ns.begin(waiter("B", b), Namespace.LEASE_NANOS - 1)).isNull();
-    Namespace.Grant late =
-        ns.begin(waiter("C", new AtomicReference<>()), Namespace.LEASE_NANOS + 1);
+    assertThat(ns.lock().begin(waiter("B", b), AtomicLock.LEASE_NANOS - 1)).isNull();
+    AtomicLock.Grant late =
+        ns.lock().begin(waiter("C", new AtomicReference<>()), AtomicLock.LEASE_NANOS + 1);
     assertThat(late).as("the holder kept it past its lease: the first waiter gets it").isNotNull();
     late.deliver();
     assertThat(b.get()).isNotNull();
-    assertThat(ns.begin(waiter("E", new AtomicReference<>()), Namespace.LEASE_NANOS + 2))
+    assertThat(ns.lock().begin(waiter("E", new AtomicReference<>()), AtomicLock.LEASE_NANOS + 2))
         .as("C waits behind B")
         .isNull();
 
     Namespace queue = new Namespace("q", 100, 1 << 20, clock);
-    Namespace.Grant first = queue.begin(waiter("F", new AtomicReference<>()), 0);
-    Namespace.Waiter gaveUp = waiter("G", new AtomicReference<>());
-    assertThat(queue.begin(gaveUp, 1)).isNull();
+    AtomicLock.Grant first = queue.lock().begin(waiter("F", new AtomicReference<>()), 0);
+    AtomicLock.Waiter gaveUp = waiter("G", new AtomicReference<>());
+    assertThat(queue.lock().begin(gaveUp, 1)).isNull();
     AtomicReference<JsonNode> h = new AtomicReference<>();
-    assertThat(queue.begin(waiter("H", h), 2)).isNull();
+    assertThat(queue.lock().begin(waiter("H", h), 2)).isNull();
     gaveUp.cancelled = true;
-    Namespace.Grant afterF = queue.release(first.state().get("tok").asLong(), 3);
+    AtomicLock.Grant afterF = queue.lock().release(first.state().get("tok").asLong(), 3);
     assertThat(afterF).isNotNull();
     afterF.deliver();
     assertThat(h.get()).as("H, past the waiter that gave up").isNotNull();
 
     Namespace other = new Namespace("o", 100, 1 << 20, clock);
     AtomicReference<JsonNode> got = new AtomicReference<>();
-    other.begin(waiter("gone", new AtomicReference<>()), 0);
-    other.begin(waiter("gone", new AtomicReference<>()), 1);
-    other.begin(waiter("D", got), 2);
-    Namespace.Grant next = other.releaseOwner("gone", 3);
+    other.lock().begin(waiter("gone", new AtomicReference<>()), 0);
+    other.lock().begin(waiter("gone", new AtomicReference<>()), 1);
+    other.lock().begin(waiter("D", got), 2);
+    AtomicLock.Grant next = other.lock().releaseOwner("gone", 3);
     assertThat(next).isNotNull();
     next.deliver();
     assertThat(got.get()).as("D, not the closed owner's queued wait").isNotNull();
