@@ -114,7 +114,9 @@ class ServerLimitsTest {
                       .isInstanceOf(ZProcException.class)
                       .hasMessageContaining("maxWatchesPerConnection")
                       .satisfies(
-                          z -> assertThat(((ZProcException) z).code()).isEqualTo("LIMIT_EXCEEDED")))
+                          z ->
+                              assertThat(((ZProcException) z).code())
+                                  .isEqualTo(ErrorCode.LIMIT_EXCEEDED)))
           .verify(WAIT);
 
       open.remove(0).dispose();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.zproc.AtomicTask;
+import io.zproc.ErrorCode;
 import io.zproc.Snapshot;
 import io.zproc.State;
 import io.zproc.StateChange;
@@ -13,7 +14,6 @@ import io.zproc.internal.protocol.Fields;
 import io.zproc.internal.protocol.KeyTest;
 import io.zproc.internal.protocol.Op;
 import io.zproc.internal.protocol.Replies;
-import io.zproc.rsocket.WireException;
 import java.time.Duration;
 import java.util.AbstractMap;
 import java.util.Iterator;
@@ -376,7 +376,7 @@ final class StateClient implements State {
         .filter(
             e ->
                 e instanceof ZProcException
-                    && WireException.CONNECTION_CLOSED.equals(((ZProcException) e).code()))
+                    && ((ZProcException) e).code() == ErrorCode.CONNECTION_CLOSED)
         .onRetryExhaustedThrow((spec, signal) -> signal.failure());
   }
 

@@ -1,6 +1,7 @@
 package io.zproc.internal.process;
 
 import io.zproc.Backend;
+import io.zproc.ErrorCode;
 import io.zproc.MapOptions;
 import io.zproc.RemoteException;
 import io.zproc.State;
@@ -426,7 +427,7 @@ public final class MapPool {
           run.fail(
               batch.first,
               new ZProcException(
-                  "PROCESS_FAILED",
+                  ErrorCode.PROCESS_FAILED,
                   "items "
                       + batch.first
                       + ".."
@@ -459,7 +460,7 @@ public final class MapPool {
               failFlavor(
                   worker.flavor,
                   new ZProcException(
-                      "PROCESS_FAILED",
+                      ErrorCode.PROCESS_FAILED,
                       startFailures
                           + " processMap worker JVMs in a row exited before they were ready"
                           + " (last exit code "
@@ -493,7 +494,7 @@ public final class MapPool {
         run.fail(
             run.emitted(),
             new ZProcException(
-                "CONNECTION_CLOSED",
+                ErrorCode.CONNECTION_CLOSED,
                 "the context was closed while processMap was running, after "
                     + run.emitted()
                     + " results"));
