@@ -65,6 +65,17 @@ public enum KeyTest {
     }
   }
 
+  /**
+   * Every value of {@link Fields#IS}, for messages: {@code "eq, ne, none, notnone, avail, change"}.
+   */
+  public static String wireNames() {
+    StringBuilder names = new StringBuilder();
+    for (KeyTest test : values()) {
+      names.append(test.wireName).append(", ");
+    }
+    return names.append(ANY_CHANGE).toString();
+  }
+
   /** The test named {@code wireName} on the wire, or null if there is none. */
   public static @Nullable KeyTest named(String wireName) {
     for (KeyTest test : values()) {

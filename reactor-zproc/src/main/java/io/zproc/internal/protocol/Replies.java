@@ -46,6 +46,12 @@ public final class Replies {
    * @param token the lock's token, or 0 for none
    */
   public record Granted(StateReply state, long token) {
+    /** The reply: {@code state} (a {@link StateReply} tree, changed in place) with the token. */
+    public static ObjectNode encode(ObjectNode state, long token) {
+      state.put(Fields.TOKEN, token);
+      return state;
+    }
+
     public static Granted decode(JsonNode reply) {
       return new Granted(StateReply.decode(reply), reply.path(Fields.TOKEN).asLong(0));
     }

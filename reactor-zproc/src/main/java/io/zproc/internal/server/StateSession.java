@@ -251,8 +251,7 @@ final class StateSession implements WireSession {
     KeyTest test = KeyTest.named(kind);
     if (test == null) {
       throw invalid(
-          op,
-          Fields.IS + "' must be one of eq, ne, none, notnone, avail, change; got '" + kind + "'");
+          op, Fields.IS + "' must be one of " + KeyTest.wireNames() + "; got '" + kind + "'");
     }
     return test.of(test.needsValue() ? field(op, args, Fields.VALUE) : null);
   }

@@ -80,6 +80,7 @@ class ProtocolTest {
       assertThat(KeyTest.named(test.wireName())).isSameAs(test);
     }
     assertThat(KeyTest.named(KeyTest.ANY_CHANGE)).isNull();
+    assertThat(KeyTest.wireNames()).isEqualTo("eq, ne, none, notnone, avail, change");
   }
 
   @Test
@@ -146,7 +147,8 @@ class ProtocolTest {
         .isEqualTo(new Replies.Commit(false, true, new Replies.StateReply(7, entries)));
     assertThat(Replies.Commit.isConflict(Replies.Commit.conflict(state, false))).isTrue();
     assertThat(Replies.Commit.isConflict(Replies.Commit.committed(8))).isFalse();
-    ObjectNode granted = state.deepCopy().put("tok", 4);
+    ObjectNode granted = Replies.Granted.encode(state.deepCopy(), 4);
+    assertThat(granted.toString()).isEqualTo("{\"ver\":7,\"m\":{\"a\":1},\"tok\":4}");
     assertThat(Replies.Granted.decode(granted))
         .isEqualTo(new Replies.Granted(new Replies.StateReply(7, entries), 4));
   }
