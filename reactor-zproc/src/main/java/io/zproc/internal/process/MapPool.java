@@ -1,7 +1,6 @@
 package io.zproc.internal.process;
 
 import io.zproc.Backend;
-import io.zproc.ErrorCode;
 import io.zproc.MapOptions;
 import io.zproc.RemoteException;
 import io.zproc.State;
@@ -427,7 +426,7 @@ public final class MapPool {
           run.fail(
               batch.first,
               new ZProcException(
-                  ErrorCode.PROCESS_FAILED,
+                  "PROCESS_FAILED",
                   "items "
                       + batch.first
                       + ".."
@@ -460,7 +459,7 @@ public final class MapPool {
               failFlavor(
                   worker.flavor,
                   new ZProcException(
-                      ErrorCode.PROCESS_FAILED,
+                      "PROCESS_FAILED",
                       startFailures
                           + " processMap worker JVMs in a row exited before they were ready"
                           + " (last exit code "
@@ -494,7 +493,7 @@ public final class MapPool {
         run.fail(
             run.emitted(),
             new ZProcException(
-                ErrorCode.CONNECTION_CLOSED,
+                "CONNECTION_CLOSED",
                 "the context was closed while processMap was running, after "
                     + run.emitted()
                     + " results"));
