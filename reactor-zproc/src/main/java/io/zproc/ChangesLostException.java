@@ -10,8 +10,12 @@ package io.zproc;
 public class ChangesLostException extends ZProcException {
   private static final long serialVersionUID = 1L;
 
-  /** The code of this error. */
-  public static final String CODE = "CHANGES_LOST";
+  /**
+   * The code of this error.
+   *
+   * @deprecated compare {@link #code()} with {@link ErrorCode#CHANGES_LOST}; to be removed in 1.0
+   */
+  @Deprecated public static final String CODE = "CHANGES_LOST";
 
   private final long lost;
 
@@ -21,7 +25,7 @@ public class ChangesLostException extends ZProcException {
    * @param cause the underlying error, or null
    */
   public ChangesLostException(long lost, String message, Throwable cause) {
-    super(CODE, message, cause);
+    super(ErrorCode.CHANGES_LOST, message, cause);
     this.lost = lost;
   }
 

@@ -17,7 +17,7 @@ public class ProcessFailedException extends ZProcException {
    * @param cause the task's exception, or null
    */
   public ProcessFailedException(int exitCode, String message, @Nullable RemoteException cause) {
-    super("PROCESS_FAILED", message, cause);
+    super(ErrorCode.PROCESS_FAILED, message, cause);
     this.exitCode = exitCode;
   }
 

@@ -25,7 +25,10 @@ public class RemoteException extends ZProcException {
       @Nullable String remoteMessage,
       StackTraceElement[] stackTrace,
       @Nullable RemoteException cause) {
-    super("REMOTE", remoteClassName + (remoteMessage == null ? "" : ": " + remoteMessage), cause);
+    super(
+        ErrorCode.REMOTE,
+        remoteClassName + (remoteMessage == null ? "" : ": " + remoteMessage),
+        cause);
     this.remoteClassName = remoteClassName;
     this.remoteMessage = remoteMessage;
     setStackTrace(stackTrace);
@@ -46,7 +49,7 @@ public class RemoteException extends ZProcException {
       @Nullable String remoteMessage,
       StackTraceElement[] stackTrace,
       @Nullable RemoteException cause) {
-    super("REMOTE", message, cause);
+    super(ErrorCode.REMOTE, message, cause);
     this.remoteClassName = remoteClassName;
     this.remoteMessage = remoteMessage;
     setStackTrace(stackTrace);

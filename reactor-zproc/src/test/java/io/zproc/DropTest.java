@@ -81,7 +81,7 @@ class DropTest {
                       .isInstanceOf(ZProcException.class)
                       .hasMessageContaining("maxNamespaces")
                       .extracting(z -> ((ZProcException) z).code())
-                      .isEqualTo("LIMIT_EXCEEDED"))
+                      .isEqualTo(ErrorCode.LIMIT_EXCEEDED))
           .verify(WAIT);
 
       ctx.state("two").drop().block(WAIT);

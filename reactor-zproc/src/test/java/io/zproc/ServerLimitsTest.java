@@ -8,7 +8,8 @@ import io.rsocket.RSocket;
 import io.rsocket.core.RSocketConnector;
 import io.rsocket.transport.netty.client.TcpClientTransport;
 import io.rsocket.util.DefaultPayload;
-import io.zproc.internal.Ops;
+import io.zproc.internal.protocol.Fields;
+import io.zproc.internal.protocol.Op;
 import io.zproc.internal.server.StateServer;
 import io.zproc.rsocket.WireAddress;
 import io.zproc.rsocket.WireRequest;
@@ -65,8 +66,8 @@ class ServerLimitsTest {
       Disposable slowStream = null;
       try {
         await().atMost(WAIT).until(() -> server.watchCount(NS) == 1);
-        WireRequest watch = WireRequest.of(Ops.WATCH);
-        watch.args().put(Ops.NS, NS).put(Ops.WITH_SNAPSHOT, true);
+        WireRequest watch = WireRequest.of(Op.WATCH.wireName());
+        watch.args().put(Fields.NS, NS).put(Fields.WITH_SNAPSHOT, true);
         slowStream =
             slow.requestStream(DefaultPayload.create(CborCodec.encodeRequest(watch)))
                 .subscribe(p -> p.release(), e -> {});
@@ -113,7 +114,9 @@ class ServerLimitsTest {
                       .isInstanceOf(ZProcException.class)
                       .hasMessageContaining("maxWatchesPerConnection")
                       .satisfies(
-                          z -> assertThat(((ZProcException) z).code()).isEqualTo("LIMIT_EXCEEDED")))
+                          z ->
+                              assertThat(((ZProcException) z).code())
+                                  .isEqualTo(ErrorCode.LIMIT_EXCEEDED)))
           .verify(WAIT);
 
       open.remove(0).dispose();

@@ -281,7 +281,7 @@ abstract class StateContractTest {
                     .isInstanceOf(ZProcException.class)
                     .hasMessageContaining("'s'")
                     .extracting(x -> ((ZProcException) x).code())
-                    .isEqualTo("INVALID_ARGUMENT"))
+                    .isEqualTo(ErrorCode.INVALID_ARGUMENT))
         .verify(Duration.ofSeconds(10));
   }
 

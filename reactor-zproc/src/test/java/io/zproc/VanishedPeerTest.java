@@ -12,7 +12,8 @@ import io.rsocket.frame.RequestResponseFrameCodec;
 import io.rsocket.frame.RequestStreamFrameCodec;
 import io.rsocket.frame.SetupFrameCodec;
 import io.rsocket.util.DefaultPayload;
-import io.zproc.internal.Ops;
+import io.zproc.internal.protocol.Fields;
+import io.zproc.internal.protocol.Op;
 import io.zproc.internal.server.StateServer;
 import io.zproc.rsocket.WireAddress;
 import io.zproc.rsocket.WireRequest;
@@ -54,14 +55,14 @@ class VanishedPeerTest {
               "application/binary",
               "application/binary",
               DefaultPayload.create(new Setup(null, "vanishing", -1).encode())));
-      WireRequest watch = WireRequest.of(Ops.WATCH);
-      watch.args().put(Ops.NS, NS);
+      WireRequest watch = WireRequest.of(Op.WATCH.wireName());
+      watch.args().put(Fields.NS, NS);
       write(
           out,
           RequestStreamFrameCodec.encode(
               ALLOC, 1, false, Long.MAX_VALUE, null, bytes(CborCodec.encodeRequest(watch))));
-      WireRequest begin = WireRequest.of(Ops.BEGIN);
-      begin.args().put(Ops.NS, NS);
+      WireRequest begin = WireRequest.of(Op.BEGIN.wireName());
+      begin.args().put(Fields.NS, NS);
       write(
           out,
           RequestResponseFrameCodec.encode(

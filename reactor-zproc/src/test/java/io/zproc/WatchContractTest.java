@@ -507,7 +507,7 @@ abstract class WatchContractTest {
                 assertThat(e)
                     .isInstanceOf(ZProcException.class)
                     .extracting(x -> ((ZProcException) x).code())
-                    .isEqualTo("CONNECTION_CLOSED"))
+                    .isEqualTo(ErrorCode.CONNECTION_CLOSED))
         .verify(WAIT);
     Flux.range(0, 100)
         .concatMap(

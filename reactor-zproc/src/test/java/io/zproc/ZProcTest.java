@@ -29,7 +29,8 @@ class ZProcTest {
                         .directPath(false)
                         .connectTimeout(Duration.ofSeconds(2))))
         .isInstanceOf(ZProcException.class)
-        .satisfies(e -> assertThat(((ZProcException) e).code()).isEqualTo("CONNECTION_CLOSED"));
+        .satisfies(
+            e -> assertThat(((ZProcException) e).code()).isEqualTo(ErrorCode.CONNECTION_CLOSED));
   }
 
   @Test
@@ -91,11 +92,13 @@ class ZProcTest {
               .isInstanceOf(ZProcException.class)
               .hasMessageContaining("wrong secret key")
               .hasMessageContaining("ZProcOptions.secretKey")
-              .satisfies(e -> assertThat(((ZProcException) e).code()).isEqualTo("UNAUTHORIZED"));
+              .satisfies(
+                  e -> assertThat(((ZProcException) e).code()).isEqualTo(ErrorCode.UNAUTHORIZED));
           assertThatThrownBy(() -> ZProc.connect(owner.address(), base))
               .isInstanceOf(ZProcException.class)
               .hasMessageContaining("requires one")
-              .satisfies(e -> assertThat(((ZProcException) e).code()).isEqualTo("UNAUTHORIZED"));
+              .satisfies(
+                  e -> assertThat(((ZProcException) e).code()).isEqualTo(ErrorCode.UNAUTHORIZED));
           assertThat(Duration.ofNanos(System.nanoTime() - started))
               .isLessThan(Duration.ofSeconds(5));
         }

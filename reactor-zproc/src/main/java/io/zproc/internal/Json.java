@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.zproc.ErrorCode;
 import io.zproc.ZProcException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -274,7 +275,7 @@ public final class Json {
       return mapper().treeToValue(node, type);
     } catch (Exception e) {
       throw new ZProcException(
-          ZProcException.VALUE,
+          ErrorCode.VALUE,
           "the value of key '"
               + key
               + "' ("

@@ -3,7 +3,7 @@ package io.zproc.internal.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.zproc.StateChange;
 import io.zproc.internal.Json;
-import io.zproc.internal.Ops;
+import io.zproc.internal.protocol.Fields;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.Iterator;
@@ -24,18 +24,18 @@ final class Change implements StateChange {
   private final boolean identical;
 
   Change(JsonNode event) {
-    this.namespace = event.get(Ops.NS).textValue();
-    this.version = event.get(Ops.VERSION).longValue();
-    this.timestamp = Instant.ofEpochMilli(event.get("t").longValue());
-    this.origin = event.get(Ops.ORIGIN).textValue();
+    this.namespace = event.get(Fields.NS).textValue();
+    this.version = event.get(Fields.VERSION).longValue();
+    this.timestamp = Instant.ofEpochMilli(event.get(Fields.TIMESTAMP).longValue());
+    this.origin = event.get(Fields.ORIGIN).textValue();
     Set<String> k = new LinkedHashSet<>();
-    for (JsonNode key : event.get("keys")) {
+    for (JsonNode key : event.get(Fields.KEYS)) {
       k.add(key.textValue());
     }
     this.keys = Collections.unmodifiableSet(k);
-    this.before = values(event.get("b"));
-    this.after = values(event.get("a"));
-    this.identical = event.get("same").booleanValue();
+    this.before = values(event.get(Fields.BEFORE));
+    this.after = values(event.get(Fields.AFTER_VALUES));
+    this.identical = event.get(Fields.IDENTICAL).booleanValue();
   }
 
   private static Map<String, Object> values(JsonNode map) {
@@ -50,7 +50,7 @@ final class Change implements StateChange {
 
   /** The version of a raw event, without decoding it. */
   static long versionOf(JsonNode event) {
-    return event.get(Ops.VERSION).longValue();
+    return event.get(Fields.VERSION).longValue();
   }
 
   @Override

@@ -15,13 +15,13 @@ import io.zproc.ZProc;
 import io.zproc.ZProcException;
 import io.zproc.ZProcOptions;
 import io.zproc.ZProcess;
-import io.zproc.internal.Ops;
 import io.zproc.internal.process.MapJob;
 import io.zproc.internal.process.MapPool;
 import io.zproc.internal.process.MapStats;
 import io.zproc.internal.process.ProcessStats;
 import io.zproc.internal.process.Processes;
 import io.zproc.internal.process.Watchers;
+import io.zproc.internal.protocol.Op;
 import io.zproc.internal.server.StateServer;
 import io.zproc.rsocket.WireClient;
 import io.zproc.rsocket.WireClientOptions;
@@ -297,7 +297,7 @@ public final class Context implements ZProc {
   /** The namespace's current version (one blocking round trip). */
   long versionNow() {
     JsonNode version =
-        call(new WireRequest(Ops.VERSION_OF, StateClient.nsArgs(namespace))).block(connectTimeout);
+        call(Op.VERSION.request(StateClient.nsArgs(namespace))).block(connectTimeout);
     return version == null ? 0 : version.longValue();
   }
 
@@ -328,7 +328,7 @@ public final class Context implements ZProc {
 
   @Override
   public Mono<Long> ping() {
-    return call(WireRequest.of(Ops.PING)).map(JsonNode::longValue);
+    return call(WireRequest.of(Op.PING.wireName())).map(JsonNode::longValue);
   }
 
   private Processes processManager() {

@@ -1,16 +1,22 @@
 package io.zproc.internal.client;
 
 import io.zproc.ChangesLostException;
+import io.zproc.ErrorCode;
 import io.zproc.ZProcException;
+import io.zproc.internal.protocol.ErrorCodes;
 import io.zproc.rsocket.WireException;
 
-/** Wire errors as the public {@link ZProcException}, with hints where the user can act. */
+/**
+ * Wire errors as the public {@link ZProcException}, with hints where the user can act; the code
+ * maps by {@link ErrorCodes}.
+ */
 final class Errors {
   private Errors() {}
 
   static ZProcException toZProc(WireException e) {
     String message = String.valueOf(e.getMessage());
-    if (ChangesLostException.CODE.equals(e.code())) {
+    ErrorCode code = ErrorCodes.of(e);
+    if (code == ErrorCode.CHANGES_LOST) {
       long lost = 0;
       int space = message.indexOf(' ');
       if (space > 0) {
@@ -22,9 +28,9 @@ final class Errors {
       }
       return new ChangesLostException(lost, message, e);
     }
-    if (WireException.UNAUTHORIZED.equals(e.code())) {
+    if (code == ErrorCode.UNAUTHORIZED) {
       message += " (set ZProcOptions.secretKey(...) to the server's secret key)";
     }
-    return new ZProcException(e.code(), message, e);
+    return new ZProcException(code, message, e);
   }
 }

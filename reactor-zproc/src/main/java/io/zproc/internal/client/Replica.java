@@ -3,7 +3,8 @@ package io.zproc.internal.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.zproc.Snapshot;
 import io.zproc.internal.Json;
-import io.zproc.internal.Ops;
+import io.zproc.internal.protocol.Fields;
+import io.zproc.internal.protocol.Replies.StateReply;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,14 +19,15 @@ final class Replica {
   private final LinkedHashMap<String, JsonNode> data = new LinkedHashMap<>();
   private long version;
 
-  /** From a snapshot reply {"ver", "m"}. */
+  /** From a snapshot reply. */
   Replica(JsonNode snapshot) {
-    Iterator<Map.Entry<String, JsonNode>> fields = snapshot.get(Ops.MAP).fields();
+    StateReply state = StateReply.decode(snapshot);
+    Iterator<Map.Entry<String, JsonNode>> fields = state.entries().fields();
     while (fields.hasNext()) {
       Map.Entry<String, JsonNode> e = fields.next();
       data.put(e.getKey(), e.getValue());
     }
-    version = snapshot.get(Ops.VERSION).longValue();
+    version = state.version();
   }
 
   long version() {
@@ -34,12 +36,12 @@ final class Replica {
 
   /** Applies one event; events at or below the current version are ignored. */
   void apply(JsonNode event) {
-    long v = event.get(Ops.VERSION).longValue();
+    long v = event.get(Fields.VERSION).longValue();
     if (v <= version) {
       return;
     }
-    JsonNode after = event.get("a");
-    for (JsonNode key : event.get("keys")) {
+    JsonNode after = event.get(Fields.AFTER_VALUES);
+    for (JsonNode key : event.get(Fields.KEYS)) {
       String k = key.textValue();
       JsonNode value = after.get(k);
       if (value == null) {

@@ -1,5 +1,6 @@
 package io.zproc.internal.process;
 
+import io.zproc.ErrorCode;
 import io.zproc.ZProcException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -133,7 +134,8 @@ final class MapWorkers {
         starting.merge(flavor, -1, Integer::sum);
       }
       pool.cannotStart(
-          flavor, new ZProcException("PROCESS_FAILED", "cannot start a processMap worker: " + e));
+          flavor,
+          new ZProcException(ErrorCode.PROCESS_FAILED, "cannot start a processMap worker: " + e));
       return;
     }
     boolean keep;

@@ -1,6 +1,7 @@
 package io.zproc.internal.process;
 
 import io.zproc.Backend;
+import io.zproc.ErrorCode;
 import io.zproc.ProcessOptions;
 import io.zproc.State;
 import io.zproc.ZProc;
@@ -124,7 +125,7 @@ public final class Processes {
   static void requireReachable(Child.Spec spec, String what) {
     if (spec.address().startsWith("local:")) {
       throw new ZProcException(
-          "PROCESS_FAILED",
+          ErrorCode.PROCESS_FAILED,
           what
               + " needs child JVMs, and a child JVM cannot reach this context's in-JVM server ("
               + spec.address()
@@ -230,7 +231,7 @@ public final class Processes {
     if (!jvmOptions.isEmpty()) {
       message.append("; its ProcessOptions.jvmOptions were ").append(jvmOptions);
     }
-    return new ZProcException("PROCESS_FAILED", message.toString(), e);
+    return new ZProcException(ErrorCode.PROCESS_FAILED, message.toString(), e);
   }
 
   private Child launch(
@@ -238,7 +239,7 @@ public final class Processes {
     try {
       return Child.start(spec, jvmOptions, environment, lean);
     } catch (IllegalStateException e) {
-      throw new ZProcException("PROCESS_FAILED", e.getMessage(), e);
+      throw new ZProcException(ErrorCode.PROCESS_FAILED, e.getMessage(), e);
     }
   }
 

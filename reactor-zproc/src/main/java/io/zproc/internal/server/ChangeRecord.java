@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.zproc.internal.Json;
-import io.zproc.internal.Ops;
+import io.zproc.internal.protocol.Fields;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -77,13 +77,13 @@ final class ChangeRecord {
     if (e == null) {
       JsonNodeFactory f = JsonNodeFactory.instance;
       e = f.objectNode();
-      e.put(Ops.NS, namespace);
-      e.put(Ops.VERSION, version);
-      e.put("t", timestampMillis);
-      e.put(Ops.ORIGIN, origin);
-      ArrayNode k = e.putArray("keys");
-      ObjectNode b = e.putObject("b");
-      ObjectNode a = e.putObject("a");
+      e.put(Fields.NS, namespace);
+      e.put(Fields.VERSION, version);
+      e.put(Fields.TIMESTAMP, timestampMillis);
+      e.put(Fields.ORIGIN, origin);
+      ArrayNode k = e.putArray(Fields.KEYS);
+      ObjectNode b = e.putObject(Fields.BEFORE);
+      ObjectNode a = e.putObject(Fields.AFTER_VALUES);
       for (int i = 0; i < keys.length; i++) {
         k.add(keys[i]);
         if (before[i] != null) {
@@ -93,9 +93,9 @@ final class ChangeRecord {
           a.set(keys[i], after[i]);
         }
       }
-      e.put("same", identical);
+      e.put(Fields.IDENTICAL, identical);
       if (epoch != 0) {
-        e.put(Ops.EPOCH, epoch);
+        e.put(Fields.EPOCH, epoch);
       }
       event = e;
     }

@@ -65,7 +65,8 @@ public final class ServerStats {
 
   /** The operations whose requests are counted by name; others are counted as {@code other}. */
   public static List<String> operations() {
-    List<String> all = new ArrayList<>(RequestStats.OPS);
+    List<String> all = new ArrayList<>();
+    RequestStats.OPS.forEach(op -> all.add(op.wireName()));
     all.add(RequestStats.OTHER);
     return all;
   }

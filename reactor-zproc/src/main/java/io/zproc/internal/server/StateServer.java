@@ -1,8 +1,10 @@
 package io.zproc.internal.server;
 
+import io.zproc.ErrorCode;
 import io.zproc.ServerOptions;
 import io.zproc.ZProcException;
 import io.zproc.ZProcServer;
+import io.zproc.internal.protocol.ErrorCodes;
 import io.zproc.rsocket.WireException;
 import io.zproc.rsocket.WireServer;
 import io.zproc.rsocket.WireServerOptions;
@@ -62,12 +64,12 @@ public final class StateServer implements ZProcServer {
               .block(BIND_TIMEOUT);
     } catch (WireException e) {
       throw new ZProcException(
-          e.code(), "cannot start a server on " + address + ": " + e.getMessage(), e);
+          ErrorCodes.of(e), "cannot start a server on " + address + ": " + e.getMessage(), e);
     } catch (IllegalArgumentException e) {
       throw e;
     } catch (RuntimeException e) {
       throw new ZProcException(
-          WireException.CONNECTION_CLOSED,
+          ErrorCode.CONNECTION_CLOSED,
           "cannot start a server on " + address + ": " + e.getMessage(),
           e);
     }

@@ -1,20 +1,30 @@
 package io.zproc.internal.server;
 
+import static io.zproc.internal.server.Arguments.after;
+import static io.zproc.internal.server.Arguments.exclude;
+import static io.zproc.internal.server.Arguments.field;
+import static io.zproc.internal.server.Arguments.flag;
+import static io.zproc.internal.server.Arguments.invalid;
+import static io.zproc.internal.server.Arguments.keys;
+import static io.zproc.internal.server.Arguments.origin;
+import static io.zproc.internal.server.Arguments.texts;
+import static io.zproc.internal.server.Arguments.token;
+import static io.zproc.internal.server.Arguments.value;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.zproc.internal.Json;
-import io.zproc.internal.Ops;
+import io.zproc.internal.protocol.Fields;
+import io.zproc.internal.protocol.KeyTest;
+import io.zproc.internal.protocol.Op;
+import io.zproc.internal.protocol.Replies;
 import io.zproc.rsocket.WireConnection;
 import io.zproc.rsocket.WireException;
 import io.zproc.rsocket.WireRequest;
 import io.zproc.rsocket.WireSession;
 import io.zproc.rsocket.internal.LaneHints;
-import java.nio.charset.StandardCharsets;
-import java.util.Iterator;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
@@ -30,7 +40,7 @@ final class StateSession implements WireSession {
 
   private final StateEngine engine;
   private final WireConnection connection;
-  private final int maxKeyLength;
+  private final Arguments arguments;
 
   private final int maxAtomicWaiters;
 
@@ -40,25 +50,10 @@ final class StateSession implements WireSession {
   StateSession(StateEngine engine, WireConnection connection) {
     this.engine = engine;
     this.connection = connection;
-    this.maxKeyLength = engine.options().maxKeyLength();
+    this.arguments = new Arguments(engine.options().maxKeyLength());
     this.watches = new Watch.Budget(engine.options().maxWatchesPerConnection());
     this.maxAtomicWaiters = engine.options().maxAtomicWaiters();
   }
-
-  private static final Set<String> MUTATIONS =
-      Set.of(
-          Ops.PUT,
-          Ops.REMOVE,
-          Ops.REMOVE_IF,
-          Ops.REPLACE,
-          Ops.REPLACE_IF,
-          Ops.PUT_ALL,
-          Ops.PUT_IF_ABSENT,
-          Ops.POP_ITEM,
-          Ops.CLEAR,
-          Ops.SET,
-          Ops.INCREMENT,
-          Ops.COMMIT);
 
   /**
    * Serves a request, counting it and the time spent on it in this thread (for a wait, the time to
@@ -67,24 +62,27 @@ final class StateSession implements WireSession {
   @Override
   public Mono<JsonNode> request(WireRequest request) {
     long start = System.nanoTime();
+    Op op = Op.of(request.op());
     try {
-      return serve(request);
+      return serve(op, request);
     } finally {
-      engine.stats().record(request.op(), System.nanoTime() - start);
+      engine.stats().record(op, System.nanoTime() - start);
     }
   }
 
-  private Mono<JsonNode> serve(WireRequest request) {
+  private Mono<JsonNode> serve(@Nullable Op op, WireRequest request) {
     try {
-      String op = request.op();
-      if (op.equals(Ops.BEGIN)) {
+      if (op == Op.BEGIN) {
         return begin(ns(op, request.args()));
       }
-      if (op.equals(Ops.WHEN)) {
+      if (op == Op.WHEN) {
         return when(op, request.args());
       }
+      if (op == null || op == Op.WATCH) {
+        throw unknown(request.op());
+      }
       JsonNode result = handle(op, request.args());
-      if (MUTATIONS.contains(op)) {
+      if (op.isMutation()) {
         ns(op, request.args()).signal();
       }
       return Mono.justOrEmpty(result);
@@ -95,21 +93,27 @@ final class StateSession implements WireSession {
 
   @Override
   public Flux<JsonNode> stream(WireRequest request) {
-    engine.stats().record(request.op(), 0);
-    String op = request.op();
+    Op op = Op.of(request.op());
+    engine.stats().record(op, 0);
     ObjectNode args = request.args();
     try {
-      if (!op.equals(Ops.WATCH)) {
+      if (op != Op.WATCH) {
         throw new WireException(
-            WireException.UNKNOWN_OPERATION, "unknown stream operation '" + op + "'");
+            WireException.UNKNOWN_OPERATION, "unknown stream operation '" + request.op() + "'");
       }
       Namespace ns = ns(op, args);
       long cursor = after(op, args);
       checkEpoch(ns, op, args, cursor);
       String[] keys = keys(op, args);
-      Watch.Filter filter = changeFilter(args, flag(args, Ops.CHANGED_ONLY), keys);
+      Watch.Filter filter = changeFilter(args, flag(args, Fields.CHANGED_ONLY), keys);
       return Watch.changes(
-          ns, cursor, keys, filter, flag(args, Ops.WITH_SNAPSHOT), flag(args, Ops.ONCE), watches);
+          ns,
+          cursor,
+          keys,
+          filter,
+          flag(args, Fields.WITH_SNAPSHOT),
+          flag(args, Fields.ONCE),
+          watches);
     } catch (RuntimeException e) {
       return Flux.error(e);
     }
@@ -120,13 +124,13 @@ final class StateSession implements WireSession {
    * namespace was dropped and made anew: its epoch differs) would skip this run's first versions
    * silently: it ends with {@code CHANGES_LOST} instead.
    */
-  private static void checkEpoch(Namespace ns, String op, ObjectNode args, long cursor) {
-    JsonNode epoch = args.get(Ops.EPOCH);
+  private static void checkEpoch(Namespace ns, Op op, ObjectNode args, long cursor) {
+    JsonNode epoch = args.get(Fields.EPOCH);
     if (epoch == null || epoch.isNull()) {
       return;
     }
     if (!epoch.canConvertToLong()) {
-      throw invalid(op, Ops.EPOCH + "' (the server epoch) must be an integer");
+      throw invalid(op, Fields.EPOCH + "' (the server epoch) must be an integer");
     }
     if (epoch.longValue() != ns.epoch()) {
       throw new WireException(
@@ -141,34 +145,6 @@ final class StateSession implements WireSession {
     }
   }
 
-  /** The version argument to resume after, or -1 for "from now". */
-  private static long after(String op, ObjectNode args) {
-    JsonNode after = args.get(Ops.AFTER);
-    if (after == null || after.isNull()) {
-      return -1;
-    }
-    if (!after.canConvertToLong() || after.longValue() < 0) {
-      throw invalid(op, Ops.AFTER + "' (the version to resume after) must be >= 0");
-    }
-    return after.longValue();
-  }
-
-  /** The keys a watch asks for ({@link Ops#KEYS}), or null for any. */
-  private static String @Nullable [] keys(String op, ObjectNode args) {
-    String[] keys = null;
-    JsonNode k = args.get(Ops.KEYS);
-    if (k != null && k.isArray() && k.size() > 0) {
-      keys = new String[k.size()];
-      for (int i = 0; i < keys.length; i++) {
-        if (!k.get(i).isTextual()) {
-          throw invalid(op, Ops.KEYS + "' must be a list of texts");
-        }
-        keys[i] = k.get(i).textValue();
-      }
-    }
-    return keys;
-  }
-
   /** The changes not made by {@code exclude}, touching one of {@code keys} if given. */
   private static Watch.Filter changeFilter(
       ObjectNode args, boolean changedOnly, String @Nullable [] keys) {
@@ -180,22 +156,17 @@ final class StateSession implements WireSession {
             && (wanted == null || record.touchesAny(wanted));
   }
 
-  private static @Nullable String exclude(ObjectNode args) {
-    JsonNode ex = args.get(Ops.EXCLUDE);
-    return ex != null && ex.isTextual() ? ex.textValue() : null;
-  }
-
   /**
-   * The first state that passes a test ({@link Ops#WHEN}): without a version to start after, the
+   * The first state that passes a test ({@link Op#WHEN}): without a version to start after, the
    * current state is tested and the answer is immediate; with one, the answer comes when a later
    * change by another origin makes a state that passes. Waiting costs one journal cursor.
    */
-  private Mono<JsonNode> when(String op, ObjectNode args) {
+  private Mono<JsonNode> when(Op op, ObjectNode args) {
     Namespace ns = ns(op, args);
     long after = after(op, args);
     checkEpoch(ns, op, args, after);
-    String kind = field(op, args, Ops.IS).asText();
-    if (kind.equals("change")) {
+    String kind = field(op, args, Fields.IS).asText();
+    if (kind.equals(KeyTest.ANY_CHANGE)) {
       if (after < 0) {
         return Mono.just(pending(ns, ns.version()));
       }
@@ -203,9 +174,9 @@ final class StateSession implements WireSession {
       return Watch.changes(ns, after, keys, changeFilter(args, true, keys), true, true, watches)
           .next();
     }
-    String key = key(op, args);
+    String key = arguments.key(op, args);
     Predicate<@Nullable JsonNode> test = keyTest(op, kind, args);
-    if (after < 0 && flag(args, Ops.PROGRESS)) {
+    if (after < 0 && flag(args, Fields.PROGRESS)) {
       // One request: the version tested goes back as progress (lane, direct path), then the
       // answer when a state passes; without a way to send progress, the two-request answer.
       return Mono.deferContextual(
@@ -241,9 +212,7 @@ final class StateSession implements WireSession {
   }
 
   private static ObjectNode passed(ObjectNode snapshot) {
-    ObjectNode reply = JsonNodeFactory.instance.objectNode();
-    reply.set(Ops.WITH_SNAPSHOT, snapshot);
-    return reply;
+    return new Replies.Answer(null, snapshot).encode();
   }
 
   /** The first state after a version, made by another origin, whose key passes the test. */
@@ -274,36 +243,17 @@ final class StateSession implements WireSession {
 
   /** The version tested, and this server's epoch: a wait resumed after it names both. */
   private static ObjectNode pending(Namespace ns, long version) {
-    ObjectNode reply = JsonNodeFactory.instance.objectNode();
-    reply.put(Ops.AT, version);
-    reply.put(Ops.EPOCH, ns.epoch());
-    return reply;
+    return new Replies.Pending(version, ns.epoch()).encode();
   }
 
   /** A test of one key's value (null: absent), as the {@code when*} watchers mean it. */
-  private static Predicate<@Nullable JsonNode> keyTest(String op, String kind, ObjectNode args) {
-    switch (kind) {
-      case "eq":
-        {
-          JsonNode expected = field(op, args, Ops.VALUE);
-          return v -> v != null && Json.equal(v, expected);
-        }
-      case "ne":
-        {
-          JsonNode expected = field(op, args, Ops.VALUE);
-          return v -> v != null && !Json.equal(v, expected);
-        }
-      case "none":
-        return v -> v != null && v.isNull();
-      case "notnone":
-        return v -> v != null && !v.isNull();
-      case "avail":
-        return v -> v != null;
-      default:
-        throw invalid(
-            op,
-            Ops.IS + "' must be one of eq, ne, none, notnone, avail, change; got '" + kind + "'");
+  private static Predicate<@Nullable JsonNode> keyTest(Op op, String kind, ObjectNode args) {
+    KeyTest test = KeyTest.named(kind);
+    if (test == null) {
+      throw invalid(
+          op, Fields.IS + "' must be one of " + KeyTest.wireNames() + "; got '" + kind + "'");
     }
+    return test.of(test.needsValue() ? field(op, args, Fields.VALUE) : null);
   }
 
   /**
@@ -330,17 +280,6 @@ final class StateSession implements WireSession {
         });
   }
 
-  private static long token(String op, ObjectNode args) {
-    JsonNode token = args.get(Ops.TOKEN);
-    if (token == null || token.isNull()) {
-      return 0;
-    }
-    if (!token.canConvertToLong()) {
-      throw invalid(op, Ops.TOKEN + "' (the atomic lock's token) must be an integer");
-    }
-    return token.longValue();
-  }
-
   /** Hands on every atomic lock this connection held, and drops its places in the queues. */
   @Override
   public void closed() {
@@ -358,29 +297,29 @@ final class StateSession implements WireSession {
     return engine.namespace(namespace).watchCount();
   }
 
-  private @Nullable JsonNode handle(String op, ObjectNode args) {
+  private @Nullable JsonNode handle(Op op, ObjectNode args) {
     switch (op) {
-      case Ops.COMMIT:
+      case COMMIT:
         {
-          JsonNode base = field(op, args, Ops.BASE);
+          JsonNode base = field(op, args, Fields.BASE);
           if (!base.canConvertToLong()) {
-            throw invalid(op, Ops.BASE + "' (the version the task ran on) must be an integer");
+            throw invalid(op, Fields.BASE + "' (the version the task ran on) must be an integer");
           }
-          String[] reads = texts(op, args, Ops.READS);
-          if (flag(args, Ops.READ_ALL)) {
+          String[] reads = texts(op, args, Fields.READS);
+          if (flag(args, Fields.READ_ALL)) {
             reads = null;
           }
-          JsonNode puts = args.get(Ops.MAP);
+          JsonNode puts = args.get(Fields.MAP);
           if (puts != null && !(puts instanceof ObjectNode)) {
-            throw invalid(op, Ops.MAP + "' (the writes) must be a map");
+            throw invalid(op, Fields.MAP + "' (the writes) must be a map");
           }
-          String[] removes = texts(op, args, Ops.REMOVES);
+          String[] removes = texts(op, args, Fields.REMOVES);
           for (String k : removes) {
-            checkLength("key", k);
+            arguments.checkLength("key", k);
           }
           ObjectNode writes =
               puts == null ? JsonNodeFactory.instance.objectNode() : (ObjectNode) puts;
-          writes.fieldNames().forEachRemaining(k -> checkLength("key", k));
+          writes.fieldNames().forEachRemaining(k -> arguments.checkLength("key", k));
           Namespace.Committed committed =
               ns(op, args)
                   .commit(
@@ -394,12 +333,12 @@ final class StateSession implements WireSession {
           if (committed.next() != null) {
             committed.next().deliver();
           }
-          if (!committed.reply().path("ok").asBoolean(true)) {
+          if (Replies.Commit.isConflict(committed.reply())) {
             engine.stats().atomicConflicts.increment();
           }
           return committed.reply();
         }
-      case Ops.ABORT:
+      case ABORT:
         {
           AtomicLock.Grant next = ns(op, args).lock().release(token(op, args), System.nanoTime());
           if (next != null) {
@@ -407,185 +346,93 @@ final class StateSession implements WireSession {
           }
           return null;
         }
-      case Ops.VERSION_OF:
+      case VERSION:
         return JsonNodeFactory.instance.numberNode(ns(op, args).version());
-      case Ops.GET:
-        return ns(op, args).get(key(op, args));
-      case Ops.PUT:
+      case GET:
+        return ns(op, args).get(arguments.key(op, args));
+      case PUT:
         {
-          JsonNode previous = ns(op, args).put(key(op, args), value(op, args), origin(args));
-          return flag(args, Ops.RETURN_PREVIOUS) ? previous : null;
+          JsonNode previous =
+              ns(op, args).put(arguments.key(op, args), value(op, args), origin(args));
+          return flag(args, Fields.RETURN_PREVIOUS) ? previous : null;
         }
-      case Ops.REMOVE:
-        return ns(op, args).remove(key(op, args), origin(args));
-      case Ops.REMOVE_IF:
+      case REMOVE:
+        return ns(op, args).remove(arguments.key(op, args), origin(args));
+      case REMOVE_IF:
         return BooleanNode.valueOf(
-            ns(op, args).removeIf(key(op, args), field(op, args, Ops.EXPECTED), origin(args)));
-      case Ops.REPLACE:
-        return ns(op, args).replace(key(op, args), value(op, args), origin(args));
-      case Ops.REPLACE_IF:
+            ns(op, args)
+                .removeIf(arguments.key(op, args), field(op, args, Fields.EXPECTED), origin(args)));
+      case REPLACE:
+        return ns(op, args).replace(arguments.key(op, args), value(op, args), origin(args));
+      case REPLACE_IF:
         return BooleanNode.valueOf(
             ns(op, args)
                 .replaceIf(
-                    key(op, args), field(op, args, Ops.EXPECTED), value(op, args), origin(args)));
-      case Ops.PUT_ALL:
-        ns(op, args).putAll(map(op, args), origin(args));
+                    arguments.key(op, args),
+                    field(op, args, Fields.EXPECTED),
+                    value(op, args),
+                    origin(args)));
+      case PUT_ALL:
+        ns(op, args).putAll(arguments.map(op, args), origin(args));
         return null;
-      case Ops.PUT_IF_ABSENT:
+      case PUT_IF_ABSENT:
         return ns(op, args)
             .putIfAbsent(
-                key(op, args), value(op, args), flag(args, Ops.NULL_IS_ABSENT), origin(args));
-      case Ops.POP_ITEM:
+                arguments.key(op, args),
+                value(op, args),
+                flag(args, Fields.NULL_IS_ABSENT),
+                origin(args));
+      case POP_ITEM:
         {
           Map.Entry<String, JsonNode> e = ns(op, args).popItem(origin(args));
           if (e == null) {
             return null;
           }
-          ObjectNode reply = JsonNodeFactory.instance.objectNode();
-          reply.put(Ops.KEY, e.getKey());
-          reply.set(Ops.VALUE, e.getValue());
-          return reply;
+          return new Replies.Popped(e.getKey(), e.getValue()).encode();
         }
-      case Ops.CONTAINS_KEY:
-        return BooleanNode.valueOf(ns(op, args).containsKey(key(op, args)));
-      case Ops.CONTAINS_VALUE:
+      case CONTAINS_KEY:
+        return BooleanNode.valueOf(ns(op, args).containsKey(arguments.key(op, args)));
+      case CONTAINS_VALUE:
         return BooleanNode.valueOf(ns(op, args).containsValue(value(op, args)));
-      case Ops.SIZE:
+      case SIZE:
         return JsonNodeFactory.instance.numberNode(ns(op, args).size());
-      case Ops.CLEAR:
+      case CLEAR:
         ns(op, args).clear(origin(args));
         return null;
-      case Ops.DROP:
-        return BooleanNode.valueOf(engine.drop(name(op, args)));
-      case Ops.SET:
-        ns(op, args).set(map(op, args), origin(args));
+      case DROP:
+        return BooleanNode.valueOf(engine.drop(arguments.name(op, args)));
+      case SET:
+        ns(op, args).set(arguments.map(op, args), origin(args));
         return null;
-      case Ops.SNAPSHOT:
+      case SNAPSHOT:
         return ns(op, args).sharedSnapshot();
-      case Ops.INCREMENT:
+      case INCREMENT:
         {
-          JsonNode delta = field(op, args, Ops.DELTA);
+          JsonNode delta = field(op, args, Fields.DELTA);
           if (!delta.isIntegralNumber() || !delta.canConvertToLong()) {
-            throw invalid(op, Ops.DELTA + "' (the delta) must be an integer");
+            throw invalid(op, Fields.DELTA + "' (the delta) must be an integer");
           }
           return JsonNodeFactory.instance.numberNode(
-              ns(op, args).increment(key(op, args), delta.longValue(), origin(args)));
+              ns(op, args).increment(arguments.key(op, args), delta.longValue(), origin(args)));
         }
-      case Ops.PING:
+      case PING:
         return JsonNodeFactory.instance.numberNode(PID);
       default:
-        throw new WireException(
-            WireException.UNKNOWN_OPERATION,
-            "unknown operation '"
-                + op
-                + "'; is the client newer than the server? (connection "
-                + connection.id()
-                + ")");
+        throw unknown(op.wireName());
     }
   }
 
-  private Namespace ns(String op, ObjectNode args) {
-    return engine.namespace(name(op, args));
-  }
-
-  /** The namespace's name, checked. */
-  private String name(String op, ObjectNode args) {
-    JsonNode ns = args.get(Ops.NS);
-    if (ns == null || !ns.isTextual()) {
-      throw invalid(op, Ops.NS + "' (the namespace) must be a text");
-    }
-    String name = ns.textValue();
-    if (name.isEmpty()) {
-      throw invalid(op, Ops.NS + "' (the namespace) must not be empty");
-    }
-    checkLength("namespace name", name);
-    return name;
-  }
-
-  private String key(String op, ObjectNode args) {
-    JsonNode key = args.get(Ops.KEY);
-    if (key == null || !key.isTextual()) {
-      throw invalid(op, Ops.KEY + "' (the key) must be a text");
-    }
-    String k = key.textValue();
-    checkLength("key", k);
-    return k;
-  }
-
-  private void checkLength(String what, String text) {
-    if (text.length() * 3 <= maxKeyLength) {
-      return;
-    }
-    int bytes = text.getBytes(StandardCharsets.UTF_8).length;
-    if (bytes > maxKeyLength) {
-      throw new WireException(
-          WireException.LIMIT_EXCEEDED,
-          what
-              + " '"
-              + text.substring(0, Math.min(40, text.length()))
-              + "...' is "
-              + bytes
-              + " UTF-8 bytes, over the server's limit of "
-              + maxKeyLength
-              + "; use a shorter one or raise ServerOptions.maxKeyLength");
-    }
-  }
-
-  private static String[] texts(String op, ObjectNode args, String name) {
-    JsonNode list = args.get(name);
-    if (list == null || list.isNull()) {
-      return new String[0];
-    }
-    if (!list.isArray()) {
-      throw invalid(op, name + "' must be a list of texts");
-    }
-    String[] out = new String[list.size()];
-    for (int i = 0; i < out.length; i++) {
-      if (!list.get(i).isTextual()) {
-        throw invalid(op, name + "' must be a list of texts");
-      }
-      out[i] = list.get(i).textValue();
-    }
-    return out;
-  }
-
-  private static JsonNode value(String op, ObjectNode args) {
-    return field(op, args, Ops.VALUE);
-  }
-
-  private static JsonNode field(String op, ObjectNode args, String name) {
-    JsonNode v = args.get(name);
-    if (v == null) {
-      throw invalid(op, name + "' is missing");
-    }
-    return v;
-  }
-
-  /** The entries of {@code putAll}/{@code set}; every key within the key length limit. */
-  private ObjectNode map(String op, ObjectNode args) {
-    JsonNode m = args.get(Ops.MAP);
-    if (!(m instanceof ObjectNode)) {
-      throw invalid(op, Ops.MAP + "' (the entries) must be a map");
-    }
-    Iterator<String> names = m.fieldNames();
-    while (names.hasNext()) {
-      checkLength("key", names.next());
-    }
-    return (ObjectNode) m;
-  }
-
-  private static String origin(ObjectNode args) {
-    JsonNode o = args.get(Ops.ORIGIN);
-    return o != null && o.isTextual() ? o.textValue() : "";
-  }
-
-  private static boolean flag(ObjectNode args, String name) {
-    JsonNode f = args.get(name);
-    return f != null && f.asBoolean(false);
-  }
-
-  private static WireException invalid(String op, String what) {
+  private WireException unknown(String op) {
     return new WireException(
-        WireException.INVALID_ARGUMENT, "operation '" + op + "': argument '" + what);
+        WireException.UNKNOWN_OPERATION,
+        "unknown operation '"
+            + op
+            + "'; is the client newer than the server? (connection "
+            + connection.id()
+            + ")");
+  }
+
+  private Namespace ns(Op op, ObjectNode args) {
+    return engine.namespace(arguments.name(op, args));
   }
 }

@@ -6,7 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.zproc.ServerOptions;
-import io.zproc.internal.Ops;
+import io.zproc.internal.protocol.Fields;
+import io.zproc.internal.protocol.Op;
 import io.zproc.rsocket.WireClient;
 import io.zproc.rsocket.WireClientOptions;
 import io.zproc.rsocket.WireException;
@@ -50,35 +51,35 @@ class ServerFuzzTest {
   /** The operations the server counts, without the stream, and a few it does not know. */
   private static final List<String> OPS =
       Stream.concat(
-              RequestStats.OPS.stream().filter(op -> !op.equals(Ops.WATCH)),
+              RequestStats.OPS.stream().filter(op -> op != Op.WATCH).map(Op::wireName),
               Stream.of("$ping", "nope", ""))
           .collect(Collectors.toList());
 
   private static final List<String> ARGS =
       List.of(
-          Ops.NS,
-          Ops.KEY,
-          Ops.VALUE,
-          Ops.EXPECTED,
-          Ops.ORIGIN,
-          Ops.MAP,
-          Ops.DELTA,
-          Ops.BASE,
-          Ops.READS,
-          Ops.READ_ALL,
-          Ops.REMOVES,
-          Ops.TOKEN,
-          Ops.IS,
-          Ops.PROGRESS,
-          Ops.AFTER,
-          Ops.EPOCH,
-          Ops.KEYS,
-          Ops.EXCLUDE,
-          Ops.CHANGED_ONLY,
-          Ops.WITH_SNAPSHOT,
-          Ops.ONCE,
-          Ops.RETURN_PREVIOUS,
-          Ops.NULL_IS_ABSENT,
+          Fields.NS,
+          Fields.KEY,
+          Fields.VALUE,
+          Fields.EXPECTED,
+          Fields.ORIGIN,
+          Fields.MAP,
+          Fields.DELTA,
+          Fields.BASE,
+          Fields.READS,
+          Fields.READ_ALL,
+          Fields.REMOVES,
+          Fields.TOKEN,
+          Fields.IS,
+          Fields.PROGRESS,
+          Fields.AFTER,
+          Fields.EPOCH,
+          Fields.KEYS,
+          Fields.EXCLUDE,
+          Fields.CHANGED_ONLY,
+          Fields.WITH_SNAPSHOT,
+          Fields.ONCE,
+          Fields.RETURN_PREVIOUS,
+          Fields.NULL_IS_ABSENT,
           "unknown");
 
   /** Codes a client may be answered with; anything else is the server's own failure. */
@@ -134,14 +135,14 @@ class ServerFuzzTest {
           .isIn(CLIENT_ERRORS);
     }
     assertThat(client.isDisposed()).isFalse();
-    ObjectNode canary = F.objectNode().put(Ops.NS, "canary").put(Ops.KEY, "k");
-    client.request(new WireRequest(Ops.GET, canary)).block(ANSWER);
+    ObjectNode canary = F.objectNode().put(Fields.NS, "canary").put(Fields.KEY, "k");
+    client.request(Op.GET.request(canary)).block(ANSWER);
   }
 
   @Property(tries = 200)
   void anyWatch_elementsOrAClientError(@ForAll("watchArgs") ObjectNode args) {
     Throwable error =
-        socket.stream(new WireRequest(Ops.WATCH, args))
+        socket.stream(Op.WATCH.request(args))
             .take(WAITING)
             .then(Mono.<Throwable>empty())
             .onErrorResume(Mono::just)
@@ -180,8 +181,8 @@ class ServerFuzzTest {
                       args.set(k, v);
                     }
                   });
-              if (ns != null && !args.has(Ops.NS)) {
-                args.put(Ops.NS, ns);
+              if (ns != null && !args.has(Fields.NS)) {
+                args.put(Fields.NS, ns);
               }
               return args;
             });

@@ -27,7 +27,7 @@ import reactor.core.publisher.Mono;
  * <p>Spring's own errors (malformed JSON, a missing body or parameter, an unsupported media type,
  * an unknown route) keep their 4xx status; for bad input the detail also carries the parser's
  * message. reactor-zproc's {@link ZProcException}s get a status by their {@link
- * ZProcException#code() code}, which the problem repeats as its {@code code} property:
+ * ZProcException#code() code}, whose name the problem repeats as its {@code code} property:
  *
  * <table>
  *   <caption>ZProcException to HTTP status</caption>
@@ -67,7 +67,7 @@ public class ApiErrors extends ResponseEntityExceptionHandler {
       detail += "; reload GET /state and reconnect to /changes without Last-Event-ID";
     }
     ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-    problem.setProperty("code", error.code());
+    problem.setProperty("code", error.code().name());
     if (error instanceof MapTaskException failed) {
       problem.setProperty("index", failed.index());
     }
@@ -128,13 +128,13 @@ public class ApiErrors extends ResponseEntityExceptionHandler {
       return HttpStatus.BAD_GATEWAY;
     }
     switch (error.code()) {
-      case "INVALID_ARGUMENT":
-      case "BAD_REQUEST":
-      case ZProcException.VALUE:
+      case INVALID_ARGUMENT:
+      case BAD_REQUEST:
+      case VALUE:
         return HttpStatus.BAD_REQUEST;
-      case "LIMIT_EXCEEDED":
+      case LIMIT_EXCEEDED:
         return HttpStatus.CONTENT_TOO_LARGE;
-      case "CONNECTION_CLOSED":
+      case CONNECTION_CLOSED:
         return HttpStatus.SERVICE_UNAVAILABLE;
       default:
         return HttpStatus.BAD_GATEWAY;

@@ -1,5 +1,6 @@
 package io.zproc.examples.webflux;
 
+import io.zproc.ErrorCode;
 import io.zproc.State;
 import io.zproc.ZProcException;
 import java.time.Duration;
@@ -137,7 +138,7 @@ public class StateController {
     return state
         .increment(key, by)
         .onErrorMap(
-            e -> e instanceof ZProcException z && "INVALID_ARGUMENT".equals(z.code()),
+            e -> e instanceof ZProcException z && z.code() == ErrorCode.INVALID_ARGUMENT,
             e -> new ResponseStatusException(HttpStatus.CONFLICT, e.getMessage(), e));
   }
 

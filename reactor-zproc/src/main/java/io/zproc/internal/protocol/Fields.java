@@ -1,34 +1,11 @@
-package io.zproc.internal;
+package io.zproc.internal.protocol;
 
-/** Operation names and argument fields of the state protocol (see {@code docs/wire-format.md}). */
-public final class Ops {
-  private Ops() {}
-
-  public static final String GET = "get";
-  public static final String PUT = "put";
-  public static final String REMOVE = "remove";
-  public static final String REMOVE_IF = "removeIf";
-  public static final String REPLACE = "replace";
-  public static final String REPLACE_IF = "replaceIf";
-  public static final String PUT_ALL = "putAll";
-  public static final String PUT_IF_ABSENT = "putIfAbsent";
-  public static final String POP_ITEM = "popItem";
-  public static final String CONTAINS_KEY = "containsKey";
-  public static final String CONTAINS_VALUE = "containsValue";
-  public static final String SIZE = "size";
-  public static final String CLEAR = "clear";
-  public static final String SET = "set";
-  public static final String SNAPSHOT = "snapshot";
-  public static final String INCREMENT = "increment";
-  public static final String PING = "ping";
-  public static final String VERSION_OF = "version";
-  public static final String COMMIT = "commit";
-  public static final String BEGIN = "begin";
-
-  /** Forgets a namespace: its state, journal and watches. Replies whether there was one. */
-  public static final String DROP = "drop";
-
-  public static final String ABORT = "abort";
+/**
+ * The names of the fields of the state protocol's requests, replies and change events (see {@code
+ * docs/wire-format.md}); the operations are {@link Op}.
+ */
+public final class Fields {
+  private Fields() {}
 
   /** Commit: the version the atomic task ran on. */
   public static final String BASE = "base";
@@ -45,22 +22,10 @@ public final class Ops {
   /** The lock token an atomic task ran under. */
   public static final String TOKEN = "tok";
 
-  /** Stream: the changes of a namespace after a version. */
-  public static final String WATCH = "watch";
-
   /**
-   * Request: the first state that passes a test, tested on the server. Without {@link #AFTER} it
-   * tests the current state and answers at once, with {@code {"snap": {"ver", "m"}}} if it passes
-   * or {@code {"at": version}} if not; with {@link #AFTER} it answers once a state after that
-   * version, made by another origin than {@link #EXCLUDE}, passes: {@code {"change": event, "snap":
-   * {"ver", "m"}}}.
-   */
-  public static final String WHEN = "when";
-
-  /**
-   * When: the test, one of {@code eq}, {@code ne} (with {@link #VALUE}), {@code none}, {@code
-   * notnone}, {@code avail} (of {@link #KEY}), or {@code change} (any change, or one touching
-   * {@link #KEYS}, leaving some value different).
+   * When: the test, the {@linkplain KeyTest#wireName() name} of a {@link KeyTest} (of {@link #KEY},
+   * with {@link #VALUE} where it needs one), or {@link KeyTest#ANY_CHANGE} (any change, or one
+   * touching {@link #KEYS}, leaving some value different).
    */
   public static final String IS = "is";
 
@@ -126,4 +91,25 @@ public final class Ops {
 
   /** Flag: a present null counts as absent (putIfAbsent of the Map view). */
   public static final String NULL_IS_ABSENT = "na";
+
+  /** Commit reply: whether the writes were committed. */
+  public static final String OK = "ok";
+
+  /** Commit reply on a conflict: the caller still holds the atomic lock. */
+  public static final String HELD = "held";
+
+  /** When reply after a wait: the change that made the state pass. */
+  public static final String CHANGE = "change";
+
+  /** Change event: its time, in milliseconds since the epoch. */
+  public static final String TIMESTAMP = "t";
+
+  /** Change event: the values before the change of the keys that were present. */
+  public static final String BEFORE = "b";
+
+  /** Change event: the values after the change of the keys that are present. */
+  public static final String AFTER_VALUES = "a";
+
+  /** Change event: every value is as it was before. */
+  public static final String IDENTICAL = "same";
 }
