@@ -13,7 +13,6 @@ import io.zproc.internal.Json;
 import io.zproc.internal.Ops;
 import io.zproc.rsocket.WireException;
 import io.zproc.rsocket.WireRequest;
-import io.zproc.rsocket.internal.LaneHints;
 import java.time.Duration;
 import java.util.AbstractMap;
 import java.util.Iterator;
@@ -521,12 +520,11 @@ final class StateClient implements State {
               if (at >= 0) {
                 request = resumeArgs(args, at, epoch.get());
               }
-              return context.await(new WireRequest(Ops.WHEN, request));
+              return context.await(new WireRequest(Ops.WHEN, request, progress));
             })
         .transform(streams::track)
         .retryWhen(reconnecting())
         .next()
-        .contextWrite(reactor.util.context.Context.of(LaneHints.PROGRESS, progress))
         .flatMap(
             reply -> {
               JsonNode at = reply.get(Ops.AT);

@@ -10,7 +10,6 @@ import io.zproc.rsocket.WireConnection;
 import io.zproc.rsocket.WireException;
 import io.zproc.rsocket.WireRequest;
 import io.zproc.rsocket.WireSession;
-import io.zproc.rsocket.internal.LaneHints;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.Map;
@@ -81,7 +80,7 @@ final class StateSession implements WireSession {
         return begin(ns(op, request.args()));
       }
       if (op.equals(Ops.WHEN)) {
-        return when(op, request.args());
+        return when(op, request.args(), request.progress());
       }
       JsonNode result = handle(op, request.args());
       if (MUTATIONS.contains(op)) {
@@ -190,7 +189,7 @@ final class StateSession implements WireSession {
    * current state is tested and the answer is immediate; with one, the answer comes when a later
    * change by another origin makes a state that passes. Waiting costs one journal cursor.
    */
-  private Mono<JsonNode> when(String op, ObjectNode args) {
+  private Mono<JsonNode> when(String op, ObjectNode args, @Nullable Consumer<JsonNode> progress) {
     Namespace ns = ns(op, args);
     long after = after(op, args);
     checkEpoch(ns, op, args, after);
@@ -208,8 +207,7 @@ final class StateSession implements WireSession {
     if (after < 0 && flag(args, Ops.PROGRESS)) {
       // One request: the version tested goes back as progress (lane, direct path), then the
       // answer when a state passes; without a way to send progress, the two-request answer.
-      return Mono.deferContextual(
-          context -> testNow(ns, key, test, args, context.getOrDefault(LaneHints.PROGRESS, null)));
+      return Mono.defer(() -> testNow(ns, key, test, args, progress));
     }
     if (after < 0) {
       return testNow(ns, key, test, args, null);
