@@ -21,6 +21,7 @@ import io.zproc.rsocket.internal.Failures;
 import io.zproc.rsocket.internal.PeerCheck;
 import io.zproc.rsocket.internal.PrivateDir;
 import io.zproc.rsocket.internal.Setup;
+import io.zproc.rsocket.lane.LaneClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -38,10 +39,6 @@ import reactor.netty.tcp.TcpClient;
 /** Chooses the shortest path to a server and opens a checked connection on it. */
 final class Connector {
   private static final Logger log = LoggerFactory.getLogger(Connector.class);
-
-  /** Whether same-host clients open the lane ({@code -Dio.zproc.lane=false} turns it off). */
-  private static final boolean LANE =
-      !"false".equalsIgnoreCase(System.getProperty("io.zproc.lane", "true"));
 
   private Connector() {}
 
@@ -141,12 +138,11 @@ final class Connector {
                   .handshake()
                   .timeout(timeout, Mono.error(() -> timedOut(address, timeout)))
                   .then(
-                      Mono.defer(
+                      Mono.fromSupplier(
                           () ->
-                              expectedPort > 0 && LANE
-                                  ? lane(client, setup, expectedPort)
-                                  : Mono.empty()))
-                  .thenReturn((WireClient) client)
+                              expectedPort > 0 && options.lane()
+                                  ? withLane(client, setup, expectedPort, options)
+                                  : (WireClient) client))
                   .doOnError(e -> socket.dispose())
                   .doOnCancel(socket::dispose);
             })
@@ -157,15 +153,22 @@ final class Connector {
    * Gives the connection the lane beside a tcp server's unix socket; it connects on first use, and
    * the connection works without it.
    */
-  private static Mono<Void> lane(RSocketWireClient client, Setup setup, int port) {
+  private static WireClient withLane(
+      RSocketWireClient client, Setup setup, int port, WireClientOptions options) {
     long id = client.connectionId();
     // the private directory was verified when the unix socket was found there: no file access
     Path path = PrivateDir.lane(port);
-    if (id >= 0 && path != null) {
-      client.attachLane(
-          Lane.lazy(path, setup.joining(id), client.address(), client.serverMaxFrameSize()));
+    if (id < 0 || path == null) {
+      return client;
     }
-    return Mono.empty();
+    return new RoutingWireClient(
+        client,
+        LaneClient.lazy(
+            path,
+            setup.joining(id),
+            client.address(),
+            client.serverMaxFrameSize(),
+            options.laneSpin()));
   }
 
   /**

@@ -10,11 +10,8 @@ import io.zproc.rsocket.internal.Failures;
 import io.zproc.rsocket.internal.FluxCappedDemand;
 import io.zproc.rsocket.internal.FluxMapError;
 import io.zproc.rsocket.internal.ServerHandler;
-import org.jspecify.annotations.Nullable;
-import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Operators;
 import reactor.core.publisher.SynchronousSink;
 
 /** A connection over RSocket: encodes requests, decodes replies at the edge and releases them. */
@@ -23,7 +20,6 @@ final class RSocketWireClient implements WireClient {
   private final String kind;
   private final WireAddress address;
   private volatile int serverMaxFrameSize = WireServerOptions.DEFAULT_MAX_FRAME_SIZE;
-  private volatile @Nullable Lane lane;
   private volatile long connectionId = -1;
 
   RSocketWireClient(RSocket socket, String kind, WireAddress address) {
@@ -49,70 +45,13 @@ final class RSocketWireClient implements WireClient {
         .then();
   }
 
-  /**
-   * Adds the same-host lane for blocking callers (see {@link Lane}); it closes with this
-   * connection.
-   */
-  void attachLane(Lane fresh) {
-    lane = fresh;
-    socket.onClose().doFinally(signal -> fresh.dispose()).subscribe(null, e -> {});
-    if (socket.isDisposed()) {
-      fresh.dispose();
-    }
-  }
-
   /** The server's id of this connection, as it said at the handshake, or -1. */
   long connectionId() {
     return connectionId;
   }
 
-  /** The lane blocking callers take, or null. */
-  @Nullable Lane lane() {
-    return lane;
-  }
-
   @Override
   public Mono<JsonNode> request(WireRequest request) {
-    Mono<JsonNode> viaRSocket = viaRSocket(request);
-    Lane l = lane;
-    return l == null ? viaRSocket : new LaneMono(l, request, viaRSocket);
-  }
-
-  /** A request that a blocking caller sends over the lane, and any other over RSocket. */
-  private final class LaneMono extends Mono<JsonNode> {
-    private final Lane lane;
-    private final WireRequest request;
-    private final Mono<JsonNode> viaRSocket;
-
-    LaneMono(Lane lane, WireRequest request, Mono<JsonNode> viaRSocket) {
-      this.lane = lane;
-      this.request = request;
-      this.viaRSocket = viaRSocket;
-    }
-
-    @Override
-    public void subscribe(CoreSubscriber<? super JsonNode> actual) {
-      boolean sync = lane.takes(actual);
-      if (!sync && !lane.takesAsync()) {
-        viaRSocket.subscribe(actual);
-        return;
-      }
-      byte[] bytes;
-      try {
-        bytes = encode(request);
-      } catch (WireException e) {
-        Operators.error(actual, e);
-        return;
-      }
-      if (sync) {
-        lane.call(request.op(), bytes, actual, () -> viaRSocket.subscribe(actual));
-      } else {
-        lane.send(bytes, actual, () -> viaRSocket.subscribe(actual));
-      }
-    }
-  }
-
-  private Mono<JsonNode> viaRSocket(WireRequest request) {
     return Mono.defer(
             () -> {
               byte[] bytes;
@@ -190,7 +129,7 @@ final class RSocketWireClient implements WireClient {
   }
 
   /** Encodes a request the server will accept, or throws the error it would get. */
-  private byte[] encode(WireRequest request) {
+  byte[] encode(WireRequest request) {
     byte[] bytes;
     try {
       bytes = CborCodec.encodeRequest(request);
@@ -226,10 +165,6 @@ final class RSocketWireClient implements WireClient {
 
   @Override
   public void dispose() {
-    Lane l = lane;
-    if (l != null) {
-      l.dispose();
-    }
     socket.dispose();
   }
 

@@ -2,15 +2,10 @@ package io.zproc.rsocket;
 
 import static io.rsocket.frame.FrameLengthCodec.FRAME_LENGTH_MASK;
 
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.util.concurrent.DefaultThreadFactory;
-import io.netty.util.concurrent.FastThreadLocalThread;
 import io.rsocket.Closeable;
 import io.rsocket.DuplexConnection;
 import io.rsocket.RSocket;
@@ -27,12 +22,11 @@ import io.rsocket.transport.netty.WebsocketDuplexConnection;
 import io.zproc.rsocket.codec.CodecException;
 import io.zproc.rsocket.internal.ConnectionGuard;
 import io.zproc.rsocket.internal.DirectRegistry;
-import io.zproc.rsocket.internal.LaneHandler;
-import io.zproc.rsocket.internal.LaneSpin;
 import io.zproc.rsocket.internal.LogLimiter;
 import io.zproc.rsocket.internal.PrivateDir;
 import io.zproc.rsocket.internal.ServerHandler;
 import io.zproc.rsocket.internal.Setup;
+import io.zproc.rsocket.lane.LaneServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.StandardProtocolFamily;
@@ -51,7 +45,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -63,7 +56,6 @@ import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
-import reactor.core.scheduler.NonBlocking;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.Connection;
 import reactor.netty.DisposableServer;
@@ -607,12 +599,12 @@ public final class WireServer implements Disposable {
 
   /**
    * Binds the owner-only lane socket beside a tcp server (the same-host fast path for
-   * request-response, see {@link LaneHandler}); the server works without it.
+   * request-response, see {@link LaneServer}); the server works without it.
    */
   private Mono<WireServer> bindLane(int tcpPort) {
     AtomicReference<Path> at = new AtomicReference<>();
     int maxFrame = options.maxFrameSize();
-    LaneHandler.Opener opener =
+    LaneServer.Opener opener =
         (setup, close) -> {
           if (setup.port() != tcpPort) {
             throw new WireException(
@@ -638,25 +630,10 @@ public final class WireServer implements Disposable {
           }
           return joined.lane(close);
         };
-    // One event loop for every lane connection: a reply that one connection's request produces
-    // for another (an atomic lock handed on) is written at once, without waking another thread.
-    // With epoll, the loop polls for a moment after such a hand-off (LaneSpin).
-    LaneSpin polling = Epoll.isAvailable() ? new LaneSpin() : null;
-    LaneSpin spin = polling != null && polling.enabled() ? polling : null;
-    LoopResources loop =
-        spin != null ? new LaneLoop(spin) : LoopResources.create("zproc-lane-server", 1, 1, true);
+    LaneServer server = LaneServer.create(opener, maxFrame, options.laneSpin());
+    LoopResources loop = server.loop();
     laneLoop = loop;
-    TcpServer lane =
-        TcpServer.create()
-            .runOn(loop)
-            .bindAddress(() -> new DomainSocketAddress(at.get().toString()))
-            .doOnConnection(
-                connection ->
-                    connection
-                        .addHandlerLast("zproc.lane.frames", LaneHandler.frameDecoder(maxFrame))
-                        .addHandlerLast("zproc.lane", new LaneHandler(opener, maxFrame, spin)))
-            // Subscribing to the inbound keeps reading on; the lane handler consumes every frame.
-            .handle((in, out) -> in.receive().then());
+    TcpServer lane = server.tcpServer(() -> new DomainSocketAddress(at.get().toString()));
     return Mono.fromCallable(() -> at.getAndSet(privateSocket(PrivateDir.lane(tcpPort))))
         .subscribeOn(Schedulers.boundedElastic())
         .then(Mono.defer(lane::bind))
@@ -681,57 +658,6 @@ public final class WireServer implements Disposable {
                   e.toString());
               return Mono.just(this);
             });
-  }
-
-  /**
-   * The lane server's one epoll event loop, with {@link LaneSpin} as its select strategy (Reactor
-   * Netty's own loops take no strategy).
-   */
-  private static final class LaneLoop implements LoopResources {
-    private final EventLoopGroup group;
-
-    LaneLoop(LaneSpin spin) {
-      this.group =
-          new MultiThreadIoEventLoopGroup(
-              1,
-              new DefaultThreadFactory("zproc-lane-server", true) {
-                @Override
-                protected Thread newThread(Runnable r, String name) {
-                  return new LaneThread(threadGroup, r, name);
-                }
-              },
-              EpollIoHandler.newFactory(0, () -> spin));
-    }
-
-    @Override
-    public EventLoopGroup onServer(boolean useNative) {
-      return group;
-    }
-
-    @Override
-    public Mono<Void> disposeLater(Duration quietPeriod, Duration timeout) {
-      return Mono.create(
-          sink ->
-              group
-                  .shutdownGracefully(
-                      quietPeriod.toMillis(), timeout.toMillis(), TimeUnit.MILLISECONDS)
-                  .addListener(done -> sink.success()));
-    }
-
-    @Override
-    public boolean isDisposed() {
-      return group.isShutdown();
-    }
-  }
-
-  /**
-   * The lane loop's thread: a Reactor {@link NonBlocking} thread like Reactor Netty's own, so that
-   * nothing continued on it (a watcher's or a client's callback in this JVM) ever blocks on it.
-   */
-  private static final class LaneThread extends FastThreadLocalThread implements NonBlocking {
-    LaneThread(ThreadGroup group, Runnable r, String name) {
-      super(group, r, name);
-    }
   }
 
   /** An RSocket connection's session, shared with the lanes that joined it. */

@@ -1,6 +1,7 @@
 package io.zproc.rsocket;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -19,6 +20,10 @@ import org.jspecify.annotations.Nullable;
  * @param allowedOrigins the web origins whose pages may open a {@code ws://} connection; a
  *     handshake with another {@code Origin} header is closed with 1008 before anything is read
  * @param limits what one connection, and all of them together, may cost the server
+ * @param laneSpin how long the lane server's event loop (beside a {@code tcp://} server's local
+ *     socket) polls for the next frame after answering a request that had waited, instead of
+ *     sleeping; zero turns it off. By default 100 µs, or the system property {@code
+ *     io.zproc.lane.serverSpinMicros}
  */
 public record WireServerOptions(
     @Nullable String secretKey,
@@ -27,7 +32,8 @@ public record WireServerOptions(
     @Nullable String tlsKeyStorePassword,
     boolean localSocket,
     Set<String> allowedOrigins,
-    Limits limits) {
+    Limits limits,
+    Duration laneSpin) {
 
   /** The default largest request payload: 16 MiB. */
   public static final int DEFAULT_MAX_FRAME_SIZE = 16 * 1024 * 1024;
@@ -45,6 +51,31 @@ public record WireServerOptions(
               + "; large values need a larger frame, not a smaller one");
     }
     Objects.requireNonNull(limits, "limits");
+    Objects.requireNonNull(laneSpin, "laneSpin");
+    if (laneSpin.isNegative()) {
+      throw new IllegalArgumentException(
+          "laneSpin must be zero (no polling) or positive, got " + laneSpin);
+    }
+  }
+
+  /** Options with the lane's default polling window ({@link #laneSpin}). */
+  public WireServerOptions(
+      @Nullable String secretKey,
+      int maxFrameSize,
+      @Nullable Path tlsKeyStore,
+      @Nullable String tlsKeyStorePassword,
+      boolean localSocket,
+      Set<String> allowedOrigins,
+      Limits limits) {
+    this(
+        secretKey,
+        maxFrameSize,
+        tlsKeyStore,
+        tlsKeyStorePassword,
+        localSocket,
+        allowedOrigins,
+        limits,
+        LaneDefaults.SERVER_SPIN);
   }
 
   /**
@@ -83,7 +114,10 @@ public record WireServerOptions(
     }
   }
 
-  /** No secret key, 16 MiB frames, no TLS, a local socket beside {@code tcp://}. */
+  /**
+   * No secret key, 16 MiB frames, no TLS, a local socket beside {@code tcp://}, the lane server's
+   * polling as its system property says (100 µs).
+   */
   public static WireServerOptions defaults() {
     return new WireServerOptions(
         null, DEFAULT_MAX_FRAME_SIZE, null, null, true, Set.of(), Limits.defaults());
@@ -92,13 +126,27 @@ public record WireServerOptions(
   /** A copy with this secret key ({@code null} for none). */
   public WireServerOptions withSecretKey(@Nullable String key) {
     return new WireServerOptions(
-        key, maxFrameSize, tlsKeyStore, tlsKeyStorePassword, localSocket, allowedOrigins, limits);
+        key,
+        maxFrameSize,
+        tlsKeyStore,
+        tlsKeyStorePassword,
+        localSocket,
+        allowedOrigins,
+        limits,
+        laneSpin);
   }
 
   /** A copy with this frame limit. */
   public WireServerOptions withMaxFrameSize(int bytes) {
     return new WireServerOptions(
-        secretKey, bytes, tlsKeyStore, tlsKeyStorePassword, localSocket, allowedOrigins, limits);
+        secretKey,
+        bytes,
+        tlsKeyStore,
+        tlsKeyStorePassword,
+        localSocket,
+        allowedOrigins,
+        limits,
+        laneSpin);
   }
 
   /** A copy serving TLS with this PKCS#12 key store. */
@@ -106,13 +154,20 @@ public record WireServerOptions(
     Objects.requireNonNull(keyStore, "keyStore");
     Objects.requireNonNull(password, "password");
     return new WireServerOptions(
-        secretKey, maxFrameSize, keyStore, password, localSocket, allowedOrigins, limits);
+        secretKey, maxFrameSize, keyStore, password, localSocket, allowedOrigins, limits, laneSpin);
   }
 
   /** A copy with or without the local socket beside {@code tcp://}. */
   public WireServerOptions withLocalSocket(boolean enabled) {
     return new WireServerOptions(
-        secretKey, maxFrameSize, tlsKeyStore, tlsKeyStorePassword, enabled, allowedOrigins, limits);
+        secretKey,
+        maxFrameSize,
+        tlsKeyStore,
+        tlsKeyStorePassword,
+        enabled,
+        allowedOrigins,
+        limits,
+        laneSpin);
   }
 
   /** A copy allowing pages of these web origins to open {@code ws://} connections. */
@@ -124,7 +179,8 @@ public record WireServerOptions(
         tlsKeyStorePassword,
         localSocket,
         Set.copyOf(origins),
-        limits);
+        limits,
+        laneSpin);
   }
 
   /** A copy with these connection limits. */
@@ -136,7 +192,25 @@ public record WireServerOptions(
         tlsKeyStorePassword,
         localSocket,
         allowedOrigins,
-        Objects.requireNonNull(limits, "limits"));
+        Objects.requireNonNull(limits, "limits"),
+        laneSpin);
+  }
+
+  /**
+   * A copy with this lane server polling window.
+   *
+   * @throws IllegalArgumentException if {@code spin} is negative
+   */
+  public WireServerOptions withLaneSpin(Duration spin) {
+    return new WireServerOptions(
+        secretKey,
+        maxFrameSize,
+        tlsKeyStore,
+        tlsKeyStorePassword,
+        localSocket,
+        allowedOrigins,
+        limits,
+        spin);
   }
 
   @Override
@@ -153,6 +227,8 @@ public record WireServerOptions(
         + allowedOrigins
         + ", limits="
         + limits
+        + ", laneSpin="
+        + laneSpin
         + "]";
   }
 }

@@ -7,8 +7,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import io.zproc.rsocket.internal.LaneHints;
 import io.zproc.rsocket.internal.Setup;
+import io.zproc.rsocket.lane.LaneClient;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -24,7 +24,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,7 +32,6 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
-import reactor.util.context.Context;
 
 /**
  * The lane: the same-host fast path that blocking callers of a {@code tcp://} server's client take
@@ -55,8 +53,8 @@ class LaneTest {
     pair.close();
   }
 
-  private Lane lane() {
-    Lane lane = ((RSocketWireClient) pair.client).lane();
+  private LaneClient lane() {
+    LaneClient lane = ((RoutingWireClient) pair.client).lane();
     assertThat(lane).as("the client's lane").isNotNull();
     return lane;
   }
@@ -285,8 +283,7 @@ class LaneTest {
     List<JsonNode> seen = new CopyOnWriteArrayList<>();
     JsonNode reply =
         pair.client
-            .request(request)
-            .contextWrite(Context.of(LaneHints.PROGRESS, (Consumer<JsonNode>) seen::add))
+            .request(new WireRequest(request.op(), request.args(), seen::add))
             .block(TIMEOUT);
     assertThat(reply).isEqualTo(F.objectNode().put("sent", true));
     assertThat(seen).containsExactly(F.objectNode().put("step", 1));
@@ -294,8 +291,7 @@ class LaneTest {
     List<JsonNode> shared = new CopyOnWriteArrayList<>();
     CompletableFuture<JsonNode> async = new CompletableFuture<>();
     pair.client
-        .request(request)
-        .contextWrite(Context.of(LaneHints.PROGRESS, (Consumer<JsonNode>) shared::add))
+        .request(new WireRequest(request.op(), request.args(), shared::add))
         .subscribe(async::complete, async::completeExceptionally);
     assertThat(async.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS))
         .isEqualTo(F.objectNode().put("sent", true));
@@ -304,11 +300,7 @@ class LaneTest {
     List<JsonNode> none = new CopyOnWriteArrayList<>();
     JsonNode viaRSocket =
         Mono.defer(
-                () ->
-                    pair.client
-                        .request(request)
-                        .contextWrite(
-                            Context.of(LaneHints.PROGRESS, (Consumer<JsonNode>) none::add)))
+                () -> pair.client.request(new WireRequest(request.op(), request.args(), none::add)))
             .subscribeOn(Schedulers.parallel())
             .toFuture()
             .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -318,17 +310,12 @@ class LaneTest {
 
   @Test
   void aThreadWhoseSharedRequestSentProgress_blocksOnItsOwnConnectionAgain() throws Exception {
-    WireRequest waiting = WireRequest.of("progress");
-    waiting.args().put("ms", 60_000);
     List<JsonNode> seen = new CopyOnWriteArrayList<>();
+    WireRequest waiting = new WireRequest("progress", F.objectNode().put("ms", 60_000), seen::add);
     long cancelledBefore = pair.service.cancelledRequests.get();
     // A watcher-like request subscribed from this thread goes over the shared connection, and
     // until the server has taken it in, this thread's requests follow it there, in order.
-    reactor.core.Disposable watcher =
-        pair.client
-            .request(waiting)
-            .contextWrite(Context.of(LaneHints.PROGRESS, (Consumer<JsonNode>) seen::add))
-            .subscribe();
+    reactor.core.Disposable watcher = pair.client.request(waiting).subscribe();
     try {
       await().atMost(TIMEOUT).until(() -> seen.size() == 1);
       long direct = lane().served();
@@ -420,25 +407,36 @@ class LaneTest {
   void setup_wrongKeyWrongPortOrUnknownConnection_refused() {
     Path path = pair.server.laneSocket();
     int port = pair.server.address().port();
-    long id = ((RSocketWireClient) pair.client).connectionId();
+    long id = ((RoutingWireClient) pair.client).connectionId();
     WireAddress address = pair.server.address();
     Duration wait = Duration.ofSeconds(5);
 
-    assertThatThrownBy(() -> Lane.open(path, new Setup("wrong", "x", port, id), address, wait))
+    assertThatThrownBy(
+            () ->
+                LaneClient.open(
+                    path, new Setup("wrong", "x", port, id), address, wait, Duration.ZERO))
         .isInstanceOfSatisfying(
             WireException.class,
             e -> {
               assertThat(e.code()).isEqualTo(WireException.UNAUTHORIZED);
               assertThat(e).hasMessageContaining("secret key");
             });
-    assertThatThrownBy(() -> Lane.open(path, new Setup(KEY, "x", port + 1, id), address, wait))
+    assertThatThrownBy(
+            () ->
+                LaneClient.open(
+                    path, new Setup(KEY, "x", port + 1, id), address, wait, Duration.ZERO))
         .isInstanceOfSatisfying(
             WireException.class, e -> assertThat(e).hasMessageContaining("tcp port " + port));
-    assertThatThrownBy(() -> Lane.open(path, new Setup(KEY, "x", port, id + 1000), address, wait))
+    assertThatThrownBy(
+            () ->
+                LaneClient.open(
+                    path, new Setup(KEY, "x", port, id + 1000), address, wait, Duration.ZERO))
         .isInstanceOfSatisfying(
             WireException.class,
             e -> assertThat(e).hasMessageContaining("must join an open connection"));
-    assertThatThrownBy(() -> Lane.open(path, new Setup(KEY, "x", port, -1), address, wait))
+    assertThatThrownBy(
+            () ->
+                LaneClient.open(path, new Setup(KEY, "x", port, -1), address, wait, Duration.ZERO))
         .isInstanceOf(WireException.class);
     assertThat(pair.service.connections).hasSize(1);
   }

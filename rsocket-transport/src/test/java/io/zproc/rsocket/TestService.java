@@ -3,7 +3,6 @@ package io.zproc.rsocket;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.zproc.rsocket.internal.LaneHints;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -115,13 +114,11 @@ final class TestService implements WireService {
                 new WireException(args.path("code").asText(), args.path("message").asText()));
           case "progress":
             // Sends {"step": 1} as progress where the transport can, then answers whether it could.
-            return Mono.deferContextual(
-                context -> {
-                  Object consumer = context.getOrDefault(LaneHints.PROGRESS, null);
+            return Mono.defer(
+                () -> {
+                  Consumer<JsonNode> consumer = request.progress();
                   if (consumer != null) {
-                    @SuppressWarnings("unchecked")
-                    Consumer<JsonNode> progress = (Consumer<JsonNode>) consumer;
-                    progress.accept(JsonNodeFactory.instance.objectNode().put("step", 1));
+                    consumer.accept(JsonNodeFactory.instance.objectNode().put("step", 1));
                   }
                   return Mono.delay(Duration.ofMillis(args.path("ms").asLong()))
                       .doOnCancel(cancelledRequests::incrementAndGet)

@@ -2,6 +2,7 @@ package io.zproc.rsocket;
 
 import java.time.Duration;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 import reactor.test.StepVerifier;
 
 /**
@@ -48,6 +49,11 @@ final class WirePair implements AutoCloseable {
       dispose(server);
       throw e;
     }
+  }
+
+  /** This pair, its client seen through {@code view} (which disposes what it wraps). */
+  WirePair viewedAs(UnaryOperator<WireClient> view) {
+    return new WirePair(service, server, view.apply(client));
   }
 
   /** Another client of the same server; the caller disposes it. */

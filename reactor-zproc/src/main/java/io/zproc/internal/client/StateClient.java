@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
@@ -270,6 +271,11 @@ final class StateClient implements State {
   /** A {@link Op#WHEN} request, waiting as long as it takes. */
   Flux<JsonNode> await(ObjectNode args) {
     return context.await(Op.WHEN.request(args));
+  }
+
+  /** A {@link Op#WHEN} request that takes the server's progress, waiting as long as it takes. */
+  Flux<JsonNode> await(ObjectNode args, Consumer<JsonNode> progress) {
+    return context.await(Op.WHEN.request(args, progress));
   }
 
   boolean isLive() {

@@ -9,7 +9,6 @@ import io.zproc.internal.protocol.Fields;
 import io.zproc.internal.protocol.KeyTest;
 import io.zproc.internal.protocol.Op;
 import io.zproc.internal.protocol.Replies;
-import io.zproc.rsocket.internal.LaneHints;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -102,12 +101,11 @@ final class WhenClient {
               if (at >= 0) {
                 request = resumeArgs(args, at, epoch.get());
               }
-              return client.await(request);
+              return client.await(request, progress);
             })
         .transform(streams::track)
         .retryWhen(StateClient.reconnecting())
         .next()
-        .contextWrite(reactor.util.context.Context.of(LaneHints.PROGRESS, progress))
         .flatMap(
             reply -> {
               Replies.Pending pending = Replies.Pending.decode(reply);

@@ -1,9 +1,11 @@
 package io.zproc.internal.protocol;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.zproc.rsocket.WireRequest;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -78,6 +80,14 @@ public enum Op {
   /** A request of this operation with these arguments. */
   public WireRequest request(ObjectNode args) {
     return new WireRequest(wireName, args);
+  }
+
+  /**
+   * A request of this operation that takes the server's progress (see {@link
+   * WireRequest#progress()}).
+   */
+  public WireRequest request(ObjectNode args, Consumer<JsonNode> progress) {
+    return new WireRequest(wireName, args, progress);
   }
 
   /** The operation named {@code wireName} on the wire, or null if there is none. */

@@ -23,7 +23,6 @@ import io.zproc.rsocket.WireConnection;
 import io.zproc.rsocket.WireException;
 import io.zproc.rsocket.WireRequest;
 import io.zproc.rsocket.WireSession;
-import io.zproc.rsocket.internal.LaneHints;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -76,7 +75,7 @@ final class StateSession implements WireSession {
         return begin(ns(op, request.args()));
       }
       if (op == Op.WHEN) {
-        return when(op, request.args());
+        return when(op, request.args(), request.progress());
       }
       if (op == null || op == Op.WATCH) {
         throw unknown(request.op());
@@ -161,7 +160,7 @@ final class StateSession implements WireSession {
    * current state is tested and the answer is immediate; with one, the answer comes when a later
    * change by another origin makes a state that passes. Waiting costs one journal cursor.
    */
-  private Mono<JsonNode> when(Op op, ObjectNode args) {
+  private Mono<JsonNode> when(Op op, ObjectNode args, @Nullable Consumer<JsonNode> progress) {
     Namespace ns = ns(op, args);
     long after = after(op, args);
     checkEpoch(ns, op, args, after);
@@ -179,8 +178,7 @@ final class StateSession implements WireSession {
     if (after < 0 && flag(args, Fields.PROGRESS)) {
       // One request: the version tested goes back as progress (lane, direct path), then the
       // answer when a state passes; without a way to send progress, the two-request answer.
-      return Mono.deferContextual(
-          context -> testNow(ns, key, test, args, context.getOrDefault(LaneHints.PROGRESS, null)));
+      return Mono.defer(() -> testNow(ns, key, test, args, progress));
     }
     if (after < 0) {
       return testNow(ns, key, test, args, null);

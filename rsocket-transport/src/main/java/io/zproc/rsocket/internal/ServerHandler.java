@@ -85,7 +85,7 @@ public final class ServerHandler implements RSocket {
   }
 
   /** Hands a request to the session; a session that throws gives an error signal. */
-  static Mono<JsonNode> handle(WireSession session, WireRequest request) {
+  public static Mono<JsonNode> handle(WireSession session, WireRequest request) {
     try {
       return session.request(request);
     } catch (RuntimeException e) {
@@ -98,7 +98,7 @@ public final class ServerHandler implements RSocket {
    * Mono.just}, empty or an error), read without assembling an operator chain; null for an
    * asynchronous result.
    */
-  static @Nullable WireReply immediate(Mono<JsonNode> result, WireRequest request) {
+  public static @Nullable WireReply immediate(Mono<JsonNode> result, WireRequest request) {
     if (!(result instanceof Fuseable.ScalarCallable)) {
       return null;
     }
@@ -118,7 +118,7 @@ public final class ServerHandler implements RSocket {
    * The error reply for a failed request; anything but a WireException (a failure of the server's,
    * not the request's) is logged at warn, at most once every 10 s with the count since.
    */
-  static WireReply failure(WireRequest request, Throwable e) {
+  public static WireReply failure(WireRequest request, Throwable e) {
     if (!(e instanceof WireException)) {
       logFailure("request", request.op(), e);
     }

@@ -1,4 +1,4 @@
-package io.zproc.rsocket.internal;
+package io.zproc.rsocket.lane;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

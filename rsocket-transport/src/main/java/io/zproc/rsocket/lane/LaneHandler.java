@@ -1,10 +1,9 @@
-package io.zproc.rsocket.internal;
+package io.zproc.rsocket.lane;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.TooLongFrameException;
 import io.zproc.rsocket.WireException;
 import io.zproc.rsocket.WireReply;
@@ -12,47 +11,34 @@ import io.zproc.rsocket.WireRequest;
 import io.zproc.rsocket.WireSession;
 import io.zproc.rsocket.codec.CborCodec;
 import io.zproc.rsocket.codec.CodecException;
+import io.zproc.rsocket.internal.Failures;
+import io.zproc.rsocket.internal.ServerHandler;
+import io.zproc.rsocket.internal.Setup;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
-import reactor.util.context.Context;
 
 /**
  * The server side of one <em>lane</em> connection: the same-host fast path for request-response
  * beside a {@code tcp://} server's unix-domain socket, without RSocket's framing.
  *
- * <p>A frame is {@code [u32 length][u32 id][CBOR]}, the length counting the id and the body. The
- * first frame a client sends is its {@link Setup}; the server answers with id 0 and the ping reply
- * (or an error reply, then closes). Every later frame is a request, answered by one reply frame
- * with the same id; replies to synchronous operations are flushed once per read batch. A frame with
- * a negative id, and no body, cancels the request with the opposite id. The server may send a
- * request's progress before its reply ({@link LaneHints#PROGRESS}): a frame with the negated id and
- * the progress message as its body.
+ * <p>The frames are {@link LaneFrameCodec}'s: first the client's {@link Setup}, then requests, each
+ * answered by one reply frame with the same id; replies to synchronous operations are flushed once
+ * per read batch. The session gets each request with a progress consumer ({@link
+ * WireRequest#progress()}) that sends a progress frame before the reply.
  *
  * <p><b>Threading:</b> runs on the channel's event loop; asynchronous results are written from the
  * thread that produces them (Netty hands the write to the event loop). Nothing here blocks.
  */
-public final class LaneHandler extends ChannelInboundHandlerAdapter {
+final class LaneHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(LaneHandler.class);
 
-  /** Opens the session once the setup frame has passed the checks, or throws a WireException. */
-  @FunctionalInterface
-  public interface Opener {
-    /**
-     * @param setup what the client presented
-     * @param close closes the connection (called when the server closes)
-     * @return the session serving this connection
-     */
-    WireSession open(Setup setup, Runnable close);
-  }
-
-  private final Opener opener;
+  private final LaneServer.Opener opener;
   private final int maxFrameSize;
   private @Nullable WireSession session;
   private boolean flushPending;
@@ -66,15 +52,10 @@ public final class LaneHandler extends ChannelInboundHandlerAdapter {
    * @param spin the lane loop's strategy, told when a request that waited is answered; null if the
    *     loop does not poll
    */
-  public LaneHandler(Opener opener, int maxFrameSize, @Nullable LaneSpin spin) {
+  LaneHandler(LaneServer.Opener opener, int maxFrameSize, @Nullable LaneSpin spin) {
     this.opener = opener;
     this.maxFrameSize = maxFrameSize;
     this.spin = spin;
-  }
-
-  /** The frame decoder that goes before this handler. */
-  public static LengthFieldBasedFrameDecoder frameDecoder(int maxFrameSize) {
-    return new LengthFieldBasedFrameDecoder(maxFrameSize + 4, 0, 4, 0, 4, true);
   }
 
   @Override
@@ -138,9 +119,9 @@ public final class LaneHandler extends ChannelInboundHandlerAdapter {
                       + " use a new id")));
       return;
     }
-    WireRequest request;
+    WireRequest decoded;
     try {
-      request = CborCodec.decodeRequest(body);
+      decoded = CborCodec.decodeRequest(body);
     } catch (CodecException e) {
       reply(
           ctx,
@@ -148,10 +129,16 @@ public final class LaneHandler extends ChannelInboundHandlerAdapter {
           Failures.toFailure(new WireException(WireException.BAD_REQUEST, e.getMessage())));
       return;
     }
-    if (ServerHandler.PING.equals(request.op())) {
+    if (ServerHandler.PING.equals(decoded.op())) {
       reply(ctx, id, new WireReply.Result(ServerHandler.pingReply(maxFrameSize, -1)));
       return;
     }
+    WireRequest request =
+        new WireRequest(
+            decoded.op(),
+            decoded.args(),
+            node ->
+                ctx.writeAndFlush(LaneFrameCodec.encode(ctx.alloc(), -id, CborCodec.encode(node))));
     Mono<JsonNode> result = ServerHandler.handle(s, request);
     WireReply immediate = ServerHandler.immediate(result, request);
     if (immediate != null) {
@@ -173,18 +160,13 @@ public final class LaneHandler extends ChannelInboundHandlerAdapter {
                     running.remove(id, holder[0]);
                   }
                 })
-            .contextWrite(
-                Context.of(
-                    LaneHints.PROGRESS,
-                    (Consumer<JsonNode>)
-                        node -> ctx.writeAndFlush(frame(ctx, -id, CborCodec.encode(node)))))
             .subscribe(
                 reply -> {
                   byte[] bytes = encode(reply);
                   if (spin != null && !subscribing.get()) {
                     spin.handedOff();
                   }
-                  ctx.writeAndFlush(frame(ctx, id, bytes));
+                  ctx.writeAndFlush(LaneFrameCodec.encode(ctx.alloc(), id, bytes));
                 });
     subscribing.set(false);
     holder[0] = subscription;
@@ -212,16 +194,8 @@ public final class LaneHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void write(ChannelHandlerContext ctx, int id, byte[] body) {
-    ctx.write(frame(ctx, id, body));
+    ctx.write(LaneFrameCodec.encode(ctx.alloc(), id, body));
     flushPending = true;
-  }
-
-  private static ByteBuf frame(ChannelHandlerContext ctx, int id, byte[] body) {
-    ByteBuf out = ctx.alloc().ioBuffer(8 + body.length);
-    out.writeInt(4 + body.length);
-    out.writeInt(id);
-    out.writeBytes(body);
-    return out;
   }
 
   @Override

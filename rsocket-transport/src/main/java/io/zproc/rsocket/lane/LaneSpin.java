@@ -1,15 +1,14 @@
-package io.zproc.rsocket.internal;
+package io.zproc.rsocket.lane;
 
 import io.netty.channel.SelectStrategy;
 import io.netty.util.IntSupplier;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
  * The lane server's select strategy: after the server answered a request that had waited (an atomic
  * lock handed on, a watcher woken), its event loop polls for the next frame for a few microseconds
- * ({@code io.zproc.lane.serverSpinMicros}, default 100; 0 turns it off) instead of sleeping in
- * {@code epoll_wait}.
+ * ({@link io.zproc.rsocket.WireServerOptions#laneSpin()}, default 100; 0 turns it off) instead of
+ * sleeping in {@code epoll_wait}. The client-side counterpart is {@link CallerSpin}.
  *
  * <p>The client that got such an answer usually acts on it at once: the next lock holder commits,
  * the woken watcher writes. On a virtual machine, waking a sleeping event loop costs as much as the
@@ -21,11 +20,7 @@ import java.util.function.LongSupplier;
  * <p><b>Threading:</b> {@link #handedOff()} may be called from any thread; {@link
  * #calculateStrategy} runs on the lane's single event loop.
  */
-public final class LaneSpin implements SelectStrategy {
-  /** The polling window after a hand-off, from {@code io.zproc.lane.serverSpinMicros}. */
-  static final long DEFAULT_SPIN_NANOS =
-      TimeUnit.MICROSECONDS.toNanos(Long.getLong("io.zproc.lane.serverSpinMicros", 100));
-
+final class LaneSpin implements SelectStrategy {
   private final long spinNanos;
   private final LongSupplier clock;
 
@@ -40,9 +35,9 @@ public final class LaneSpin implements SelectStrategy {
   private int misses;
   private int skip;
 
-  /** A strategy with the configured window and the system's clock. */
-  public LaneSpin() {
-    this(DEFAULT_SPIN_NANOS, System::nanoTime);
+  /** A strategy with this window and the system's clock. */
+  LaneSpin(long spinNanos) {
+    this(spinNanos, System::nanoTime);
   }
 
   LaneSpin(long spinNanos, LongSupplier clock) {
@@ -51,7 +46,7 @@ public final class LaneSpin implements SelectStrategy {
   }
 
   /** Whether this strategy ever polls. */
-  public boolean enabled() {
+  boolean enabled() {
     return spinNanos > 0;
   }
 
@@ -59,7 +54,7 @@ public final class LaneSpin implements SelectStrategy {
    * A reply went to a request that had waited on the server: its client may answer at once. Opens
    * (or extends) the polling window.
    */
-  public void handedOff() {
+  void handedOff() {
     if (spinNanos > 0) {
       until = clock.getAsLong() + spinNanos;
     }

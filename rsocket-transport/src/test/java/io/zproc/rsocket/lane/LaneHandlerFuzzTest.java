@@ -1,4 +1,4 @@
-package io.zproc.rsocket.internal;
+package io.zproc.rsocket.lane;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,6 +11,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.zproc.rsocket.WireRequest;
 import io.zproc.rsocket.WireSession;
 import io.zproc.rsocket.codec.CborCodec;
+import io.zproc.rsocket.internal.Setup;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -31,7 +32,7 @@ class LaneHandlerFuzzTest {
   private static final int MAX_FRAME = 4096;
 
   /** A session that answers every request with its own arguments. */
-  private static final LaneHandler.Opener ECHO =
+  private static final LaneServer.Opener ECHO =
       (setup, close) ->
           new WireSession() {
             @Override
@@ -45,7 +46,7 @@ class LaneHandlerFuzzTest {
       @ForAll("frames") List<byte[]> frames, @ForAll("chunking") int chunk) {
     EmbeddedChannel channel =
         new EmbeddedChannel(
-            LaneHandler.frameDecoder(MAX_FRAME), new LaneHandler(ECHO, MAX_FRAME, null));
+            LaneFrameCodec.frameDecoder(MAX_FRAME), new LaneHandler(ECHO, MAX_FRAME, null));
     try {
       feed(channel, frame(0, new Setup(null, "fuzz", 7).encode()), chunk);
       for (byte[] frame : frames) {
@@ -66,7 +67,7 @@ class LaneHandlerFuzzTest {
       @ForAll("bytes") byte[] junk, @ForAll("chunking") int chunk) {
     EmbeddedChannel channel =
         new EmbeddedChannel(
-            LaneHandler.frameDecoder(MAX_FRAME), new LaneHandler(ECHO, MAX_FRAME, null));
+            LaneFrameCodec.frameDecoder(MAX_FRAME), new LaneHandler(ECHO, MAX_FRAME, null));
     try {
       feed(channel, junk, chunk);
       channel.checkException();

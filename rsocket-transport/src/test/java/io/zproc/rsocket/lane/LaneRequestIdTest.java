@@ -1,14 +1,20 @@
-package io.zproc.rsocket;
+package io.zproc.rsocket.lane;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.zproc.rsocket.WireReply;
+import io.zproc.rsocket.WireRequest;
+import io.zproc.rsocket.WireSession;
 import io.zproc.rsocket.codec.CborCodec;
-import io.zproc.rsocket.internal.LaneHandler;
 import io.zproc.rsocket.internal.Setup;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
 
 /**
  * A lane request id reused while the first request with it is pending: the second gets an error and
@@ -18,18 +24,23 @@ class LaneRequestIdTest {
 
   @Test
   void aReusedPendingId_isRefused_theFirstRequestStillCancels() {
-    TestService service = new TestService();
+    AtomicInteger delaysStarted = new AtomicInteger();
+    AtomicInteger cancelledRequests = new AtomicInteger();
+    // Every request waits a minute: a pending request the client could cancel.
+    WireSession slowSession =
+        request -> {
+          delaysStarted.incrementAndGet();
+          return Mono.delay(Duration.ofMinutes(1))
+              .doOnCancel(cancelledRequests::incrementAndGet)
+              .thenReturn((JsonNode) request.args());
+        };
     EmbeddedChannel channel =
-        new EmbeddedChannel(
-            new LaneHandler(
-                (setup, close) -> service.open(new WireConnection(1, "lane", setup.name())),
-                1 << 20,
-                null));
+        new EmbeddedChannel(new LaneHandler((setup, close) -> slowSession, 1 << 20, null));
     try {
       channel.writeInbound(frame(0, new Setup(null, "t", -1).encode()));
       release(channel.readOutbound()); // the setup's answer
 
-      byte[] slow = CborCodec.encodeRequest(TestService.delay(60_000));
+      byte[] slow = CborCodec.encodeRequest(WireRequest.of("delay"));
       channel.writeInbound(frame(7, slow));
       channel.writeInbound(frame(7, slow));
       channel.flushOutbound();
@@ -43,10 +54,10 @@ class LaneRequestIdTest {
       } finally {
         reply.release();
       }
-      assertThat(service.delaysStarted.get()).isEqualTo(1);
+      assertThat(delaysStarted.get()).isEqualTo(1);
 
       channel.writeInbound(frame(-7, new byte[0])); // cancels the first
-      assertThat(service.cancelledRequests.get()).isEqualTo(1);
+      assertThat(cancelledRequests.get()).isEqualTo(1);
     } finally {
       channel.finishAndReleaseAll();
     }
