@@ -32,8 +32,9 @@ import reactor.core.publisher.Mono;
  * per read batch. The session gets each request with a progress consumer ({@link
  * WireRequest#progress()}) that sends a progress frame before the reply.
  *
- * <p><b>Threading:</b> runs on the channel's event loop; asynchronous results are written from the
- * thread that produces them (Netty hands the write to the event loop). Nothing here blocks.
+ * <p><b>Threading:</b> runs on the channel's event loop; replies that come later are queued by the
+ * thread that produces them and written in batches on the event loop ({@link LateReplies}). Nothing
+ * here blocks.
  */
 final class LaneHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(LaneHandler.class);
@@ -42,6 +43,7 @@ final class LaneHandler extends ChannelInboundHandlerAdapter {
   private final int maxFrameSize;
   private @Nullable WireSession session;
   private boolean flushPending;
+  private volatile @Nullable LateReplies late;
   private boolean closed;
   private final Map<Integer, Disposable> running = new ConcurrentHashMap<>();
   private final @Nullable LaneSpin spin;
@@ -162,11 +164,16 @@ final class LaneHandler extends ChannelInboundHandlerAdapter {
                 })
             .subscribe(
                 reply -> {
-                  byte[] bytes = encode(reply);
-                  if (spin != null && !subscribing.get()) {
+                  boolean atOnce = subscribing.get();
+                  if (atOnce && ctx.executor().inEventLoop()) {
+                    // answered while the request is read: flushed with the read batch
+                    write(ctx, id, encode(reply));
+                    return;
+                  }
+                  if (spin != null && !atOnce) {
                     spin.handedOff();
                   }
-                  ctx.writeAndFlush(LaneFrameCodec.encode(ctx.alloc(), id, bytes));
+                  late(ctx).send(id, encodeLate(ctx, reply));
                 });
     subscribing.set(false);
     holder[0] = subscription;
@@ -176,6 +183,35 @@ final class LaneHandler extends ChannelInboundHandlerAdapter {
         subscription.dispose();
       }
     }
+  }
+
+  /** The connection's batcher of late replies, made on first use. */
+  private LateReplies late(ChannelHandlerContext ctx) {
+    LateReplies l = late;
+    if (l == null) {
+      synchronized (this) {
+        l = late;
+        if (l == null) {
+          l = new LateReplies(ctx);
+          late = l;
+        }
+      }
+    }
+    return l;
+  }
+
+  /** Encodes a late reply, once for the many waits one change answers with one shared tree. */
+  private byte[] encodeLate(ChannelHandlerContext ctx, WireReply reply) {
+    JsonNode value = reply instanceof WireReply.Result r ? r.value() : null;
+    LateReplies l = late(ctx);
+    byte[] bytes = l.cached(value);
+    if (bytes == null) {
+      bytes = encode(reply);
+      if (reply instanceof WireReply.Result) {
+        l.remember(value, bytes);
+      }
+    }
+    return bytes;
   }
 
   private void reply(ChannelHandlerContext ctx, int id, WireReply reply) {
