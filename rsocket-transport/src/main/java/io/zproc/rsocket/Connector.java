@@ -16,14 +16,13 @@ import io.rsocket.transport.netty.TcpDuplexConnection;
 import io.rsocket.transport.netty.client.TcpClientTransport;
 import io.rsocket.transport.netty.client.WebsocketClientTransport;
 import io.rsocket.util.DefaultPayload;
+import io.zproc.rsocket.internal.DirectEndpoint;
 import io.zproc.rsocket.internal.DirectRegistry;
 import io.zproc.rsocket.internal.Failures;
 import io.zproc.rsocket.internal.PeerCheck;
-import io.zproc.rsocket.internal.PrivateDir;
 import io.zproc.rsocket.internal.Setup;
+import io.zproc.rsocket.internal.SocketFiles;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -49,7 +48,7 @@ final class Connector {
     return Mono.defer(
         () -> {
           if (options.direct()) {
-            WireServer server = DirectRegistry.find(address);
+            DirectEndpoint server = DirectRegistry.find(address);
             if (server != null && !server.isDisposed()) {
               return direct(server, address, options);
             }
@@ -63,15 +62,11 @@ final class Connector {
             // Only a socket in this user's private directory, owned by this user: no other
             // local user can plant one there, to be sent the key.
             return Mono.fromCallable(
-                    () -> {
-                      Path socket =
-                          Epoll.isAvailable() ? PrivateDir.localSocket(address.port()) : null;
-                      return socket != null
-                              && Files.exists(socket, LinkOption.NOFOLLOW_LINKS)
-                              && PrivateDir.ownedByMe(socket)
-                          ? Optional.of(socket)
-                          : Optional.<Path>empty();
-                    })
+                    () ->
+                        Optional.ofNullable(
+                            Epoll.isAvailable()
+                                ? SocketFiles.ownLocalSocket(address.port())
+                                : null))
                 .subscribeOn(
                     blockingAllowed() ? Schedulers.immediate() : Schedulers.boundedElastic())
                 .flatMap(
@@ -108,10 +103,10 @@ final class Connector {
   }
 
   private static Mono<WireClient> direct(
-      WireServer server, WireAddress address, WireClientOptions options) {
+      DirectEndpoint server, WireAddress address, WireClientOptions options) {
     return Mono.fromCallable(
         () -> {
-          DirectWireClient client = new DirectWireClient(address, server.options().maxFrameSize());
+          DirectWireClient client = new DirectWireClient(address, server.maxFrameSize());
           client.attach(
               server.openDirect(
                   new Setup(options.secretKey(), options.clientName(), -1), client::serverClosed));
@@ -160,7 +155,7 @@ final class Connector {
   private static Mono<Void> lane(RSocketWireClient client, Setup setup, int port) {
     long id = client.connectionId();
     // the private directory was verified when the unix socket was found there: no file access
-    Path path = PrivateDir.lane(port);
+    Path path = SocketFiles.lane(port);
     if (id >= 0 && path != null) {
       client.attachLane(
           Lane.lazy(path, setup.joining(id), client.address(), client.serverMaxFrameSize()));
