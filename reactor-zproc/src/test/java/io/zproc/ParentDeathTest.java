@@ -3,7 +3,7 @@ package io.zproc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.zproc.rsocket.internal.PrivateDir;
+import io.zproc.rsocket.internal.SocketFiles;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.InputStreamReader;
@@ -75,7 +75,7 @@ class ParentDeathTest {
       }
       if (port != null) {
         // a server killed with -9 cannot remove its local socket file (the next one would)
-        java.nio.file.Files.deleteIfExists(PrivateDir.localSocket(Integer.parseInt(port)));
+        java.nio.file.Files.deleteIfExists(SocketFiles.localSocket(Integer.parseInt(port)));
       }
     }
   }

@@ -10,7 +10,7 @@ import io.rsocket.util.DefaultPayload;
 import io.zproc.rsocket.WireAddress;
 import io.zproc.rsocket.WireRequest;
 import io.zproc.rsocket.codec.CborCodec;
-import io.zproc.rsocket.internal.PrivateDir;
+import io.zproc.rsocket.internal.SocketFiles;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -32,7 +32,7 @@ class SecureByDefaultTest {
     Path file;
     try (ZProc ctx = ZProc.start(ZProcOptions.defaults().spareProcesses(0))) {
       int port = WireAddress.parse(ctx.address()).port();
-      file = PrivateDir.connectionFile(port);
+      file = SocketFiles.connectionFile(port);
       assertThat(file).exists();
       assertThat(Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS))
           .isEqualTo(PosixFilePermissions.fromString("rw-------"));

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 import io.zproc.ZProc;
 import io.zproc.ZProcess;
-import io.zproc.rsocket.internal.PrivateDir;
+import io.zproc.rsocket.internal.SocketFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -344,7 +344,7 @@ class ProcessStressTest {
   /** The unix socket file a tcp:// server listens on beside its port. */
   private static Path socketFile(String address) {
     String port = address.substring(address.lastIndexOf(':') + 1);
-    return PrivateDir.localSocket(Integer.parseInt(port));
+    return SocketFiles.localSocket(Integer.parseInt(port));
   }
 
   /**

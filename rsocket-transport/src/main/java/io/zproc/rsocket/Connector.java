@@ -16,15 +16,14 @@ import io.rsocket.transport.netty.TcpDuplexConnection;
 import io.rsocket.transport.netty.client.TcpClientTransport;
 import io.rsocket.transport.netty.client.WebsocketClientTransport;
 import io.rsocket.util.DefaultPayload;
+import io.zproc.rsocket.internal.DirectEndpoint;
 import io.zproc.rsocket.internal.DirectRegistry;
 import io.zproc.rsocket.internal.Failures;
 import io.zproc.rsocket.internal.PeerCheck;
-import io.zproc.rsocket.internal.PrivateDir;
 import io.zproc.rsocket.internal.Setup;
+import io.zproc.rsocket.internal.SocketFiles;
 import io.zproc.rsocket.lane.LaneClient;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -46,7 +45,7 @@ final class Connector {
     return Mono.defer(
         () -> {
           if (options.direct()) {
-            WireServer server = DirectRegistry.find(address);
+            DirectEndpoint server = DirectRegistry.find(address);
             if (server != null && !server.isDisposed()) {
               return direct(server, address, options);
             }
@@ -60,15 +59,11 @@ final class Connector {
             // Only a socket in this user's private directory, owned by this user: no other
             // local user can plant one there, to be sent the key.
             return Mono.fromCallable(
-                    () -> {
-                      Path socket =
-                          Epoll.isAvailable() ? PrivateDir.localSocket(address.port()) : null;
-                      return socket != null
-                              && Files.exists(socket, LinkOption.NOFOLLOW_LINKS)
-                              && PrivateDir.ownedByMe(socket)
-                          ? Optional.of(socket)
-                          : Optional.<Path>empty();
-                    })
+                    () ->
+                        Optional.ofNullable(
+                            Epoll.isAvailable()
+                                ? SocketFiles.ownLocalSocket(address.port())
+                                : null))
                 .subscribeOn(
                     blockingAllowed() ? Schedulers.immediate() : Schedulers.boundedElastic())
                 .flatMap(
@@ -105,10 +100,10 @@ final class Connector {
   }
 
   private static Mono<WireClient> direct(
-      WireServer server, WireAddress address, WireClientOptions options) {
+      DirectEndpoint server, WireAddress address, WireClientOptions options) {
     return Mono.fromCallable(
         () -> {
-          DirectWireClient client = new DirectWireClient(address, server.options().maxFrameSize());
+          DirectWireClient client = new DirectWireClient(address, server.maxFrameSize());
           client.attach(
               server.openDirect(
                   new Setup(options.secretKey(), options.clientName(), -1), client::serverClosed));
@@ -157,7 +152,7 @@ final class Connector {
       RSocketWireClient client, Setup setup, int port, WireClientOptions options) {
     long id = client.connectionId();
     // the private directory was verified when the unix socket was found there: no file access
-    Path path = PrivateDir.lane(port);
+    Path path = SocketFiles.lane(port);
     if (id < 0 || path == null) {
       return client;
     }

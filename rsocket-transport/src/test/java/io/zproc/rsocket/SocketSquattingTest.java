@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.zproc.rsocket.internal.PrivateDir;
+import io.zproc.rsocket.internal.SocketFiles;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -30,7 +31,7 @@ class SocketSquattingTest {
     assertThat(Files.isSymbolicLink(dir)).isFalse();
     assertThat(Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS))
         .isEqualTo(PosixFilePermissions.fromString("rwx------"));
-    assertThat(PrivateDir.localSocket(5000)).isEqualTo(dir.resolve("tcp-5000.sock"));
+    assertThat(SocketFiles.localSocket(5000)).isEqualTo(dir.resolve("tcp-5000.sock"));
   }
 
   @Test
@@ -61,7 +62,7 @@ class SocketSquattingTest {
                 WireServerOptions.defaults().withLocalSocket(false),
                 new TestService())
             .block(TIMEOUT);
-    Path spot = PrivateDir.localSocket(server.address().port());
+    Path spot = SocketFiles.localSocket(server.address().port());
     try (ServerSocketChannel planted = listen(spot)) {
       Files.setAttribute(spot, "unix:uid", 4242, LinkOption.NOFOLLOW_LINKS);
       assertServed(server, "tcp");

@@ -4,7 +4,7 @@ import static io.zproc.rsocket.WirePair.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
-import io.zproc.rsocket.internal.PrivateDir;
+import io.zproc.rsocket.internal.SocketFiles;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -38,7 +38,7 @@ class WireClientTest {
   }
 
   private static Path shortcutSocket(int port) {
-    return PrivateDir.localSocket(port);
+    return SocketFiles.localSocket(port);
   }
 
   @Test

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import io.zproc.rsocket.internal.DirectRegistry;
-import io.zproc.rsocket.internal.PrivateDir;
+import io.zproc.rsocket.internal.SocketFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +42,7 @@ class WireServerTest {
     assertThat(server.address().scheme()).isEqualTo("tcp");
     assertThat(server.address().host()).isEqualTo("127.0.0.1");
     assertThat(server.address().port()).isPositive();
-    assertThat(DirectRegistry.find(server.address())).isSameAs(server);
+    assertThat(DirectRegistry.find(server.address())).isSameAs(server.direct());
     assertThat(server).hasToString("WireServer[" + server.address() + "]");
   }
 
@@ -59,7 +59,7 @@ class WireServerTest {
     WireServer server = bind("tcp://127.0.0.1:0", WireServerOptions.defaults());
 
     Path socket = server.localSocket();
-    assertThat(socket).isEqualTo(PrivateDir.localSocket(server.address().port()));
+    assertThat(socket).isEqualTo(SocketFiles.localSocket(server.address().port()));
     assertThat(Files.getPosixFilePermissions(socket))
         .isEqualTo(PosixFilePermissions.fromString("rw-------"));
   }
@@ -70,7 +70,7 @@ class WireServerTest {
         bind("tcp://127.0.0.1:0", WireServerOptions.defaults().withLocalSocket(false));
 
     assertThat(server.localSocket()).isNull();
-    assertThat(PrivateDir.localSocket(server.address().port())).doesNotExist();
+    assertThat(SocketFiles.localSocket(server.address().port())).doesNotExist();
   }
 
   @Test
@@ -142,7 +142,7 @@ class WireServerTest {
             })
         .verify(TIMEOUT);
     assertThat(first.localSocket()).exists();
-    assertThat(DirectRegistry.find(first.address())).isSameAs(first);
+    assertThat(DirectRegistry.find(first.address())).isSameAs(first.direct());
   }
 
   @Test

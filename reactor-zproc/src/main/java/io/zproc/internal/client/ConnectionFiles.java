@@ -1,8 +1,7 @@
 package io.zproc.internal.client;
 
 import io.zproc.rsocket.WireAddress;
-import io.zproc.rsocket.internal.DirectRegistry;
-import io.zproc.rsocket.internal.PrivateDir;
+import io.zproc.rsocket.internal.SocketFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,7 +16,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The secret key of an embedded server, where the same OS user finds it: a file {@code
- * tcp-<port>.key} in the user's private directory ({@link PrivateDir}), mode {@code rw-------}, as
+ * tcp-<port>.key} in the user's private directory ({@link SocketFiles}), mode {@code rw-------}, as
  * Jupyter's connection files. {@code ZProc.start()} writes it and deletes it on close; {@code
  * ZProc.connect(address)} without a key reads it for a loopback tcp address.
  */
@@ -59,7 +58,7 @@ final class ConnectionFiles {
     if (file == null || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
       return null;
     }
-    if (!PrivateDir.ownedByMe(file)) {
+    if (!SocketFiles.isOwn(file)) {
       return null;
     }
     try {
@@ -88,9 +87,6 @@ final class ConnectionFiles {
     } catch (IllegalArgumentException e) {
       return null;
     }
-    if (!a.scheme().equals("tcp") || a.port() <= 0 || !DirectRegistry.isLoopback(a.host())) {
-      return null;
-    }
-    return PrivateDir.connectionFile(a.port());
+    return SocketFiles.connectionFile(a); // null unless a loopback tcp address
   }
 }

@@ -1,7 +1,6 @@
 package io.zproc.rsocket.internal;
 
 import io.zproc.rsocket.WireAddress;
-import io.zproc.rsocket.WireServer;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -9,22 +8,22 @@ import org.jspecify.annotations.Nullable;
 
 /** The servers bound in this JVM, by normalized address, for the direct path. */
 public final class DirectRegistry {
-  private static final Map<String, WireServer> SERVERS = new ConcurrentHashMap<>();
+  private static final Map<String, DirectEndpoint> SERVERS = new ConcurrentHashMap<>();
 
   private DirectRegistry() {}
 
   /** Registers a bound server under its address. */
-  public static void register(WireAddress address, WireServer server) {
+  public static void register(WireAddress address, DirectEndpoint server) {
     SERVERS.put(key(address), server);
   }
 
   /** Removes a server's registration. */
-  public static void unregister(WireAddress address, WireServer server) {
+  public static void unregister(WireAddress address, DirectEndpoint server) {
     SERVERS.remove(key(address), server);
   }
 
   /** The server of this JVM bound at that address, if any. */
-  public static @Nullable WireServer find(WireAddress address) {
+  public static @Nullable DirectEndpoint find(WireAddress address) {
     return SERVERS.get(key(address));
   }
 

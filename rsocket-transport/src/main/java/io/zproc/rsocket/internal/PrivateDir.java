@@ -16,13 +16,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The current OS user's private directory for zproc's same-host files: a tcp server's unix socket
- * and lane, and the children's class-data archive. It is {@code $java.io.tmpdir/zproc-<uid>},
- * created with mode {@code rwx------}; it is used only when it is a real directory (not a link),
- * owned by this user, that no one else may enter. Another local user can then neither plant a
- * socket that a client would trust (and send its key to) nor an archive a child would map: they
- * cannot create files in it. When the directory cannot be made safe, there is none: clients use tcp
- * and children boot without the archive, and a warning says why.
+ * The current OS user's private directory for zproc's same-host files: a tcp server's unix socket,
+ * lane and connection file (named by {@link SocketFiles}), and the children's class-data archive.
+ * It is {@code $java.io.tmpdir/zproc-<uid>}, created with mode {@code rwx------}; it is used only
+ * when it is a real directory (not a link), owned by this user, that no one else may enter. Another
+ * local user can then neither plant a socket that a client would trust (and send its key to) nor an
+ * archive a child would map: they cannot create files in it. When the directory cannot be made
+ * safe, there is none: clients use tcp and children boot without the archive, and a warning says
+ * why.
  */
 public final class PrivateDir {
   private static final Logger log = LoggerFactory.getLogger(PrivateDir.class);
@@ -77,18 +78,6 @@ public final class PrivateDir {
     return dir;
   }
 
-  /** The unix socket beside the tcp server on {@code port}, or null without a private directory. */
-  public static @Nullable Path localSocket(int port) {
-    Path dir = get();
-    return dir == null ? null : dir.resolve("tcp-" + port + ".sock");
-  }
-
-  /** The lane socket beside the tcp server on {@code port}, or null without a private directory. */
-  public static @Nullable Path lane(int port) {
-    Path dir = get();
-    return dir == null ? null : dir.resolve("tcp-" + port + ".lane");
-  }
-
   /**
    * Whether a file in the private directory is this user's own and not a link: what a client checks
    * before it connects to a socket there or reads a key from it.
@@ -104,15 +93,6 @@ public final class PrivateDir {
     } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
       return false;
     }
-  }
-
-  /**
-   * The connection file of the tcp server on {@code port} (its secret key, readable by its owner
-   * only), or null without a private directory.
-   */
-  public static @Nullable Path connectionFile(int port) {
-    Path dir = get();
-    return dir == null ? null : dir.resolve("tcp-" + port + ".key");
   }
 
   /** What is wrong with the directory, or null when it is safe. */
