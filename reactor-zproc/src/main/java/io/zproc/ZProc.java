@@ -1,6 +1,6 @@
 package io.zproc;
 
-import io.zproc.internal.client.Context;
+import io.zproc.internal.client.ClientContext;
 import java.util.List;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
@@ -43,7 +43,7 @@ public interface ZProc extends AutoCloseable {
    * @throws ZProcException if the server cannot start
    */
   static ZProc start(ZProcOptions options) {
-    return Context.start(options);
+    return ClientContext.start(options);
   }
 
   /**
@@ -67,7 +67,7 @@ public interface ZProc extends AutoCloseable {
    * @throws ZProcException if the connection fails or is refused
    */
   static ZProc connect(String address, ZProcOptions options) {
-    return Context.connect(address, options);
+    return ClientContext.connect(address, options);
   }
 
   /** The server's address as other machines use it, e.g. {@code tcp://127.0.0.1:40123}. */

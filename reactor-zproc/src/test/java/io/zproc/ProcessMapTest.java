@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.zproc.internal.client.Context;
+import io.zproc.internal.client.ClientContext;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -354,7 +354,7 @@ class ProcessMapTest {
   void keepAlive_idleWorkersStop_aLaterCallStartsNewOnes() {
     // Their own group (a JVM option), so other tests' workers do not count.
     MapOptions brief = TWO.jvmOptions("-Dzproc.test.group=brief").keepAlive(Duration.ofMillis(300));
-    Context context = (Context) ctx;
+    ClientContext context = (ClientContext) ctx;
     Set<Long> first =
         new HashSet<>(
             ctx.processMap(range(100), (Integer x) -> ProcessHandle.current().pid(), brief)
@@ -373,7 +373,7 @@ class ProcessMapTest {
   @Test
   void keepAlive_callsWithinIt_reuseTheWorkers() {
     MapOptions kept = TWO.backend(Backend.THREAD).keepAlive(Duration.ofSeconds(60));
-    Context context = (Context) ctx;
+    ClientContext context = (ClientContext) ctx;
     assertThat(ctx.processMap(range(10), (Integer x) -> x, kept).collectList().block(WAIT))
         .hasSize(10);
     // Both workers were started for the call; a short call may end before the second is up.
@@ -387,7 +387,7 @@ class ProcessMapTest {
   void workers_takeTheContextsSpareJvm_insteadOfBootingOne() {
     try (ZProc withSpare =
         ZProc.connect(ctx.address(), ZProcOptions.defaults().spareProcesses(1))) {
-      Context context = (Context) withSpare;
+      ClientContext context = (ClientContext) withSpare;
       assertThat(withSpare.process(s -> 1L).result().block(WAIT)).isEqualTo(1L);
       await().atMost(WAIT).until(() -> context.sparePids().size() == 1);
       long spare = context.sparePids().get(0);
@@ -416,7 +416,7 @@ class ProcessMapTest {
     ZProc captured = ctx;
     assertThatThrownBy(() -> ctx.processMap(range(3), (Integer x) -> captured.address()))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("io.zproc.internal.client.Context")
+        .hasMessageContaining("io.zproc.internal.client.ClientContext")
         .hasMessageContaining("StatefulMapTask");
   }
 
@@ -599,7 +599,7 @@ class ProcessMapTest {
                   // batches in the workers: on a quiet machine the workers can run a whole
                   // read-ahead ahead of the subscriber, and a fixed index may find none in flight
                   if (i >= 1000 && inFlightAtKill.get() <= 0) {
-                    int inFlight = ((Context) ctx).processMapBatchesInFlight(TWO);
+                    int inFlight = ((ClientContext) ctx).processMapBatchesInFlight(TWO);
                     if (inFlight > 0 || i == n - 1) {
                       inFlightAtKill.set(inFlight);
                       ProcessHandle.of(victim).ifPresent(ProcessHandle::destroyForcibly);
@@ -616,7 +616,7 @@ class ProcessMapTest {
 
   private boolean twoWorkersServe(MapOptions options) {
     ctx.processMap(range(10), (Integer x) -> x, options).blockLast(WAIT);
-    return ((Context) ctx).processMapWorkers(options) == 2;
+    return ((ClientContext) ctx).processMapWorkers(options) == 2;
   }
 
   @Test
@@ -635,7 +635,7 @@ class ProcessMapTest {
         .expectNextCount(30)
         .thenCancel()
         .verify(WAIT);
-    await().atMost(WAIT).until(() -> ((Context) ctx).processMapBatchesInFlight(options) == 0);
+    await().atMost(WAIT).until(() -> ((ClientContext) ctx).processMapBatchesInFlight(options) == 0);
     long ran = ((Number) ctx.state().get("ran").block()).longValue();
     // the pool is idle: nothing more runs, and a new call is served at once
     assertThat(ctx.processMap(range(10), (Integer x) -> x, options).collectList().block(WAIT))

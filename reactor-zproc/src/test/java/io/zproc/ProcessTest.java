@@ -122,7 +122,7 @@ class ProcessTest {
     ZProc captured = ctx;
     assertThatThrownBy(() -> ctx.process(state -> captured.address()))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("io.zproc.internal.client.Context")
+        .hasMessageContaining("io.zproc.internal.client.ClientContext")
         .hasMessageContaining("processWithContext");
   }
 
@@ -465,7 +465,8 @@ class ProcessTest {
   @Test
   void sparePool_growsWhenStartsFindNoReadySpare() {
     try (ZProc local = ZProc.start(ZProcOptions.defaults().spareProcesses(1))) {
-      io.zproc.internal.client.Context context = (io.zproc.internal.client.Context) local;
+      io.zproc.internal.client.ClientContext context =
+          (io.zproc.internal.client.ClientContext) local;
       assertThat(context.spareTarget()).isEqualTo(1);
       for (ZProcess<Integer> p : local.processFactory(3, state -> 1)) {
         assertThat(p.result().block(WAIT)).isEqualTo(1);

@@ -52,7 +52,8 @@ abstract class StateContractTest {
   void startAll() {
     server = startServer();
     ctx = open(server);
-    assertThat(((io.zproc.internal.client.Context) ctx).transport()).isEqualTo(expectedTransport());
+    assertThat(((io.zproc.internal.client.ClientContext) ctx).transport())
+        .isEqualTo(expectedTransport());
   }
 
   @AfterAll

@@ -3,7 +3,7 @@ package io.zproc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.zproc.internal.client.Context;
+import io.zproc.internal.client.ClientContext;
 import io.zproc.internal.server.StateServer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -334,7 +334,7 @@ abstract class WatchContractTest {
     Disposable running = subscribed.subscribe();
     try {
       awaitWatches(2);
-      ((Context) watcherCtx).dropConnection();
+      ((ClientContext) watcherCtx).dropConnection();
       // While the watcher reconnects, k is 1 only for one version.
       writer.put("k", 1).block(WAIT);
       writer.put("other", 3).block(WAIT);
@@ -591,7 +591,7 @@ abstract class WatchContractTest {
       for (int i = 1; i <= 30; i++) {
         writer.put("k", i).block();
         if (i % 10 == 5) {
-          ((Context) watcherCtx).dropConnection();
+          ((ClientContext) watcherCtx).dropConnection();
         }
       }
       await()

@@ -115,7 +115,7 @@ final class Child {
     child.forkedAt = forkedAt;
     child.recording = launch.recording();
     try {
-      child.stdin.writeUTF(Wire.MAGIC);
+      child.stdin.writeUTF(ChildPipe.MAGIC);
       child.stdin.writeUTF(spec.address());
       child.stdin.writeUTF(spec.namespace());
       child.stdin.writeBoolean(spec.secretKey() != null);
@@ -201,7 +201,7 @@ final class Child {
       List<String> retryFor,
       byte[] task)
       throws IOException {
-    stdin.writeByte(Wire.TASK);
+    stdin.writeByte(ChildPipe.TASK);
     stdin.writeByte(kind);
     stdin.writeLong(cursor);
     stdin.writeInt(maxRetries);
@@ -229,7 +229,7 @@ final class Child {
   /** Acknowledges the child's outcome: it may exit now. */
   synchronized void ack() {
     try {
-      stdin.writeByte(Wire.ACK);
+      stdin.writeByte(ChildPipe.ACK);
       stdin.flush();
     } catch (IOException e) {
       log.debug("child {} is gone before its acknowledgement", pid(), e);
@@ -264,7 +264,7 @@ final class Child {
   }
 
   private void deliverFrame(String type, byte[] payload) {
-    if (Wire.READY.equals(type)) {
+    if (ChildPipe.READY.equals(type)) {
       LongConsumer tell;
       long took;
       synchronized (this) {
@@ -403,7 +403,7 @@ final class Child {
           }
           continue;
         }
-        if (lineStart && b == Wire.FRAME_START) {
+        if (lineStart && b == ChildPipe.FRAME_START) {
           if (plainStart >= 0) {
             out.write(buffer, plainStart, i - plainStart);
             plainStart = -1;
@@ -426,7 +426,7 @@ final class Child {
 
   /** Handles a frame line; true if it says that binary frames follow. */
   private boolean handleFrameLine(byte[] line) {
-    String[] parsed = Wire.parseFrame(line, line.length, token);
+    String[] parsed = ChildPipe.parseFrame(line, line.length, token);
     if (parsed == null) {
       System.out.println(new String(line, java.nio.charset.StandardCharsets.ISO_8859_1));
       return false;

@@ -7,7 +7,7 @@ import io.zproc.RemoteException;
 import io.zproc.ZProc;
 import io.zproc.ZProcOptions;
 import io.zproc.internal.Json;
-import io.zproc.internal.client.Context;
+import io.zproc.internal.client.ClientContext;
 import io.zproc.rsocket.WireClient;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
@@ -66,9 +66,9 @@ public final class ChildMain {
                   if (type < 0) {
                     break;
                   }
-                  if (type == Wire.TASK) {
+                  if (type == ChildPipe.TASK) {
                     tasks.put(TaskFrame.read(in));
-                  } else if (type == Wire.ACK) {
+                  } else if (type == ChildPipe.ACK) {
                     ack.countDown();
                     // The parent's last word: stop reading, so that no thread waits in a native
                     // read when this JVM exits (its exit would wait 300 ms for that thread).
@@ -106,15 +106,15 @@ public final class ChildMain {
     if (header.tls) {
       options = options.tls(header.tlsTrust == null ? null : Path.of(header.tlsTrust));
     }
-    Context ctx;
+    ClientContext ctx;
     try {
-      ctx = (Context) ZProc.connect(header.address, options);
+      ctx = (ClientContext) ZProc.connect(header.address, options);
     } catch (RuntimeException e) {
       System.err.println("[zproc child] cannot connect to " + header.address + ": " + e);
       Runtime.getRuntime().halt(3);
       return;
     }
-    out.send(header.token, Wire.READY, new byte[0]);
+    out.send(header.token, ChildPipe.READY, new byte[0]);
     warmUp(ctx);
 
     int status;
@@ -195,7 +195,7 @@ public final class ChildMain {
    * archive's classes used it: from the jars, they would cost a spare a few MB that a task may
    * never need.
    */
-  private static void warmUp(Context ctx) {
+  private static void warmUp(ClientContext ctx) {
     if (Boolean.getBoolean(Launcher.WARM_MAPPER)) {
       try {
         Json.mapper();
@@ -210,10 +210,11 @@ public final class ChildMain {
     try {
       ProcessTask<Object> probe = state -> state.namespace();
       for (int i = 0; i < 20; i++) {
-        Object task = Wire.deserialize(Wire.serialize(probe), ChildMain.class.getClassLoader());
+        Object task =
+            ChildPipe.deserialize(ChildPipe.serialize(probe), ChildMain.class.getClassLoader());
         Object result = ((ProcessTask<?>) task).run(ctx.state());
-        Wire.frame("warmup", Wire.RESULT, Wire.serialize(result));
-        Wire.serialize(RemoteException.of(new IllegalStateException("warm-up")));
+        ChildPipe.frame("warmup", ChildPipe.RESULT, ChildPipe.serialize(result));
+        ChildPipe.serialize(RemoteException.of(new IllegalStateException("warm-up")));
       }
       ctx.state().size().block();
     } catch (Exception e) {
@@ -224,12 +225,12 @@ public final class ChildMain {
   /** A value of the kind tasks store: a record (for the class list, see {@link #warmUp}). */
   record Probe(int n, String s) {}
 
-  private static int run(Context ctx, TaskFrame task, String token, FrameOut out) {
+  private static int run(ClientContext ctx, TaskFrame task, String token, FrameOut out) {
     Object target;
     try {
-      target = Wire.deserialize(task.bytes, ChildMain.class.getClassLoader());
+      target = ChildPipe.deserialize(task.bytes, ChildMain.class.getClassLoader());
     } catch (Exception e) {
-      out.send(token, Wire.ERROR, serializeError(e));
+      out.send(token, ChildPipe.ERROR, serializeError(e));
       return 1;
     }
     int attempt = 0;
@@ -237,18 +238,18 @@ public final class ChildMain {
       attempt++;
       try {
         Object result;
-        if (task.kind == Wire.CONTEXT_TASK) {
+        if (task.kind == ChildPipe.CONTEXT_TASK) {
           result = ((ContextTask<?>) target).run(ctx);
         } else {
           result = ((ProcessTask<?>) target).run(ctx.state());
         }
         byte[] bytes;
         try {
-          bytes = Wire.serialize(result);
+          bytes = ChildPipe.serialize(result);
         } catch (IOException e) {
           out.send(
               token,
-              Wire.ERROR,
+              ChildPipe.ERROR,
               serializeError(
                   new IllegalStateException(
                       "the task's result of type "
@@ -257,10 +258,10 @@ public final class ChildMain {
                       e)));
           return 1;
         }
-        out.send(token, Wire.RESULT, bytes);
+        out.send(token, ChildPipe.RESULT, bytes);
         return 0;
       } catch (ProcessExit exit) {
-        out.send(token, Wire.EXIT, new byte[] {(byte) exit.status()});
+        out.send(token, ChildPipe.EXIT, new byte[] {(byte) exit.status()});
         return exit.status();
       } catch (Throwable t) {
         if (t instanceof VirtualMachineError) {
@@ -282,7 +283,7 @@ public final class ChildMain {
           }
           continue;
         }
-        out.send(token, Wire.ERROR, serializeError(t));
+        out.send(token, ChildPipe.ERROR, serializeError(t));
         return 1;
       }
     }
@@ -290,7 +291,7 @@ public final class ChildMain {
 
   private static byte[] serializeError(Throwable t) {
     try {
-      return Wire.serialize(RemoteException.of(t));
+      return ChildPipe.serialize(RemoteException.of(t));
     } catch (IOException e) {
       throw new IllegalStateException("cannot serialize " + t, e);
     }
@@ -322,7 +323,7 @@ public final class ChildMain {
 
     static Header read(DataInputStream in) throws IOException {
       String magic = in.readUTF();
-      if (!Wire.MAGIC.equals(magic)) {
+      if (!ChildPipe.MAGIC.equals(magic)) {
         throw new IOException("not a zproc header: " + magic);
       }
       String address = in.readUTF();
@@ -438,7 +439,8 @@ public final class ChildMain {
           if (last != '\n') {
             write('\n');
           }
-          byte[] frame = Wire.frame(token, type, payload).getBytes(StandardCharsets.ISO_8859_1);
+          byte[] frame =
+              ChildPipe.frame(token, type, payload).getBytes(StandardCharsets.ISO_8859_1);
           write(frame, 0, frame.length);
           flush();
         } catch (IOException e) {

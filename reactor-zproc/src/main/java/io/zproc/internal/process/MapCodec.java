@@ -120,7 +120,7 @@ public final class MapCodec {
 
   private static void serial(MapBuffer out, @Nullable Object[] values, int n) throws IOException {
     Object[] batch = n == values.length ? values : Arrays.copyOf(values, n);
-    byte[] bytes = Wire.serialize(batch);
+    byte[] bytes = ChildPipe.serialize(batch);
     out.putByte(SERIAL);
     out.putInt(n);
     out.putInt(bytes.length);
@@ -300,7 +300,8 @@ public final class MapCodec {
         {
           int size = in.getInt();
           in.needElements(size, 1);
-          Object batch = Wire.deserialize(Arrays.copyOfRange(in.b, in.pos, in.pos + size), loader);
+          Object batch =
+              ChildPipe.deserialize(Arrays.copyOfRange(in.b, in.pos, in.pos + size), loader);
           in.skipBytes(size);
           if (!(batch instanceof Object[]) || ((Object[]) batch).length != n) {
             throw new StreamCorruptedException("a serialized map batch is not " + n + " values");

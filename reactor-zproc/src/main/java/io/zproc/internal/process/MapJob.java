@@ -44,7 +44,7 @@ public final class MapJob<T, R> {
 
   private static byte[] serialize(Object task) {
     try {
-      return Wire.serialize(task);
+      return ChildPipe.serialize(task);
     } catch (NotSerializableException e) {
       String culprit = e.getMessage();
       String hint =

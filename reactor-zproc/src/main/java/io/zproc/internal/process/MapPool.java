@@ -331,7 +331,7 @@ public final class MapPool {
                 payload, outcome.resultsAt(), off + len - outcome.resultsAt(), run.loader);
         byte[] e = outcome.error();
         if (e != null) {
-          error = (RemoteException) Wire.deserialize(e, run.loader);
+          error = (RemoteException) ChildPipe.deserialize(e, run.loader);
         } else if (outcome.status() == MapFrames.FAILED) {
           error = RemoteException.of(new IllegalStateException("the worker failed on this item"));
         }

@@ -200,7 +200,7 @@ abstract class MapWorker {
     public void frame(String type, byte[] payload) {
       if (MapFrames.OUTCOME.equals(type)) {
         pool.outcome(this, payload, 0, payload.length);
-      } else if (Wire.READY.equals(type)) {
+      } else if (ChildPipe.READY.equals(type)) {
         pool.ready(this);
       }
     }

@@ -68,7 +68,7 @@ final class MapWorkerLoop {
       Throwable failure = null;
       ClassLoader taskLoader = r.loader() != null ? r.loader() : loader;
       try {
-        task = Wire.deserialize(r.task(), taskLoader);
+        task = ChildPipe.deserialize(r.task(), taskLoader);
       } catch (Exception | LinkageError e) {
         failure = new IllegalStateException("the worker cannot read the processMap task: " + e, e);
       }
@@ -148,7 +148,7 @@ final class MapWorkerLoop {
     byte[] errorBytes = null;
     if (error != null) {
       try {
-        errorBytes = Wire.serialize(RemoteException.of(error));
+        errorBytes = ChildPipe.serialize(RemoteException.of(error));
       } catch (IOException e) {
         errorBytes = serializedOrNull(new IllegalStateException(String.valueOf(error)));
       }
@@ -178,7 +178,7 @@ final class MapWorkerLoop {
 
   private static byte @Nullable [] serializedOrNull(Throwable t) {
     try {
-      return Wire.serialize(RemoteException.of(t));
+      return ChildPipe.serialize(RemoteException.of(t));
     } catch (IOException e) {
       return null;
     }
@@ -188,7 +188,7 @@ final class MapWorkerLoop {
   static int firstUnserializable(Object[] values) {
     for (int i = 0; i < values.length; i++) {
       try {
-        Wire.serialize(values[i]);
+        ChildPipe.serialize(values[i]);
       } catch (IOException e) {
         return i;
       }

@@ -1,6 +1,6 @@
 package io.zproc.internal.process;
 
-import io.zproc.internal.client.Context;
+import io.zproc.internal.client.ClientContext;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.util.Set;
@@ -72,7 +72,7 @@ final class MapWorkerMain {
   }
 
   /** Serves batches until stdin closes; never returns. */
-  static void run(Context ctx, String token, ChildMain.FrameOut out) {
+  static void run(ClientContext ctx, String token, ChildMain.FrameOut out) {
     active = true;
     if (eof && !quitting) {
       Runtime.getRuntime().halt(137); // the parent died before this worker began

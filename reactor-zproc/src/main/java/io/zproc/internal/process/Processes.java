@@ -145,8 +145,8 @@ public final class Processes {
     if (closed.get()) {
       throw new IllegalStateException("this context is closed: it starts no more processes");
     }
-    byte[] bytes = Wire.serializeTask(task);
-    byte kind = contextTask ? Wire.CONTEXT_TASK : Wire.STATE_TASK;
+    byte[] bytes = ChildPipe.serializeTask(task);
+    byte kind = contextTask ? ChildPipe.CONTEXT_TASK : ChildPipe.STATE_TASK;
     List<String> retryFor = new ArrayList<>();
     options.retryFor().forEach(t -> retryFor.add(t.getName()));
     ClassLoader loader = task.getClass().getClassLoader();

@@ -56,12 +56,12 @@ final class ThreadProcess<R> extends BaseProcess<R> {
     Object value = null;
     Throwable failure = null;
     try {
-      Object target = Wire.deserialize(frame.bytes, loader);
+      Object target = ChildPipe.deserialize(frame.bytes, loader);
       for (; ; ) {
         attempt++;
         try {
           Object v;
-          if (frame.kind == Wire.CONTEXT_TASK) {
+          if (frame.kind == ChildPipe.CONTEXT_TASK) {
             if (ctx == null) {
               ctx = context.get();
             }
@@ -70,7 +70,7 @@ final class ThreadProcess<R> extends BaseProcess<R> {
             v = ((ProcessTask<?>) target).run(state.get());
           }
           // a result crosses a process boundary in a child JVM: here it must be serializable too
-          value = Wire.deserialize(Wire.serialize(v), loader);
+          value = ChildPipe.deserialize(ChildPipe.serialize(v), loader);
           code = 0;
           break;
         } catch (ProcessExit exit) {

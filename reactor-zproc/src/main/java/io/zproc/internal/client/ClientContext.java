@@ -49,7 +49,7 @@ import reactor.util.retry.Retry;
 /**
  * The {@link ZProc} context: one connection, the state clients made from it, and maybe a server.
  */
-public final class Context implements ZProc {
+public final class ClientContext implements ZProc {
   private volatile WireClient wire;
   private final WireClientOptions wireOptions;
   private final java.time.Duration connectTimeout;
@@ -67,7 +67,7 @@ public final class Context implements ZProc {
   private volatile StateClient state;
   private final @Nullable Thread shutdownHook;
 
-  private Context(
+  private ClientContext(
       WireClient wire, @Nullable StateServer server, String address, ZProcOptions options) {
     this.wire = wire;
     this.wireOptions = wireOptions(options);
@@ -85,7 +85,7 @@ public final class Context implements ZProc {
   }
 
   /** Starts an embedded server on a free loopback port and connects to it directly. */
-  public static Context start(ZProcOptions options) {
+  public static ClientContext start(ZProcOptions options) {
     Objects.requireNonNull(options, "options");
     ServerOptions serverOptions = options.serverOptions();
     if (options.secretKey() == null) {
@@ -100,7 +100,7 @@ public final class Context implements ZProc {
     try {
       ConnectionFiles.write(server.address(), Objects.requireNonNull(options.secretKey()));
       WireClient wire = open(server.address(), options);
-      return new Context(wire, server, server.address(), options);
+      return new ClientContext(wire, server, server.address(), options);
     } catch (RuntimeException e) {
       ConnectionFiles.delete(server.address());
       server.close();
@@ -109,7 +109,7 @@ public final class Context implements ZProc {
   }
 
   /** Connects to an existing server. */
-  public static Context connect(String address, ZProcOptions options) {
+  public static ClientContext connect(String address, ZProcOptions options) {
     Objects.requireNonNull(address, "address");
     Objects.requireNonNull(options, "options");
     if (options.secretKey() == null) {
@@ -120,7 +120,7 @@ public final class Context implements ZProc {
       }
     }
     WireClient wire = open(address, options);
-    return new Context(wire, null, wire.address().toString(), options);
+    return new ClientContext(wire, null, wire.address().toString(), options);
   }
 
   private static WireClientOptions wireOptions(ZProcOptions options) {

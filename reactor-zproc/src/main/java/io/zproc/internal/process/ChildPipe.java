@@ -18,8 +18,8 @@ import org.jspecify.annotations.Nullable;
  * stdout between the user's output: one line per frame, {@code \u001EZP:<token>:<type>:<base64>},
  * starting at a line start; everything else is the user's output.
  */
-final class Wire {
-  private Wire() {}
+final class ChildPipe {
+  private ChildPipe() {}
 
   static final String MAGIC = "ZPROC1";
   static final byte FRAME_START = 0x1E;
