@@ -8,21 +8,15 @@ import io.zproc.ZProc;
 import io.zproc.ZProcOptions;
 import io.zproc.internal.Json;
 import io.zproc.internal.client.ClientContext;
+import io.zproc.internal.map.MapFrames;
+import io.zproc.internal.map.MapWorkerMain;
 import io.zproc.rsocket.WireClient;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -333,120 +327,6 @@ public final class ChildMain {
       boolean tls = in.readBoolean();
       String trust = in.readUTF();
       return new Header(address, namespace, key, token, tls, trust.isEmpty() ? null : trust);
-    }
-  }
-
-  /** One task: what to run and how to retry. */
-  static final class TaskFrame {
-    static final TaskFrame POISON = new TaskFrame((byte) 0, -1, 0, 0, List.of(), new byte[0]);
-
-    final byte kind;
-    final long cursor;
-    final int maxRetries;
-    final long retryDelayMillis;
-    final List<String> retryFor;
-    final byte[] bytes;
-
-    TaskFrame(
-        byte kind,
-        long cursor,
-        int maxRetries,
-        long retryDelayMillis,
-        List<String> retryFor,
-        byte[] bytes) {
-      this.kind = kind;
-      this.cursor = cursor;
-      this.maxRetries = maxRetries;
-      this.retryDelayMillis = retryDelayMillis;
-      this.retryFor = retryFor;
-      this.bytes = bytes;
-    }
-
-    static TaskFrame read(DataInputStream in) throws IOException {
-      byte kind = in.readByte();
-      long cursor = in.readLong();
-      int maxRetries = in.readInt();
-      long delay = in.readLong();
-      int n = in.readInt();
-      List<String> types = new ArrayList<>(n);
-      for (int i = 0; i < n; i++) {
-        types.add(in.readUTF());
-      }
-      byte[] bytes = new byte[in.readInt()];
-      in.readFully(bytes);
-      return new TaskFrame(kind, cursor, maxRetries, delay, types, bytes);
-    }
-
-    boolean shouldRetry(Throwable t, int attempt) {
-      if (retryFor.isEmpty() || (maxRetries > 0 && attempt > maxRetries)) {
-        return false;
-      }
-      for (Class<?> c = t.getClass(); c != null; c = c.getSuperclass()) {
-        if (retryFor.contains(c.getName())) {
-          return true;
-        }
-      }
-      return false;
-    }
-  }
-
-  /**
-   * The child's stdout: the user's output passes through; frames are written whole, each at a line
-   * start, under the same lock as the user's prints.
-   */
-  static final class FrameOut extends FilterOutputStream {
-    private int last = '\n';
-
-    private FrameOut(OutputStream out) {
-      super(out);
-    }
-
-    static FrameOut install() {
-      FrameOut out = new FrameOut(new FileOutputStream(FileDescriptor.out));
-      System.setOut(new PrintStream(out, true));
-      return out;
-    }
-
-    @Override
-    public synchronized void write(int b) throws IOException {
-      out.write(b);
-      last = b;
-    }
-
-    @Override
-    public synchronized void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-      if (len > 0) {
-        last = b[off + len - 1];
-      }
-    }
-
-    /**
-     * The stream under this one, for a map worker's binary frames (after the text frame that
-     * announces them, see {@link MapWorkerOut}); pending output is flushed first.
-     */
-    OutputStream raw() {
-      System.out.flush();
-      return out;
-    }
-
-    /** Writes a frame; locks as the user's prints do (the PrintStream, then this stream). */
-    void send(String token, String type, byte[] payload) {
-      PrintStream ps = System.out;
-      synchronized (ps) {
-        ps.flush();
-        try {
-          if (last != '\n') {
-            write('\n');
-          }
-          byte[] frame =
-              ChildPipe.frame(token, type, payload).getBytes(StandardCharsets.ISO_8859_1);
-          write(frame, 0, frame.length);
-          flush();
-        } catch (IOException e) {
-          Runtime.getRuntime().halt(137); // stdout is gone: so is the parent
-        }
-      }
     }
   }
 }

@@ -17,35 +17,57 @@ import org.jspecify.annotations.Nullable;
  * token), then frames: {@code 'T'} a task, {@code 'A'} an acknowledgement. Child to parent, on its
  * stdout between the user's output: one line per frame, {@code \u001EZP:<token>:<type>:<base64>},
  * starting at a line start; everything else is the user's output.
+ *
+ * <p>After the text frame {@link #BINARY} (sent by a map worker), the child's stdout carries binary
+ * frames only: {@code 0x1F, type, int length, payload}; type {@link #PRINT_TYPE} is the task's
+ * printed output, any other type reaches the listener as an {@link #OUTCOME} frame.
  */
-final class ChildPipe {
+public final class ChildPipe {
   private ChildPipe() {}
 
-  static final String MAGIC = "ZPROC1";
+  public static final String MAGIC = "ZPROC1";
   static final byte FRAME_START = 0x1E;
   static final String FRAME_PREFIX = "\u001EZP:";
 
-  static final byte TASK = 'T';
-  static final byte ACK = 'A';
+  public static final byte TASK = 'T';
+  public static final byte ACK = 'A';
 
   /** Child frame types. */
-  static final String READY = "READY";
+  public static final String READY = "READY";
 
-  static final String RESULT = "R";
-  static final String ERROR = "E";
-  static final String EXIT = "X";
+  public static final String RESULT = "R";
+  public static final String ERROR = "E";
+  public static final String EXIT = "X";
 
   /** Task kinds. */
   static final byte STATE_TASK = 'S';
 
-  static final byte CONTEXT_TASK = 'C';
+  public static final byte CONTEXT_TASK = 'C';
+
+  /** The text frame after which the child's stdout carries binary frames only. */
+  public static final String BINARY = "MB";
+
+  /** The frame type under which a binary frame (not printed output) reaches the listener. */
+  public static final String OUTCOME = "MR";
+
+  /** The first byte of a binary frame. */
+  public static final byte MARK = 0x1F;
+
+  /** The binary frame type of the task's printed output. */
+  public static final byte PRINT_TYPE = 'P';
+
+  /** Mark, type and length: the bytes before a binary frame's payload. */
+  public static final int HEADER = 6;
+
+  /** The largest binary frame a parent reads. */
+  public static final int MAX_FRAME = 1 << 30;
 
   /**
    * Serializes a task.
    *
    * @throws IllegalArgumentException naming what is not serializable and what to do instead
    */
-  static byte[] serializeTask(Object task) {
+  public static byte[] serializeTask(Object task) {
     try {
       return serialize(task);
     } catch (NotSerializableException e) {
@@ -68,7 +90,7 @@ final class ChildPipe {
     }
   }
 
-  static byte[] serialize(@Nullable Object value) throws IOException {
+  public static byte[] serialize(@Nullable Object value) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
       out.writeObject(value);
@@ -76,7 +98,7 @@ final class ChildPipe {
     return bytes.toByteArray();
   }
 
-  static @Nullable Object deserialize(byte[] bytes, @Nullable ClassLoader loader)
+  public static @Nullable Object deserialize(byte[] bytes, @Nullable ClassLoader loader)
       throws IOException, ClassNotFoundException {
     try (ObjectInputStream in =
         new LoaderObjectInputStream(new ByteArrayInputStream(bytes), loader)) {
@@ -84,7 +106,7 @@ final class ChildPipe {
     }
   }
 
-  static String frame(String token, String type, byte[] payload) {
+  public static String frame(String token, String type, byte[] payload) {
     return FRAME_PREFIX
         + token
         + ":"

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * classpath's jars, sizes and times). Later children map it ({@code -XX:SharedArchiveFile}) instead
  * of the JDK's default archive, and start faster.
  */
-final class Launcher {
+public final class Launcher {
   private static final Logger log = LoggerFactory.getLogger(Launcher.class);
 
   private Launcher() {}
@@ -89,7 +89,7 @@ final class Launcher {
           : List.of();
 
   /** The system property that tells a child it lists its classes (so it exits normally). */
-  static final String DUMPING = "zproc.child.cdsDump";
+  public static final String DUMPING = "zproc.child.cdsDump";
 
   /**
    * The system property that tells a spare to build the value mapper while it waits: set when the

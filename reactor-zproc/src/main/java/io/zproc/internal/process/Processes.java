@@ -121,7 +121,7 @@ public final class Processes {
    * @param what what needs the child JVMs, for the message
    * @throws ZProcException for a {@code local:} address
    */
-  static void requireReachable(Child.Spec spec, String what) {
+  public static void requireReachable(Child.Spec spec, String what) {
     if (spec.address().startsWith("local:")) {
       throw new ZProcException(
           "PROCESS_FAILED",
@@ -246,7 +246,7 @@ public final class Processes {
    * Hands a pre-started spare JVM over to another use (a {@code processMap} worker), and boots its
    * replacement a little later; null if there is none.
    */
-  @Nullable Child adoptSpare() {
+  public @Nullable Child adoptSpare() {
     if (closed.get()) {
       return null;
     }

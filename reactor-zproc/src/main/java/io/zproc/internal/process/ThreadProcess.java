@@ -32,8 +32,7 @@ final class ThreadProcess<R> extends BaseProcess<R> {
       long retryDelayMillis,
       List<String> retryFor,
       @Nullable ClassLoader loader) {
-    ChildMain.TaskFrame frame =
-        new ChildMain.TaskFrame(kind, cursor, maxRetries, retryDelayMillis, retryFor, task);
+    TaskFrame frame = new TaskFrame(kind, cursor, maxRetries, retryDelayMillis, retryFor, task);
     this.thread =
         new Thread(
             () -> run(frame, () -> state.apply(cursor), context, loader), "zproc-thread-process");
@@ -46,7 +45,7 @@ final class ThreadProcess<R> extends BaseProcess<R> {
 
   @SuppressWarnings("unchecked")
   private void run(
-      ChildMain.TaskFrame frame,
+      TaskFrame frame,
       Supplier<State> state,
       Supplier<ZProc> context,
       @Nullable ClassLoader loader) {

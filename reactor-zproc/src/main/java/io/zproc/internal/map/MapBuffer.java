@@ -1,4 +1,4 @@
-package io.zproc.internal.process;
+package io.zproc.internal.map;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

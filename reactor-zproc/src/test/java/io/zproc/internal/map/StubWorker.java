@@ -1,4 +1,4 @@
-package io.zproc.internal.process;
+package io.zproc.internal.map;
 
 import io.zproc.Backend;
 import java.util.List;

@@ -1,7 +1,8 @@
-package io.zproc.internal.process;
+package io.zproc.internal.map;
 
 import io.zproc.MapTask;
 import io.zproc.StatefulMapTask;
+import io.zproc.internal.process.ChildPipe;
 import java.io.IOException;
 import java.io.NotSerializableException;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package io.zproc.internal.process;
+package io.zproc.internal.map;
 
 /**
  * How many items the next batch of one {@code processMap} call holds. With a fixed size (an

@@ -1,6 +1,8 @@
-package io.zproc.internal.process;
+package io.zproc.internal.map;
 
 import io.zproc.State;
+import io.zproc.internal.process.Child;
+import io.zproc.internal.process.ChildPipe;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -9,7 +11,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -229,7 +230,7 @@ abstract class MapWorker {
 
     @Override
     boolean awaitExit(long millis) throws InterruptedException {
-      return child.process.waitFor(Math.max(1, millis), TimeUnit.MILLISECONDS);
+      return child.waitFor(Math.max(1, millis));
     }
 
     @Override

@@ -1,6 +1,8 @@
-package io.zproc.internal.process;
+package io.zproc.internal.map;
 
 import io.zproc.internal.client.ClientContext;
+import io.zproc.internal.process.FrameOut;
+import io.zproc.internal.process.Launcher;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.util.Set;
@@ -15,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * stdin and, once its task frame says so, its main thread. It runs until stdin closes (the pool
  * retired it, or the parent died), then leaves.
  */
-final class MapWorkerMain {
+public final class MapWorkerMain {
   private static final Object POISON = new Object();
   private static final BlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
   private static final Set<Long> dropped = ConcurrentHashMap.newKeySet();
@@ -27,7 +29,7 @@ final class MapWorkerMain {
   private MapWorkerMain() {}
 
   /** Reads a map frame from stdin (on the stdin reader thread); a drop takes effect at once. */
-  static void read(int type, DataInputStream in) throws IOException {
+  public static void read(int type, DataInputStream in) throws IOException {
     Object frame = MapFrames.read(type, in);
     if (frame == MapFrames.QUIT_FRAME) {
       quitting = true;
@@ -44,7 +46,7 @@ final class MapWorkerMain {
    * Stdin closed (on the stdin reader thread). If this child is a worker, it leaves (see {@link
    * #stdinClosed()}) and this returns true; else a worker that starts later leaves at once.
    */
-  static boolean stdinEnded() {
+  public static boolean stdinEnded() {
     eof = true;
     if (active) {
       stdinClosed();
@@ -72,7 +74,7 @@ final class MapWorkerMain {
   }
 
   /** Serves batches until stdin closes; never returns. */
-  static void run(ClientContext ctx, String token, ChildMain.FrameOut out) {
+  public static void run(ClientContext ctx, String token, FrameOut out) {
     active = true;
     if (eof && !quitting) {
       Runtime.getRuntime().halt(137); // the parent died before this worker began

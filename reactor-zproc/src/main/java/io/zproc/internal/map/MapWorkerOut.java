@@ -1,5 +1,6 @@
-package io.zproc.internal.process;
+package io.zproc.internal.map;
 
+import io.zproc.internal.process.FrameOut;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -22,7 +23,7 @@ final class MapWorkerOut {
    * Tells the parent (one text frame) that binary frames follow, and puts a print-frame stream in
    * place of {@code System.out}.
    */
-  static MapWorkerOut install(ChildMain.FrameOut text, String token) {
+  static MapWorkerOut install(FrameOut text, String token) {
     text.send(token, MapFrames.BINARY, new byte[0]);
     MapWorkerOut out = new MapWorkerOut(text.raw());
     System.setOut(new PrintStream(out.new Prints(), true));

@@ -1,4 +1,4 @@
-package io.zproc.internal.process;
+package io.zproc.internal.map;
 
 import io.zproc.MapTaskException;
 import io.zproc.RemoteException;

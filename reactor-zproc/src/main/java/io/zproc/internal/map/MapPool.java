@@ -1,10 +1,13 @@
-package io.zproc.internal.process;
+package io.zproc.internal.map;
 
 import io.zproc.Backend;
 import io.zproc.MapOptions;
 import io.zproc.RemoteException;
 import io.zproc.State;
 import io.zproc.ZProcException;
+import io.zproc.internal.process.Child;
+import io.zproc.internal.process.ChildPipe;
+import io.zproc.internal.process.Processes;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;

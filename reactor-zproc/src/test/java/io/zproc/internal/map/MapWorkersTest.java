@@ -1,8 +1,9 @@
-package io.zproc.internal.process;
+package io.zproc.internal.map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zproc.ZProcException;
+import io.zproc.internal.process.Child;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.zproc.internal.process;
+package io.zproc.internal.map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,5 +1,6 @@
-package io.zproc.internal.process;
+package io.zproc.internal.map;
 
+import io.zproc.internal.process.ChildPipe;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.StreamCorruptedException;

@@ -1,5 +1,6 @@
-package io.zproc.internal.process;
+package io.zproc.internal.map;
 
+import io.zproc.internal.process.ChildPipe;
 import java.io.DataInputStream;
 import java.io.IOException;
 import org.jspecify.annotations.Nullable;
@@ -19,11 +20,11 @@ import org.jspecify.annotations.Nullable;
  * printed on {@code System.out}, which the parent copies to its own. A line that does not start
  * with {@code 0x1F} where a frame should start (a JVM log line) is copied through as output.
  */
-final class MapFrames {
+public final class MapFrames {
   private MapFrames() {}
 
   /** The task kind that turns a child into a map worker. */
-  static final byte WORKER_KIND = 'W';
+  public static final byte WORKER_KIND = 'W';
 
   static final byte REGISTER = 'M';
   static final byte BATCH = 'B';
@@ -31,22 +32,22 @@ final class MapFrames {
   static final byte QUIT = 'Q';
 
   /** The text frame after which the worker's stdout carries binary frames only. */
-  static final String BINARY = "MB";
+  static final String BINARY = ChildPipe.BINARY;
 
   /** The frame type under which the worker's outcomes reach the child's listener. */
-  static final String OUTCOME = "MR";
+  static final String OUTCOME = ChildPipe.OUTCOME;
 
   /** The first byte of a binary frame from a worker. */
-  static final byte MARK = 0x1F;
+  static final byte MARK = ChildPipe.MARK;
 
   static final byte OUTCOME_TYPE = 'O';
-  static final byte PRINT_TYPE = 'P';
+  static final byte PRINT_TYPE = ChildPipe.PRINT_TYPE;
 
   /** Mark, type and length: the bytes before a binary frame's payload. */
-  static final int HEADER = 6;
+  static final int HEADER = ChildPipe.HEADER;
 
   /** The largest binary frame a parent reads. */
-  static final int MAX_FRAME = 1 << 30;
+  static final int MAX_FRAME = ChildPipe.MAX_FRAME;
 
   /** Type, run, id and first item, and the length: the bytes of a batch frame before its items. */
   static final int BATCH_HEADER = 1 + 8 + 8 + 8 + 4;
@@ -80,7 +81,7 @@ final class MapFrames {
    */
   record Outcome(long batch, byte status, long nanos, byte @Nullable [] error, int resultsAt) {}
 
-  static boolean isFrame(int type) {
+  public static boolean isFrame(int type) {
     return type == REGISTER || type == BATCH || type == DROP || type == QUIT;
   }
 

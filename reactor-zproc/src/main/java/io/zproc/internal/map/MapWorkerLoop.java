@@ -1,9 +1,10 @@
-package io.zproc.internal.process;
+package io.zproc.internal.map;
 
 import io.zproc.MapTask;
 import io.zproc.RemoteException;
 import io.zproc.State;
 import io.zproc.StatefulMapTask;
+import io.zproc.internal.process.ChildPipe;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.HashMap;

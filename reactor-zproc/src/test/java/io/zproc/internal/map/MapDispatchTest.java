@@ -1,7 +1,8 @@
-package io.zproc.internal.process;
+package io.zproc.internal.map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.zproc.internal.process.Child;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
