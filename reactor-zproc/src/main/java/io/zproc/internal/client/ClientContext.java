@@ -19,9 +19,9 @@ import io.zproc.internal.Ops;
 import io.zproc.internal.map.MapJob;
 import io.zproc.internal.map.MapPool;
 import io.zproc.internal.map.MapStats;
+import io.zproc.internal.process.ChildConnection;
 import io.zproc.internal.process.ProcessStats;
 import io.zproc.internal.process.Processes;
-import io.zproc.internal.process.Watchers;
 import io.zproc.internal.server.StateServer;
 import io.zproc.rsocket.WireClient;
 import io.zproc.rsocket.WireClientOptions;
@@ -49,7 +49,7 @@ import reactor.util.retry.Retry;
 /**
  * The {@link ZProc} context: one connection, the state clients made from it, and maybe a server.
  */
-public final class ClientContext implements ZProc {
+public final class ClientContext implements ChildConnection {
   private volatile WireClient wire;
   private final WireClientOptions wireOptions;
   private final java.time.Duration connectTimeout;
@@ -286,10 +286,7 @@ public final class ClientContext implements ZProc {
     return idPrefix + "-" + stateIds.incrementAndGet();
   }
 
-  /**
-   * Makes a new own state client whose buffered cursor starts at a version (a pre-started child
-   * gets its task later than it connected, and its cursor starts when the parent started it).
-   */
+  @Override
   public void renewState(long cursor) {
     state = new StateClient(this, namespace, cursor);
   }
@@ -343,7 +340,7 @@ public final class ClientContext implements ZProc {
                   options.spareProcesses(),
                   this::versionNow,
                   cursor -> new StateClient(this, namespace, cursor),
-                  () -> ZProc.connect(address, options),
+                  () -> connect(address, options),
                   processStats);
           processes = p;
         }

@@ -1,6 +1,6 @@
 package io.zproc.internal.map;
 
-import io.zproc.internal.client.ClientContext;
+import io.zproc.ZProc;
 import io.zproc.internal.process.FrameOut;
 import io.zproc.internal.process.Launcher;
 import java.io.DataInputStream;
@@ -74,7 +74,7 @@ public final class MapWorkerMain {
   }
 
   /** Serves batches until stdin closes; never returns. */
-  public static void run(ClientContext ctx, String token, FrameOut out) {
+  public static void run(ZProc ctx, String token, FrameOut out) {
     active = true;
     if (eof && !quitting) {
       Runtime.getRuntime().halt(137); // the parent died before this worker began

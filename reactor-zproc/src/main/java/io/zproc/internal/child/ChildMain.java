@@ -1,21 +1,24 @@
-package io.zproc.internal.process;
+package io.zproc.internal.child;
 
 import io.zproc.ContextTask;
 import io.zproc.ProcessExit;
 import io.zproc.ProcessTask;
 import io.zproc.RemoteException;
-import io.zproc.ZProc;
 import io.zproc.ZProcOptions;
 import io.zproc.internal.Json;
 import io.zproc.internal.client.ClientContext;
 import io.zproc.internal.map.MapFrames;
 import io.zproc.internal.map.MapWorkerMain;
+import io.zproc.internal.process.ChildConnection;
+import io.zproc.internal.process.ChildPipe;
+import io.zproc.internal.process.FrameOut;
+import io.zproc.internal.process.Launcher;
+import io.zproc.internal.process.TaskFrame;
 import io.zproc.rsocket.WireClient;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
@@ -100,9 +103,9 @@ public final class ChildMain {
     if (header.tls) {
       options = options.tls(header.tlsTrust == null ? null : Path.of(header.tlsTrust));
     }
-    ClientContext ctx;
+    ChildConnection ctx;
     try {
-      ctx = (ClientContext) ZProc.connect(header.address, options);
+      ctx = ClientContext.connect(header.address, options);
     } catch (RuntimeException e) {
       System.err.println("[zproc child] cannot connect to " + header.address + ": " + e);
       Runtime.getRuntime().halt(3);
@@ -148,7 +151,7 @@ public final class ChildMain {
    * event loops are shut down here, so the exit takes 10-20 ms.
    */
   private static void exit(int status) {
-    noteMapperUse(System.getProperty(Launcher.MAPPER_WANTED), Json.mapperBuilt());
+    Launcher.noteMapperUse(System.getProperty(Launcher.MAPPER_WANTED), Json.mapperBuilt());
     System.out.flush();
     System.err.flush();
     try {
@@ -163,25 +166,6 @@ public final class ChildMain {
   }
 
   /**
-   * Tells later children that tasks here use the value mapper, when this JVM built it although its
-   * archive did not hold its classes (see {@code Launcher.mapperWanted}): the next child lists its
-   * classes for an archive that does, so that such tasks do not load Jackson's data binding from
-   * the jars (0.3–0.4 s) in every child.
-   *
-   * @param wanted the file to make, or null
-   */
-  static void noteMapperUse(@Nullable String wanted, boolean built) {
-    if (wanted == null || !built) {
-      return;
-    }
-    try {
-      Files.write(Path.of(wanted), new byte[0]);
-    } catch (IOException | RuntimeException e) {
-      // only an optimisation for later children
-    }
-  }
-
-  /**
    * While a spare waits for its task, runs once through everything a task's path needs (task
    * deserialization, a state call, result serialization and framing), so that the task itself does
    * not pay for cold code. Builds the value mapper (Jackson data binding, for records and POJOs)
@@ -189,7 +173,7 @@ public final class ChildMain {
    * archive's classes used it: from the jars, they would cost a spare a few MB that a task may
    * never need.
    */
-  private static void warmUp(ClientContext ctx) {
+  private static void warmUp(ChildConnection ctx) {
     if (Boolean.getBoolean(Launcher.WARM_MAPPER)) {
       try {
         Json.mapper();
@@ -219,7 +203,7 @@ public final class ChildMain {
   /** A value of the kind tasks store: a record (for the class list, see {@link #warmUp}). */
   record Probe(int n, String s) {}
 
-  private static int run(ClientContext ctx, TaskFrame task, String token, FrameOut out) {
+  private static int run(ChildConnection ctx, TaskFrame task, String token, FrameOut out) {
     Object target;
     try {
       target = ChildPipe.deserialize(task.bytes, ChildMain.class.getClassLoader());

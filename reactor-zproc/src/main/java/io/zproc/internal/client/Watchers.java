@@ -1,11 +1,10 @@
-package io.zproc.internal.process;
+package io.zproc.internal.client;
 
 import io.zproc.ProcessTask;
 import io.zproc.Snapshot;
 import io.zproc.SnapshotPredicate;
 import io.zproc.State;
 import io.zproc.WatchCallback;
-import io.zproc.internal.client.Hits;
 import java.io.Serializable;
 import java.util.function.Function;
 import reactor.core.publisher.Flux;
