@@ -24,36 +24,24 @@ import io.zproc.internal.process.ProcessStats;
 import io.zproc.internal.process.Processes;
 import io.zproc.internal.server.StateServer;
 import io.zproc.rsocket.WireClient;
-import io.zproc.rsocket.WireClientOptions;
-import io.zproc.rsocket.WireException;
 import io.zproc.rsocket.WireRequest;
-import io.zproc.rsocket.internal.Blocking;
-import io.zproc.rsocket.internal.FluxMapError;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
-import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.MonoOperator;
-import reactor.core.scheduler.Schedulers;
-import reactor.util.retry.Retry;
 
 /**
  * The {@link ZProc} context: one connection, the state clients made from it, and maybe a server.
  */
 public final class ClientContext implements ChildConnection {
-  private volatile WireClient wire;
-  private final WireClientOptions wireOptions;
+  private final ServerConnection connection;
   private final java.time.Duration connectTimeout;
-  private @Nullable Mono<WireClient> reconnecting;
   private final @Nullable StateServer server;
   private final String address;
   private final String namespace;
@@ -69,8 +57,7 @@ public final class ClientContext implements ChildConnection {
 
   private ClientContext(
       WireClient wire, @Nullable StateServer server, String address, ZProcOptions options) {
-    this.wire = wire;
-    this.wireOptions = wireOptions(options);
+    this.connection = new ServerConnection(wire, address, options);
     this.options = options;
     this.connectTimeout = options.connectTimeout();
     this.server = server;
@@ -99,7 +86,7 @@ public final class ClientContext implements ChildConnection {
     StateServer server = StateServer.start("tcp://127.0.0.1:0", serverOptions);
     try {
       ConnectionFiles.write(server.address(), Objects.requireNonNull(options.secretKey()));
-      WireClient wire = open(server.address(), options);
+      WireClient wire = ServerConnection.open(server.address(), options);
       return new ClientContext(wire, server, server.address(), options);
     } catch (RuntimeException e) {
       ConnectionFiles.delete(server.address());
@@ -119,166 +106,28 @@ public final class ClientContext implements ChildConnection {
         options = options.secretKey(key);
       }
     }
-    WireClient wire = open(address, options);
+    WireClient wire = ServerConnection.open(address, options);
     return new ClientContext(wire, null, wire.address().toString(), options);
-  }
-
-  private static WireClientOptions wireOptions(ZProcOptions options) {
-    WireClientOptions wireOptions =
-        WireClientOptions.defaults()
-            .withSecretKey(options.secretKey())
-            .withConnectTimeout(options.connectTimeout())
-            .withDirect(options.directPath())
-            .withLocalSocket(options.localSocket());
-    if (options.tls()) {
-      wireOptions = wireOptions.withTls(options.tlsTrust());
-    }
-    return wireOptions;
-  }
-
-  private static WireClient open(String address, ZProcOptions options) {
-    try {
-      return Objects.requireNonNull(
-          WireClient.connect(address, wireOptions(options))
-              .block(options.connectTimeout().plusSeconds(5)));
-    } catch (WireException e) {
-      throw Errors.toZProc(e);
-    }
   }
 
   /** Sends one request; errors are {@link ZProcException}. Never retried (it may be a write). */
   Mono<JsonNode> call(WireRequest request) {
-    WireClient w = wire;
-    Mono<JsonNode> reply =
-        w.isDisposed() ? wire().flatMap(c -> c.request(request)) : w.request(request);
-    // not onErrorMap: its arbiter can lose a cancel racing with the subscription (an atomic's
-    // turn would then stay queued on the server)
-    return FluxMapError.mapError(
-        reply, e -> e instanceof WireException ? Errors.toZProc((WireException) e) : e);
+    return connection.call(request);
   }
 
-  /**
-   * A call whose reply may be sent by another client's write (a {@code when*} watcher): as {@link
-   * #call}, but a reply from a server in this JVM is moved off the writer's thread, so a watcher
-   * reacting with a write never runs inside another client's call. No operator here arbitrates
-   * subscriptions (see {@link OpenStreams}).
-   */
+  /** A call whose reply may be sent by another client's write (see {@link ServerConnection}). */
   Flux<JsonNode> await(WireRequest request) {
-    Flux<JsonNode> reply =
-        Flux.defer(
-            () -> {
-              WireClient w = wire;
-              return w.isDisposed()
-                  ? wire().flatMap(c -> offWriter(c, c.request(request)))
-                  : offWriter(w, w.request(request));
-            });
-    return FluxMapError.mapError(
-        reply, e -> e instanceof WireException ? Errors.toZProc((WireException) e) : e);
+    return connection.await(request);
   }
 
-  /**
-   * On the direct path, moves the reply off the writer's thread, unless a thread is blocked waiting
-   * for it ({@code block()}): waking it from the writer's thread saves a thread hop, and the
-   * reaction then runs on the caller's own thread anyway. The wait ends with {@code
-   * CONNECTION_CLOSED} if the server closes first.
-   */
-  private static Mono<JsonNode> offWriter(WireClient c, Mono<JsonNode> reply) {
-    if (!"direct".equals(c.transport())) {
-      return reply;
-    }
-    // A wait on an in-JVM server ends when that server closes, as it would with the socket: the
-    // caller then resumes on the next server (or learns that it restarted) instead of hanging.
-    Mono<JsonNode> bounded = DirectWaits.of(c).bound(reply);
-    Mono<JsonNode> hopped = bounded.publishOn(DirectHop.SCHEDULER);
-    return new MonoOperator<JsonNode, JsonNode>(bounded) {
-      @Override
-      public void subscribe(CoreSubscriber<? super JsonNode> actual) {
-        (Blocking.downstream(actual) ? source : hopped).subscribe(actual);
-      }
-    };
-  }
-
-  /**
-   * Opens one stream. Elements from a server in this JVM are moved off the writer's thread, so a
-   * watcher reacting with a write never runs inside another client's call. No operator here
-   * arbitrates subscriptions, so a cancel always reaches the server (see {@link OpenStreams}).
-   */
+  /** Opens one stream (see {@link ServerConnection}). */
   Flux<JsonNode> stream(WireRequest request) {
-    return wire()
-        .flatMapMany(
-            c -> {
-              Flux<JsonNode> elements = c.stream(request);
-              return "direct".equals(c.transport())
-                  ? elements.publishOn(Schedulers.parallel(), 8)
-                  : elements;
-            })
-        // not onErrorMap: its arbiter can lose a cancel racing with the subscription
-        .transform(
-            f ->
-                FluxMapError.mapError(
-                    f, e -> e instanceof WireException ? Errors.toZProc((WireException) e) : e));
+    return connection.stream(request);
   }
 
-  /** The live connection, reconnecting (with backoff, bounded by the connect timeout) if lost. */
-  Mono<WireClient> wire() {
-    WireClient w = wire;
-    if (!w.isDisposed()) {
-      return Mono.just(w);
-    }
-    if (closed.get()) {
-      return Mono.error(
-          new WireException(WireException.CONNECTION_CLOSED, "this context is closed"));
-    }
-    synchronized (this) {
-      if (wire != w) {
-        return Mono.just(wire);
-      }
-      Mono<WireClient> pending = reconnecting;
-      if (pending == null) {
-        pending =
-            Mono.defer(() -> WireClient.connect(address, wireOptions))
-                .retryWhen(
-                    Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(20))
-                        .maxBackoff(Duration.ofMillis(500))
-                        .filter(
-                            e ->
-                                e instanceof WireException
-                                    && WireException.CONNECTION_CLOSED.equals(
-                                        ((WireException) e).code())))
-                .timeout(connectTimeout)
-                .onErrorMap(
-                    TimeoutException.class,
-                    e ->
-                        new WireException(
-                            WireException.CONNECTION_CLOSED,
-                            "lost the connection to "
-                                + address
-                                + " and could not reconnect within "
-                                + connectTimeout.toMillis()
-                                + " ms"))
-                .doOnNext(this::replaced)
-                .doFinally(signal -> clearReconnecting())
-                .cache();
-        reconnecting = pending;
-      }
-      return pending;
-    }
-  }
-
-  private synchronized void replaced(WireClient fresh) {
-    if (closed.get()) {
-      fresh.dispose();
-    }
-    wire = fresh;
-  }
-
-  private synchronized void clearReconnecting() {
-    reconnecting = null;
-  }
-
-  /** Drops the current connection, as a network failure would (for tests of reconnection). */
-  public void dropConnection() {
-    wire.dispose();
+  /** Drops the current connection, as a network failure would (a seam for tests). */
+  void dropConnection() {
+    connection.drop();
   }
 
   /** A new state client id: unique among this server's clients (with high probability). */
@@ -300,7 +149,7 @@ public final class ClientContext implements ChildConnection {
 
   /** How this context reaches its server: {@code direct}, {@code unix}, {@code tcp}, ... */
   public String transport() {
-    return wire.transport();
+    return connection.transport();
   }
 
   @Override
@@ -395,9 +244,9 @@ public final class ClientContext implements ChildConnection {
 
   /**
    * How many spare JVMs this context keeps now: {@code ZProcOptions.spareProcesses}, or more while
-   * demand has grown the pool (for tests and monitoring).
+   * demand has grown the pool (a seam for tests).
    */
-  public int spareTarget() {
+  int spareTarget() {
     Processes p = processes;
     return p == null ? options.spareProcesses() : p.spareTarget();
   }
@@ -418,17 +267,17 @@ public final class ClientContext implements ChildConnection {
     return server;
   }
 
-  /** The pids of this context's spare JVMs waiting now (for tests and monitoring). */
-  public List<Long> sparePids() {
+  /** The pids of this context's spare JVMs waiting now (a seam for tests). */
+  List<Long> sparePids() {
     Processes p = processes;
     return p == null ? List.of() : p.sparePids();
   }
 
   /**
-   * How many {@code processMap} workers of the kind {@code options} asks for this context holds
-   * (for tests and monitoring).
+   * How many {@code processMap} workers of the kind {@code options} asks for this context holds (a
+   * seam for tests).
    */
-  public int processMapWorkers(MapOptions options) {
+  int processMapWorkers(MapOptions options) {
     MapPool m = mapPool;
     return m == null ? 0 : m.workers(options);
   }
@@ -455,9 +304,9 @@ public final class ClientContext implements ChildConnection {
 
   /**
    * How many {@code processMap} batches the workers of the kind {@code options} asks for hold now,
-   * sent and not answered (for tests and monitoring).
+   * sent and not answered (a seam for tests).
    */
-  public int processMapBatchesInFlight(MapOptions options) {
+  int processMapBatchesInFlight(MapOptions options) {
     MapPool m = mapPool;
     return m == null ? 0 : m.batchesInFlight(options);
   }
@@ -570,6 +419,7 @@ public final class ClientContext implements ChildConnection {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    connection.closing();
     MapPool m;
     synchronized (this) {
       m = mapPool;
@@ -581,7 +431,7 @@ public final class ClientContext implements ChildConnection {
     if (p != null) {
       p.close();
     }
-    wire.dispose();
+    connection.dispose();
     if (server != null) {
       ConnectionFiles.delete(address);
       server.close();
@@ -597,6 +447,12 @@ public final class ClientContext implements ChildConnection {
 
   @Override
   public String toString() {
-    return "ZProc[" + address + ", namespace=" + namespace + ", via " + wire.transport() + "]";
+    return "ZProc["
+        + address
+        + ", namespace="
+        + namespace
+        + ", via "
+        + connection.transport()
+        + "]";
   }
 }
