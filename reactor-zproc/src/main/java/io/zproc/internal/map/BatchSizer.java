@@ -1,5 +1,7 @@
 package io.zproc.internal.map;
 
+import io.zproc.MapOptions;
+
 /**
  * How many items the next batch of one {@code processMap} call holds. With a fixed size (an
  * explicit {@code MapOptions.chunkSize}) always that. Adaptive by default: starts at {@value
@@ -50,6 +52,20 @@ final class BatchSizer {
   }
 
   /** Always {@code size} items. */
+  /**
+   * A call's batch sizes: fixed if the options say so, else adaptive, up to the call's share of its
+   * prefetch over its workers' slots.
+   *
+   * @param capacity batches in flight per worker
+   */
+  static BatchSizer of(MapOptions options, int capacity) {
+    if (options.chunkSize() > 0) {
+      return fixed(options.chunkSize());
+    }
+    int share = options.prefetch() / (capacity * options.count());
+    return adaptive(Math.max(1, Math.min(MapOptions.MAX_ADAPTIVE_CHUNK, share)));
+  }
+
   static BatchSizer fixed(int size) {
     return new BatchSizer(true, size, size);
   }

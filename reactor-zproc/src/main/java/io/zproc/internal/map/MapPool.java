@@ -2,11 +2,9 @@ package io.zproc.internal.map;
 
 import io.zproc.Backend;
 import io.zproc.MapOptions;
-import io.zproc.RemoteException;
 import io.zproc.State;
 import io.zproc.ZProcException;
 import io.zproc.internal.process.Child;
-import io.zproc.internal.process.ChildPipe;
 import io.zproc.internal.process.Processes;
 import java.io.IOException;
 import java.time.Duration;
@@ -160,7 +158,7 @@ public final class MapPool {
                 job.loader,
                 flavor,
                 options.count(),
-                sizer(options),
+                BatchSizer.of(options, CAPACITY),
                 options.prefetch(),
                 options.maxRedeliveries());
         actual.onSubscribe(run);
@@ -171,15 +169,6 @@ public final class MapPool {
         }
       }
     };
-  }
-
-  /** The call's batch sizes: fixed if the options say so, else adaptive. */
-  static BatchSizer sizer(MapOptions options) {
-    if (options.chunkSize() > 0) {
-      return BatchSizer.fixed(options.chunkSize());
-    }
-    int share = options.prefetch() / (CAPACITY * options.count());
-    return BatchSizer.adaptive(Math.max(1, Math.min(MapOptions.MAX_ADAPTIVE_CHUNK, share)));
   }
 
   long nextId() {
@@ -325,33 +314,7 @@ public final class MapPool {
       return;
     }
     MapRun<?> run = batch.run;
-    Object[] results = new Object[0];
-    RemoteException error = null;
-    if (outcome.status() != MapFrames.ABANDONED) {
-      try {
-        results =
-            MapCodec.decode(
-                payload, outcome.resultsAt(), off + len - outcome.resultsAt(), run.loader);
-        byte[] e = outcome.error();
-        if (e != null) {
-          error = (RemoteException) ChildPipe.deserialize(e, run.loader);
-        } else if (outcome.status() == MapFrames.FAILED) {
-          error = RemoteException.of(new IllegalStateException("the worker failed on this item"));
-        }
-      } catch (Exception | LinkageError e) {
-        results = new Object[0];
-        error =
-            RemoteException.of(
-                new IllegalStateException(
-                    "cannot read the results of items "
-                        + batch.first
-                        + ".."
-                        + batch.last()
-                        + " from the worker: "
-                        + e,
-                    e));
-      }
-    }
+    MapResults read = MapResults.read(outcome, payload, off + len, batch);
     synchronized (this) {
       if (worker.inFlight.remove(outcome.batch()) == null) {
         return; // the worker died meanwhile: the batch was re-queued
@@ -362,7 +325,7 @@ public final class MapPool {
           run.ready.addFirst(batch); // not expected: a live call's batch is never abandoned
         }
       } else {
-        run.completed(batch, results, error, outcome.nanos());
+        run.completed(batch, read.values(), read.error(), outcome.nanos());
         if (worker.inFlight.isEmpty() && !run.hasWork() && queuedElsewhere(run, worker)) {
           run.sizer.idle();
         }
