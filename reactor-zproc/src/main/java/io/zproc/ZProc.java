@@ -2,6 +2,7 @@ package io.zproc;
 
 import io.zproc.internal.client.ClientContext;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -250,7 +251,7 @@ public interface ZProc extends AutoCloseable {
    * @return emits their results in start order (null for none); errors, once all have ended, with
    *     the first failure if any failed
    */
-  Mono<List<Object>> waitAll();
+  Mono<List<@Nullable Object>> waitAll();
 
   /**
    * Stops every process this context started.
@@ -272,11 +273,14 @@ public interface ZProc extends AutoCloseable {
    */
   ZProcess<Void> callWhen(SnapshotPredicate test, WatchCallback callback);
 
-  /** {@link #callWhen} the key is present and equal to the value (which must be serializable). */
-  ZProcess<Void> callWhenEqual(String key, Object value, WatchCallback callback);
+  /**
+   * {@link #callWhen} the key is present and equal to the value (which must be serializable; null
+   * too: then a present null value is equal).
+   */
+  ZProcess<Void> callWhenEqual(String key, @Nullable Object value, WatchCallback callback);
 
-  /** {@link #callWhen} the key is present and not equal to the value. */
-  ZProcess<Void> callWhenNotEqual(String key, Object value, WatchCallback callback);
+  /** {@link #callWhen} the key is present and not equal to the value (which may be null). */
+  ZProcess<Void> callWhenNotEqual(String key, @Nullable Object value, WatchCallback callback);
 
   /** {@link #callWhen} the key is present and null. */
   ZProcess<Void> callWhenNone(String key, WatchCallback callback);

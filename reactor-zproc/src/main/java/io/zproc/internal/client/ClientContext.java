@@ -368,7 +368,7 @@ public final class ClientContext implements ChildConnection {
   }
 
   @Override
-  public Mono<List<Object>> waitAll() {
+  public Mono<List<@Nullable Object>> waitAll() {
     Processes p = processes;
     return p == null ? Mono.just(List.of()) : p.waitAll();
   }
@@ -390,12 +390,13 @@ public final class ClientContext implements ChildConnection {
   }
 
   @Override
-  public ZProcess<Void> callWhenEqual(String key, Object value, WatchCallback callback) {
+  public ZProcess<Void> callWhenEqual(String key, @Nullable Object value, WatchCallback callback) {
     return process(Watchers.equal(Objects.requireNonNull(key, "key"), value, callback));
   }
 
   @Override
-  public ZProcess<Void> callWhenNotEqual(String key, Object value, WatchCallback callback) {
+  public ZProcess<Void> callWhenNotEqual(
+      String key, @Nullable Object value, WatchCallback callback) {
     return process(Watchers.notEqual(Objects.requireNonNull(key, "key"), value, callback));
   }
 

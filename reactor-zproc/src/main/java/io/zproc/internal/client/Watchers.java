@@ -7,6 +7,7 @@ import io.zproc.State;
 import io.zproc.WatchCallback;
 import java.io.Serializable;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 
 /**
@@ -37,11 +38,13 @@ public final class Watchers {
     return loop(state -> Hits.when(state, test), callback);
   }
 
-  public static ProcessTask<Void> equal(String key, Object value, WatchCallback callback) {
+  public static ProcessTask<Void> equal(
+      String key, @Nullable Object value, WatchCallback callback) {
     return loop(state -> Hits.equal(state, key, value), callback);
   }
 
-  public static ProcessTask<Void> notEqual(String key, Object value, WatchCallback callback) {
+  public static ProcessTask<Void> notEqual(
+      String key, @Nullable Object value, WatchCallback callback) {
     return loop(state -> Hits.notEqual(state, key, value), callback);
   }
 
