@@ -1,6 +1,7 @@
 package io.zproc;
 
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A task run by {@link State#atomic(AtomicTask)} on a mutable copy of a namespace. Its changes to
@@ -23,5 +24,5 @@ public interface AtomicTask<R> {
    * @return the value {@link State#atomic} emits (null completes it empty)
    * @throws Exception to abort: nothing is committed and the error reaches the caller
    */
-  R apply(Map<String, Object> state) throws Exception;
+  @Nullable R apply(Map<String, Object> state) throws Exception;
 }

@@ -1,6 +1,7 @@
 package io.zproc;
 
 import java.io.Serializable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What {@link ZProc#processWithContext(ContextTask)} runs: the child gets its own {@link ZProc}
@@ -16,8 +17,8 @@ public interface ContextTask<R> extends Serializable {
    * Runs in the child.
    *
    * @param ctx the child's own context; closed by the library when the task ends
-   * @return the result, sent back to the parent (must be serializable)
+   * @return the result, sent back to the parent (must be serializable; null completes empty)
    * @throws Exception to fail the process
    */
-  R run(ZProc ctx) throws Exception;
+  @Nullable R run(ZProc ctx) throws Exception;
 }

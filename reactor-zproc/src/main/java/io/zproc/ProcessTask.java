@@ -1,6 +1,7 @@
 package io.zproc;
 
 import java.io.Serializable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What {@link ZProc#process(ProcessTask)} runs in a child: a serializable lambda or method
@@ -23,5 +24,5 @@ public interface ProcessTask<R> extends Serializable {
    * @throws Exception to fail the process: the parent's result errors with {@link
    *     ProcessFailedException}; throw {@link ProcessExit} to end with a chosen status
    */
-  R run(State state) throws Exception;
+  @Nullable R run(State state) throws Exception;
 }

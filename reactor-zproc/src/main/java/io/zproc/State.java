@@ -3,6 +3,7 @@ package io.zproc;
 import java.util.Map;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -20,10 +21,10 @@ import reactor.core.publisher.Mono;
  * this client's {@link #id()}.
  *
  * <p><b>Threading:</b> thread-safe; any number of threads may use one {@code State}. Results are
- * delivered on a transport thread: a Netty event loop, or, for a server on this host, the lane's
- * reader thread ({@code zproc-lane-N}); a {@code block()}ed call to a server on this host, or any
- * call to a server in this JVM, completes on the subscribing thread. Do not block in callbacks.
- * Nothing here blocks except {@link #asMap()}, which is for the caller's own threads.
+ * delivered on a thread of the transport (one of the connection's I/O threads); a {@code block()}ed
+ * call to a server on this host, or any call to a server in this JVM, completes on the subscribing
+ * thread. Do not block in callbacks. Nothing here blocks except {@link #asMap()}, which is for the
+ * caller's own threads.
  *
  * <p><b>Errors:</b> a value Jackson cannot map throws {@link IllegalArgumentException} at once,
  * naming the key and the Java type. Server-side failures (a key over the length limit, a value over
@@ -79,7 +80,7 @@ public interface State {
    * @return completes when stored
    * @throws IllegalArgumentException if Jackson cannot map the value
    */
-  Mono<Void> put(String key, Object value);
+  Mono<Void> put(String key, @Nullable Object value);
 
   /**
    * Removes a key.
@@ -103,7 +104,7 @@ public interface State {
    * @return emits the existing value if the key was present and not null; completes empty after
    *     storing {@code value}, or if the present value is null
    */
-  Mono<Object> putIfAbsent(String key, Object value);
+  Mono<Object> putIfAbsent(String key, @Nullable Object value);
 
   /**
    * Removes the most recently inserted entry (as Python's {@code dict.popitem()}).
@@ -246,7 +247,8 @@ public interface State {
   Mono<Snapshot> when(Predicate<? super Snapshot> test);
 
   /**
-   * {@link #when} the key is present with a value equal (as JSON: 5 equals 5L) to {@code value}.
+   * {@link #when} the key is present with a value equal (as JSON: 5 equals 5L) to {@code value}
+   * ({@code null} too: then a present null value is equal).
    *
    * <p>This and the other key watchers ({@code whenNotEqual}, {@code whenNone}, {@code
    * whenNotNone}, {@code whenAvailable}) and {@link #whenChange} are tested on the server: one
@@ -257,10 +259,12 @@ public interface State {
    * ChangesLostException} if the journal overflowed between the test of the current state and the
    * wait (more changes than {@code ServerOptions.journalSize} within one round trip).
    */
-  Mono<Snapshot> whenEqual(String key, Object value);
+  Mono<Snapshot> whenEqual(String key, @Nullable Object value);
 
-  /** {@link #when} the key is present with a value not equal to {@code value}. */
-  Mono<Snapshot> whenNotEqual(String key, Object value);
+  /**
+   * {@link #when} the key is present with a value not equal to {@code value} (which may be null).
+   */
+  Mono<Snapshot> whenNotEqual(String key, @Nullable Object value);
 
   /** {@link #when} the key is present and its value is null. */
   Mono<Snapshot> whenNone(String key);

@@ -1,7 +1,8 @@
 package io.zproc;
 
-import io.zproc.internal.client.Context;
+import io.zproc.internal.client.ClientContext;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -43,7 +44,7 @@ public interface ZProc extends AutoCloseable {
    * @throws ZProcException if the server cannot start
    */
   static ZProc start(ZProcOptions options) {
-    return Context.start(options);
+    return ClientContext.start(options);
   }
 
   /**
@@ -67,7 +68,7 @@ public interface ZProc extends AutoCloseable {
    * @throws ZProcException if the connection fails or is refused
    */
   static ZProc connect(String address, ZProcOptions options) {
-    return Context.connect(address, options);
+    return ClientContext.connect(address, options);
   }
 
   /** The server's address as other machines use it, e.g. {@code tcp://127.0.0.1:40123}. */
@@ -250,7 +251,7 @@ public interface ZProc extends AutoCloseable {
    * @return emits their results in start order (null for none); errors, once all have ended, with
    *     the first failure if any failed
    */
-  Mono<List<Object>> waitAll();
+  Mono<List<@Nullable Object>> waitAll();
 
   /**
    * Stops every process this context started.
@@ -272,11 +273,14 @@ public interface ZProc extends AutoCloseable {
    */
   ZProcess<Void> callWhen(SnapshotPredicate test, WatchCallback callback);
 
-  /** {@link #callWhen} the key is present and equal to the value (which must be serializable). */
-  ZProcess<Void> callWhenEqual(String key, Object value, WatchCallback callback);
+  /**
+   * {@link #callWhen} the key is present and equal to the value (which must be serializable; null
+   * too: then a present null value is equal).
+   */
+  ZProcess<Void> callWhenEqual(String key, @Nullable Object value, WatchCallback callback);
 
-  /** {@link #callWhen} the key is present and not equal to the value. */
-  ZProcess<Void> callWhenNotEqual(String key, Object value, WatchCallback callback);
+  /** {@link #callWhen} the key is present and not equal to the value (which may be null). */
+  ZProcess<Void> callWhenNotEqual(String key, @Nullable Object value, WatchCallback callback);
 
   /** {@link #callWhen} the key is present and null. */
   ZProcess<Void> callWhenNone(String key, WatchCallback callback);

@@ -3,7 +3,7 @@ package io.zproc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.zproc.internal.server.StateServer;
+import io.zproc.internal.server.ServerProbe;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,8 +26,8 @@ class DropTest {
   @ParameterizedTest(name = "direct path: {0}")
   @ValueSource(booleans = {true, false})
   void drop_endsEveryWatchWithChangesLost_nameStartsAnewEmpty(boolean direct) {
-    try (StateServer server =
-            StateServer.start("tcp://127.0.0.1:0", ServerOptions.defaults().localSocket(false));
+    try (ZProcServer server =
+            ZProcServer.start("tcp://127.0.0.1:0", ServerOptions.defaults().localSocket(false));
         ZProc watcher = ZProc.connect(server.address(), client(direct));
         ZProc owner = ZProc.connect(server.address(), client(false))) {
       State state = owner.state("scratch");
@@ -37,7 +37,7 @@ class DropTest {
       Disposable stream = watcher.state("scratch").changes().subscribe(c -> {}, streamEnded::set);
       Mono<Snapshot> waiting = watcher.state("scratch").whenEqual("a", 99).cache();
       Disposable wait = waiting.subscribe(s -> {}, e -> {});
-      await().atMost(WAIT).until(() -> server.watchCount("scratch") == 2);
+      await().atMost(WAIT).until(() -> ServerProbe.watchCount(server, "scratch") == 2);
 
       state.drop().as(StepVerifier::create).expectNext(true).expectComplete().verify(WAIT);
 
@@ -67,7 +67,7 @@ class DropTest {
   @ValueSource(booleans = {true, false})
   void namespacesPastTheLimit_refusedNamingIt_dropFreesOne(boolean direct) {
     ServerOptions options = ServerOptions.defaults().localSocket(false).maxNamespaces(2);
-    try (StateServer server = StateServer.start("tcp://127.0.0.1:0", options);
+    try (ZProcServer server = ZProcServer.start("tcp://127.0.0.1:0", options);
         ZProc ctx = ZProc.connect(server.address(), client(direct).namespace("one"))) {
       ctx.state("one").put("k", 1).block(WAIT);
       ctx.state("two").put("k", 2).block(WAIT);

@@ -3,7 +3,7 @@ package io.zproc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.zproc.internal.server.StateServer;
+import io.zproc.internal.server.ServerProbe;
 import java.time.Duration;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -29,7 +29,7 @@ class KeyIndexTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
   private static final int JOURNAL = 16;
 
-  private StateServer server;
+  private ZProcServer server;
   private ZProc writerCtx;
   private ZProc directCtx;
   private ZProc socketCtx;
@@ -38,7 +38,7 @@ class KeyIndexTest {
   @BeforeAll
   void start() {
     server =
-        StateServer.start(
+        ZProcServer.start(
             "tcp://127.0.0.1:0", ServerOptions.defaults().localSocket(false).journalSize(JOURNAL));
     ZProcOptions base = ZProcOptions.defaults().localSocket(false).spareProcesses(0);
     writerCtx = ZProc.connect(server.address(), base.directPath(false));
@@ -89,12 +89,12 @@ class KeyIndexTest {
     State watcher = (direct ? directCtx : socketCtx).state(ns);
     Mono<Snapshot> waiting = c.waiter().apply(watcher).cache();
     waiting.subscribe(s -> {}, e -> {});
-    await().atMost(WAIT).until(() -> server.watchCount(ns) == 1);
+    await().atMost(WAIT).until(() -> ServerProbe.watchCount(server, ns) == 1);
 
     for (int i = 0; i < JOURNAL * 5; i++) {
       writer.put("other", i).block(WAIT);
     }
-    assertThat(server.watchCount(ns)).as("still waiting").isEqualTo(1);
+    assertThat(ServerProbe.watchCount(server, ns)).as("still waiting").isEqualTo(1);
     set(writer, c.answer());
 
     Snapshot answered = waiting.block(WAIT);
@@ -113,7 +113,7 @@ class KeyIndexTest {
     Mono<Snapshot> predicate = watcher.when(s -> s.containsKey("z")).cache();
     anyChange.subscribe(s -> {}, e -> {});
     predicate.subscribe(s -> {}, e -> {});
-    await().atMost(WAIT).until(() -> server.watchCount(ns) == 2);
+    await().atMost(WAIT).until(() -> ServerProbe.watchCount(server, ns) == 2);
 
     writer.put("x", 1).block(WAIT);
     assertThat(anyChange.block(WAIT).get("x")).isEqualTo(1);

@@ -2,7 +2,6 @@ package io.zproc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.zproc.internal.server.StateServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,13 +35,13 @@ class LinearizabilityTest {
   private static final int CALLS = 6;
   private static final int HISTORIES = 40;
 
-  private StateServer server;
+  private ZProcServer server;
   private final List<ZProc> clients = new ArrayList<>();
   private ExecutorService threads;
 
   @BeforeAll
   void start() {
-    server = StateServer.start("tcp://127.0.0.1:0", ServerOptions.defaults().localSocket(false));
+    server = ZProcServer.start("tcp://127.0.0.1:0", ServerOptions.defaults().localSocket(false));
     ZProcOptions options =
         ZProcOptions.defaults().directPath(false).localSocket(false).spareProcesses(0);
     for (int i = 0; i < CLIENTS; i++) {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.zproc.internal.client.Context;
+import io.zproc.internal.client.ContextProbe;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -354,43 +354,40 @@ class ProcessMapTest {
   void keepAlive_idleWorkersStop_aLaterCallStartsNewOnes() {
     // Their own group (a JVM option), so other tests' workers do not count.
     MapOptions brief = TWO.jvmOptions("-Dzproc.test.group=brief").keepAlive(Duration.ofMillis(300));
-    Context context = (Context) ctx;
     Set<Long> first =
         new HashSet<>(
             ctx.processMap(range(100), (Integer x) -> ProcessHandle.current().pid(), brief)
                 .collectList()
                 .block(WAIT));
-    await().atMost(WAIT).until(() -> context.processMapWorkers(brief) == 0);
+    await().atMost(WAIT).until(() -> ContextProbe.mapWorkers(ctx, brief) == 0);
     for (long pid : first) {
       await().atMost(WAIT).until(() -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true));
     }
     List<Integer> again =
         ctx.processMap(range(50), (Integer x) -> x + 1, brief).collectList().block(WAIT);
     assertThat(again).isEqualTo(range(50).stream().map(x -> x + 1).toList());
-    await().atMost(WAIT).until(() -> context.processMapWorkers(brief) == 0);
+    await().atMost(WAIT).until(() -> ContextProbe.mapWorkers(ctx, brief) == 0);
   }
 
   @Test
   void keepAlive_callsWithinIt_reuseTheWorkers() {
     MapOptions kept = TWO.backend(Backend.THREAD).keepAlive(Duration.ofSeconds(60));
-    Context context = (Context) ctx;
     assertThat(ctx.processMap(range(10), (Integer x) -> x, kept).collectList().block(WAIT))
         .hasSize(10);
     // Both workers were started for the call; a short call may end before the second is up.
-    await().atMost(WAIT).until(() -> context.processMapWorkers(kept) == 2);
+    await().atMost(WAIT).until(() -> ContextProbe.mapWorkers(ctx, kept) == 2);
     assertThat(ctx.processMap(range(10), (Integer x) -> x, kept).collectList().block(WAIT))
         .hasSize(10);
-    assertThat(context.processMapWorkers(kept)).isEqualTo(2);
+    assertThat(ContextProbe.mapWorkers(ctx, kept)).isEqualTo(2);
   }
 
   @Test
   void workers_takeTheContextsSpareJvm_insteadOfBootingOne() {
     try (ZProc withSpare =
         ZProc.connect(ctx.address(), ZProcOptions.defaults().spareProcesses(1))) {
-      Context context = (Context) withSpare;
       assertThat(withSpare.process(s -> 1L).result().block(WAIT)).isEqualTo(1L);
-      await().atMost(WAIT).until(() -> context.sparePids().size() == 1);
-      long spare = context.sparePids().get(0);
+      await().atMost(WAIT).until(() -> ContextProbe.sparePids(withSpare).size() == 1);
+      long spare = ContextProbe.sparePids(withSpare).get(0);
       Set<Long> pids =
           new HashSet<>(
               withSpare
@@ -399,8 +396,8 @@ class ProcessMapTest {
                   .block(WAIT));
       assertThat(pids).containsExactly(spare);
       // The spare pool refills itself.
-      await().atMost(WAIT).until(() -> context.sparePids().size() == 1);
-      assertThat(context.sparePids()).doesNotContain(spare);
+      await().atMost(WAIT).until(() -> ContextProbe.sparePids(withSpare).size() == 1);
+      assertThat(ContextProbe.sparePids(withSpare)).doesNotContain(spare);
     }
   }
 
@@ -416,7 +413,7 @@ class ProcessMapTest {
     ZProc captured = ctx;
     assertThatThrownBy(() -> ctx.processMap(range(3), (Integer x) -> captured.address()))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("io.zproc.internal.client.Context")
+        .hasMessageContaining("io.zproc.internal.client.ClientContext")
         .hasMessageContaining("StatefulMapTask");
   }
 
@@ -599,7 +596,7 @@ class ProcessMapTest {
                   // batches in the workers: on a quiet machine the workers can run a whole
                   // read-ahead ahead of the subscriber, and a fixed index may find none in flight
                   if (i >= 1000 && inFlightAtKill.get() <= 0) {
-                    int inFlight = ((Context) ctx).processMapBatchesInFlight(TWO);
+                    int inFlight = ContextProbe.mapBatchesInFlight(ctx, TWO);
                     if (inFlight > 0 || i == n - 1) {
                       inFlightAtKill.set(inFlight);
                       ProcessHandle.of(victim).ifPresent(ProcessHandle::destroyForcibly);
@@ -616,7 +613,7 @@ class ProcessMapTest {
 
   private boolean twoWorkersServe(MapOptions options) {
     ctx.processMap(range(10), (Integer x) -> x, options).blockLast(WAIT);
-    return ((Context) ctx).processMapWorkers(options) == 2;
+    return ContextProbe.mapWorkers(ctx, options) == 2;
   }
 
   @Test
@@ -635,7 +632,7 @@ class ProcessMapTest {
         .expectNextCount(30)
         .thenCancel()
         .verify(WAIT);
-    await().atMost(WAIT).until(() -> ((Context) ctx).processMapBatchesInFlight(options) == 0);
+    await().atMost(WAIT).until(() -> ContextProbe.mapBatchesInFlight(ctx, options) == 0);
     long ran = ((Number) ctx.state().get("ran").block()).longValue();
     // the pool is idle: nothing more runs, and a new call is served at once
     assertThat(ctx.processMap(range(10), (Integer x) -> x, options).collectList().block(WAIT))

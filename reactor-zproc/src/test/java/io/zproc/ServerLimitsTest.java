@@ -10,7 +10,7 @@ import io.rsocket.transport.netty.client.TcpClientTransport;
 import io.rsocket.util.DefaultPayload;
 import io.zproc.internal.protocol.Fields;
 import io.zproc.internal.protocol.Op;
-import io.zproc.internal.server.StateServer;
+import io.zproc.internal.server.ServerProbe;
 import io.zproc.rsocket.WireAddress;
 import io.zproc.rsocket.WireRequest;
 import io.zproc.rsocket.codec.CborCodec;
@@ -47,7 +47,7 @@ class ServerLimitsTest {
             // the writer outruns the watcher: keep every change for it
             .journalSize(changes)
             .journalBytes(512L << 20);
-    try (StateServer server = StateServer.start("tcp://127.0.0.1:0", options);
+    try (ZProcServer server = ZProcServer.start("tcp://127.0.0.1:0", options);
         ZProc watcher = ZProc.connect(server.address(), OVER_TCP);
         ZProc writer = ZProc.connect(server.address(), ZProcOptions.defaults().spareProcesses(0))) {
       AtomicLong seen = new AtomicLong();
@@ -65,13 +65,13 @@ class ServerLimitsTest {
       RSocket slow = rawClient(server.address(), channel);
       Disposable slowStream = null;
       try {
-        await().atMost(WAIT).until(() -> server.watchCount(NS) == 1);
+        await().atMost(WAIT).until(() -> ServerProbe.watchCount(server, NS) == 1);
         WireRequest watch = WireRequest.of(Op.WATCH.wireName());
         watch.args().put(Fields.NS, NS).put(Fields.WITH_SNAPSHOT, true);
         slowStream =
             slow.requestStream(DefaultPayload.create(CborCodec.encodeRequest(watch)))
                 .subscribe(p -> p.release(), e -> {});
-        await().atMost(WAIT).until(() -> server.watchCount(NS) == 2);
+        await().atMost(WAIT).until(() -> ServerProbe.watchCount(server, NS) == 2);
         // from now on it reads nothing: the server's socket fills up and stays full
         channel.get().config().setAutoRead(false);
 
@@ -80,7 +80,7 @@ class ServerLimitsTest {
         }
 
         // the slow watch is gone with its connection; the normal one saw every change
-        await().atMost(WAIT).until(() -> server.watchCount(NS) == 1);
+        await().atMost(WAIT).until(() -> ServerProbe.watchCount(server, NS) == 1);
         await().atMost(WAIT).until(() -> seen.get() == changes);
         assertThat(lastVersion.get()).isEqualTo(changes);
       } finally {
@@ -96,13 +96,13 @@ class ServerLimitsTest {
   @Test
   void watchesPastTheLimit_refusedNamingIt_freedByCancel() {
     ServerOptions options = ServerOptions.defaults().localSocket(false).maxWatchesPerConnection(3);
-    try (StateServer server = StateServer.start("tcp://127.0.0.1:0", options);
+    try (ZProcServer server = ZProcServer.start("tcp://127.0.0.1:0", options);
         ZProc client = ZProc.connect(server.address(), OVER_TCP)) {
       List<Disposable> open = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
         open.add(client.state(NS).changes().subscribe());
       }
-      await().atMost(WAIT).until(() -> server.watchCount(NS) == 3);
+      await().atMost(WAIT).until(() -> ServerProbe.watchCount(server, NS) == 3);
 
       client
           .state(NS)
@@ -120,9 +120,9 @@ class ServerLimitsTest {
           .verify(WAIT);
 
       open.remove(0).dispose();
-      await().atMost(WAIT).until(() -> server.watchCount(NS) == 2);
+      await().atMost(WAIT).until(() -> ServerProbe.watchCount(server, NS) == 2);
       open.add(client.state(NS).changes().subscribe());
-      await().atMost(WAIT).until(() -> server.watchCount(NS) == 3);
+      await().atMost(WAIT).until(() -> ServerProbe.watchCount(server, NS) == 3);
       open.forEach(Disposable::dispose);
     }
   }
@@ -130,7 +130,7 @@ class ServerLimitsTest {
   @Test
   void connectionPastTheLimit_refusedNamingIt() {
     ServerOptions options = ServerOptions.defaults().localSocket(false).maxConnections(1);
-    try (StateServer server = StateServer.start("tcp://127.0.0.1:0", options);
+    try (ZProcServer server = ZProcServer.start("tcp://127.0.0.1:0", options);
         ZProc first = ZProc.connect(server.address(), OVER_TCP)) {
       first.state().put("a", 1).block(WAIT);
       try {

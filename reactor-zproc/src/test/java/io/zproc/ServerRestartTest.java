@@ -3,6 +3,7 @@ package io.zproc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.zproc.internal.server.ServerProbe;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -71,9 +72,7 @@ class ServerRestartTest {
       Disposable wait =
           watcher.state().whenEqual("go", 1).subscribe(s -> ended.set(null), ended::set);
       // the server tested the state at version 3 and waits
-      await()
-          .atMost(WAIT)
-          .until(() -> ((io.zproc.internal.server.StateServer) first).watchCount("default") > 0);
+      await().atMost(WAIT).until(() -> ServerProbe.watchCount(first, "default") > 0);
       first.close();
       try (ZProcServer second = ZProcServer.start(address);
           ZProc writer = ZProc.connect(address, options)) {

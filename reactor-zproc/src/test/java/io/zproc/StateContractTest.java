@@ -3,6 +3,7 @@ package io.zproc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.zproc.internal.client.ContextProbe;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,7 +53,7 @@ abstract class StateContractTest {
   void startAll() {
     server = startServer();
     ctx = open(server);
-    assertThat(((io.zproc.internal.client.Context) ctx).transport()).isEqualTo(expectedTransport());
+    assertThat(ContextProbe.transport(ctx)).isEqualTo(expectedTransport());
   }
 
   @AfterAll

@@ -14,7 +14,7 @@ import io.rsocket.frame.SetupFrameCodec;
 import io.rsocket.util.DefaultPayload;
 import io.zproc.internal.protocol.Fields;
 import io.zproc.internal.protocol.Op;
-import io.zproc.internal.server.StateServer;
+import io.zproc.internal.server.ServerProbe;
 import io.zproc.rsocket.WireAddress;
 import io.zproc.rsocket.WireRequest;
 import io.zproc.rsocket.codec.CborCodec;
@@ -37,7 +37,7 @@ class VanishedPeerTest {
   @Test
   void silentPeerHoldingAWatchAndTheLock_droppedAfterItsKeepAliveLifetime() throws IOException {
     ServerOptions options = ServerOptions.defaults().localSocket(false);
-    try (StateServer server = StateServer.start("tcp://127.0.0.1:0", options);
+    try (ZProcServer server = ZProcServer.start("tcp://127.0.0.1:0", options);
         ZProc other =
             ZProc.connect(
                 server.address(),
@@ -67,7 +67,7 @@ class VanishedPeerTest {
           out,
           RequestResponseFrameCodec.encode(
               ALLOC, 3, false, null, bytes(CborCodec.encodeRequest(begin))));
-      await().atMost(Duration.ofSeconds(10)).until(() -> server.watchCount(NS) == 1);
+      await().atMost(Duration.ofSeconds(10)).until(() -> ServerProbe.watchCount(server, NS) == 1);
       long start = System.nanoTime();
 
       // waits behind the vanished peer's lock, and gets it once the peer is dropped
@@ -79,7 +79,7 @@ class VanishedPeerTest {
 
       assertThat(result).isNull();
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
-      await().atMost(Duration.ofSeconds(10)).until(() -> server.watchCount(NS) == 0);
+      await().atMost(Duration.ofSeconds(10)).until(() -> ServerProbe.watchCount(server, NS) == 0);
       assertThat(other.state(NS).get("after").block(Duration.ofSeconds(5)))
           .isEqualTo("the peer vanished");
     }

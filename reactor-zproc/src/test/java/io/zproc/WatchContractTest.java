@@ -3,8 +3,8 @@ package io.zproc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.zproc.internal.client.Context;
-import io.zproc.internal.server.StateServer;
+import io.zproc.internal.client.ContextProbe;
+import io.zproc.internal.server.ServerProbe;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +35,7 @@ abstract class WatchContractTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
   private static final int JOURNAL = 1000;
 
-  protected StateServer server;
+  protected ZProcServer server;
   protected ZProc writerCtx;
   protected ZProc watcherCtx;
   protected String ns;
@@ -46,9 +46,7 @@ abstract class WatchContractTest {
 
   @BeforeAll
   void startAll() {
-    server =
-        (StateServer)
-            ZProcServer.start("tcp://127.0.0.1:0", ServerOptions.defaults().journalSize(JOURNAL));
+    server = ZProcServer.start("tcp://127.0.0.1:0", ServerOptions.defaults().journalSize(JOURNAL));
     writerCtx = ZProc.connect(server.address());
     watcherCtx = ZProc.connect(server.address(), watcherOptions());
   }
@@ -68,7 +66,7 @@ abstract class WatchContractTest {
 
   /** Waits until the server holds this many watches on the test's namespace. */
   private void awaitWatches(int count) {
-    await().atMost(WAIT).until(() -> server.watchCount(ns) == count);
+    await().atMost(WAIT).until(() -> ServerProbe.watchCount(server, ns) == count);
   }
 
   private State watcher() {
@@ -315,7 +313,7 @@ abstract class WatchContractTest {
       watcher.put("k", 1).block(WAIT);
       // Its own change did not wake it; the next change by another client does, and the state
       // after that change has k = 1.
-      assertThat(server.watchCount(ns)).isEqualTo(1);
+      assertThat(ServerProbe.watchCount(server, ns)).isEqualTo(1);
       writer.put("other", 2).block(WAIT);
       assertThat(equal.block(WAIT)).containsEntry("k", 1).containsEntry("other", 2);
     } finally {
@@ -334,7 +332,7 @@ abstract class WatchContractTest {
     Disposable running = subscribed.subscribe();
     try {
       awaitWatches(2);
-      ((Context) watcherCtx).dropConnection();
+      ContextProbe.dropConnection(watcherCtx);
       // While the watcher reconnects, k is 1 only for one version.
       writer.put("k", 1).block(WAIT);
       writer.put("other", 3).block(WAIT);
@@ -405,7 +403,9 @@ abstract class WatchContractTest {
             64)
         .then()
         .block(Duration.ofSeconds(60));
-    await().atMost(WAIT).untilAsserted(() -> assertThat(server.watchCount(ns)).isZero());
+    await()
+        .atMost(WAIT)
+        .untilAsserted(() -> assertThat(ServerProbe.watchCount(server, ns)).isZero());
   }
 
   @Test
@@ -591,7 +591,7 @@ abstract class WatchContractTest {
       for (int i = 1; i <= 30; i++) {
         writer.put("k", i).block();
         if (i % 10 == 5) {
-          ((Context) watcherCtx).dropConnection();
+          ContextProbe.dropConnection(watcherCtx);
         }
       }
       await()

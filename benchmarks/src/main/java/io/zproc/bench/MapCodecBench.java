@@ -1,7 +1,7 @@
 package io.zproc.bench;
 
-import io.zproc.internal.process.MapBuffer;
-import io.zproc.internal.process.MapCodec;
+import io.zproc.internal.map.MapBuffer;
+import io.zproc.internal.map.MapCodec;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -53,7 +53,7 @@ public final class StartupBench {
   static final double TARGET_COLD_RATIO = 1.3;
   static final double TARGET_IDLE_RSS_MB = 60;
 
-  private static final String CHILD_MAIN = "io.zproc.internal.process.ChildMain";
+  private static final String CHILD_MAIN = "io.zproc.internal.child.ChildMain";
 
   private StartupBench() {}
 

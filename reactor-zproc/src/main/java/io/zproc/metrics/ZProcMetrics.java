@@ -12,7 +12,7 @@ import io.micrometer.core.instrument.binder.BaseUnits;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.zproc.ZProc;
 import io.zproc.ZProcServer;
-import io.zproc.internal.client.Context;
+import io.zproc.internal.client.ClientContext;
 import io.zproc.internal.process.ProcessStats;
 import io.zproc.internal.server.ServerStats;
 import io.zproc.internal.server.StateServer;
@@ -94,7 +94,7 @@ public final class ZProcMetrics implements MeterBinder, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ZProcMetrics.class);
 
-  private final @Nullable Context context;
+  private final @Nullable ClientContext context;
   private final @Nullable ServerStats server;
   private final Tags tags;
   private final int maxTaggedNamespaces;
@@ -123,13 +123,13 @@ public final class ZProcMetrics implements MeterBinder, AutoCloseable {
    */
   public ZProcMetrics(ZProc zproc, Iterable<Tag> tags, int maxTaggedNamespaces) {
     Objects.requireNonNull(zproc, "zproc");
-    if (!(zproc instanceof Context)) {
+    if (!(zproc instanceof ClientContext)) {
       throw new IllegalArgumentException(
           "ZProcMetrics reads the contexts that ZProc.start() and ZProc.connect() make, not a "
               + zproc.getClass().getName()
               + "; bind the library's context itself");
     }
-    this.context = (Context) zproc;
+    this.context = (ClientContext) zproc;
     StateServer own = context.server();
     this.server = own == null ? null : own.stats();
     this.tags = Tags.of(Objects.requireNonNull(tags, "tags"));
@@ -263,7 +263,7 @@ public final class ZProcMetrics implements MeterBinder, AutoCloseable {
       }
     }
 
-    void bindProcesses(Context ctx) {
+    void bindProcesses(ClientContext ctx) {
       ProcessStats stats = ctx.processStats();
       for (ProcessStats.Kind kind : ProcessStats.Kind.values()) {
         add(
@@ -281,7 +281,7 @@ public final class ZProcMetrics implements MeterBinder, AutoCloseable {
               .tags(tags)
               .register(registry));
       add(
-          Gauge.builder("zproc.processes.spares.ready", ctx, Context::sparesReady)
+          Gauge.builder("zproc.processes.spares.ready", ctx, ClientContext::sparesReady)
               .description("Spare JVMs booted, connected and waiting for a task")
               .tags(tags)
               .register(registry));
@@ -303,12 +303,12 @@ public final class ZProcMetrics implements MeterBinder, AutoCloseable {
               .tags(tags)
               .register(registry));
       add(
-          Gauge.builder("zproc.map.workers", ctx, Context::processMapWorkerCount)
+          Gauge.builder("zproc.map.workers", ctx, ClientContext::processMapWorkerCount)
               .description("processMap worker JVMs and threads this context holds")
               .tags(tags)
               .register(registry));
       add(
-          Gauge.builder("zproc.map.workers.busy", ctx, Context::processMapBusyWorkers)
+          Gauge.builder("zproc.map.workers.busy", ctx, ClientContext::processMapBusyWorkers)
               .description("processMap workers running a batch now")
               .tags(tags)
               .register(registry));

@@ -8,7 +8,7 @@ import io.zproc.State;
 import io.zproc.ZProc;
 import io.zproc.ZProcOptions;
 import io.zproc.ZProcServer;
-import io.zproc.internal.server.StateServer;
+import io.zproc.internal.server.ServerProbe;
 import java.time.Duration;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -39,11 +39,11 @@ class Issue3Test {
   private static final int ATTEMPTS = 10_000;
   private static final long CANCEL_SPREAD_NANOS = 10_000;
 
-  private StateServer server;
+  private ZProcServer server;
 
   @BeforeAll
   void start() {
-    server = (StateServer) ZProcServer.start("tcp://127.0.0.1:0", ServerOptions.defaults());
+    server = ZProcServer.start("tcp://127.0.0.1:0", ServerOptions.defaults());
   }
 
   @AfterAll
@@ -99,7 +99,7 @@ class Issue3Test {
       await().atMost(Duration.ofSeconds(60)).until(() -> cancelled.get() == ATTEMPTS);
       await()
           .atMost(Duration.ofSeconds(20))
-          .untilAsserted(() -> assertThat(server.watchCount(ns)).isZero());
+          .untilAsserted(() -> assertThat(ServerProbe.watchCount(server, ns)).isZero());
       assertThat(errors).hasValue(0);
     } finally {
       canceller.interrupt();

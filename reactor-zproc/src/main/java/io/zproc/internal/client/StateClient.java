@@ -32,14 +32,14 @@ import reactor.util.retry.Retry;
 /** A {@link State}: builds requests for one namespace and turns replies into Java values. */
 final class StateClient implements State {
 
-  private final Context context;
+  private final ClientContext context;
   private final String namespace;
   private final String id;
   private final boolean live;
   private final Cursor cursor;
   private final WhenClient whenClient = new WhenClient(this);
 
-  StateClient(Context context, String namespace) {
+  StateClient(ClientContext context, String namespace) {
     Objects.requireNonNull(namespace, "namespace");
     if (namespace.isEmpty()) {
       throw new IllegalArgumentException("namespace must not be empty");
@@ -57,7 +57,7 @@ final class StateClient implements State {
   }
 
   /** A client whose buffered cursor starts at a known version. */
-  StateClient(Context context, String namespace, long cursor) {
+  StateClient(ClientContext context, String namespace, long cursor) {
     Objects.requireNonNull(namespace, "namespace");
     this.context = context;
     this.namespace = namespace;

@@ -28,11 +28,11 @@ import org.slf4j.LoggerFactory;
  * stderr to this JVM's {@code System.out} and {@code System.err}, picking out its frames. Frames
  * and the exit go to the listener once one is attached (until then they are held).
  */
-final class Child {
+public final class Child {
   private static final Logger log = LoggerFactory.getLogger(Child.class);
 
   /** Receives a child's frames and its exit. Called on the child's pump thread. */
-  interface Listener {
+  public interface Listener {
     void frame(String type, byte[] payload);
 
     void exited(int exitCode);
@@ -42,7 +42,7 @@ final class Child {
    * Everything a child needs to connect: however its parent connected (a TLS parent's children use
    * TLS with the same trust, never a plain connection).
    */
-  record Spec(
+  public record Spec(
       String address,
       String namespace,
       @Nullable String secretKey,
@@ -87,7 +87,7 @@ final class Child {
    *
    * @throws IllegalStateException if the JVM cannot be started
    */
-  static Child start(Spec spec, List<String> jvmOptions, Map<String, String> environment) {
+  public static Child start(Spec spec, List<String> jvmOptions, Map<String, String> environment) {
     return start(spec, jvmOptions, environment, false);
   }
 
@@ -115,7 +115,7 @@ final class Child {
     child.forkedAt = forkedAt;
     child.recording = launch.recording();
     try {
-      child.stdin.writeUTF(Wire.MAGIC);
+      child.stdin.writeUTF(ChildPipe.MAGIC);
       child.stdin.writeUTF(spec.address());
       child.stdin.writeUTF(spec.namespace());
       child.stdin.writeBoolean(spec.secretKey() != null);
@@ -135,7 +135,7 @@ final class Child {
     return child;
   }
 
-  long pid() {
+  public long pid() {
     return process.pid();
   }
 
@@ -176,7 +176,7 @@ final class Child {
   }
 
   /** Attaches the listener; frames and an exit that arrived before it are delivered now. */
-  void attach(Listener l) {
+  public void attach(Listener l) {
     List<Object[]> pending;
     synchronized (this) {
       listener = l;
@@ -193,7 +193,7 @@ final class Child {
   }
 
   /** Sends the task. */
-  synchronized void sendTask(
+  public synchronized void sendTask(
       byte kind,
       long cursor,
       int maxRetries,
@@ -201,7 +201,7 @@ final class Child {
       List<String> retryFor,
       byte[] task)
       throws IOException {
-    stdin.writeByte(Wire.TASK);
+    stdin.writeByte(ChildPipe.TASK);
     stdin.writeByte(kind);
     stdin.writeLong(cursor);
     stdin.writeInt(maxRetries);
@@ -216,12 +216,12 @@ final class Child {
   }
 
   /** Writes frames encoded by the caller (a map worker's batches) and flushes. */
-  synchronized void write(byte[] frames) throws IOException {
+  public synchronized void write(byte[] frames) throws IOException {
     write(frames, 0, frames.length);
   }
 
   /** Writes {@code frames[off .. off + len)} (a map worker's batches) and flushes. */
-  synchronized void write(byte[] frames, int off, int len) throws IOException {
+  public synchronized void write(byte[] frames, int off, int len) throws IOException {
     stdin.write(frames, off, len);
     stdin.flush();
   }
@@ -229,14 +229,14 @@ final class Child {
   /** Acknowledges the child's outcome: it may exit now. */
   synchronized void ack() {
     try {
-      stdin.writeByte(Wire.ACK);
+      stdin.writeByte(ChildPipe.ACK);
       stdin.flush();
     } catch (IOException e) {
       log.debug("child {} is gone before its acknowledgement", pid(), e);
     }
   }
 
-  void kill() {
+  public void kill() {
     process.destroyForcibly();
   }
 
@@ -244,7 +244,7 @@ final class Child {
    * Tells an idle child to go: closes its stdin, so it finishes connecting and closes cleanly;
    * kills it if it is still there after a grace period.
    */
-  void retire() {
+  public void retire() {
     try {
       synchronized (this) {
         stdin.close();
@@ -264,7 +264,7 @@ final class Child {
   }
 
   private void deliverFrame(String type, byte[] payload) {
-    if (Wire.READY.equals(type)) {
+    if (ChildPipe.READY.equals(type)) {
       LongConsumer tell;
       long took;
       synchronized (this) {
@@ -307,7 +307,7 @@ final class Child {
    * The end of what the child wrote to stderr (trimmed, at most 2 KiB): a JVM that refuses its
    * command line says why there. Complete once the child's exit has been delivered.
    */
-  synchronized String lastErrorOutput() {
+  public synchronized String lastErrorOutput() {
     int n = (int) Math.min(errWritten, ERR_TAIL);
     byte[] bytes = new byte[n];
     int start = (int) ((errWritten - n) % ERR_TAIL);
@@ -321,6 +321,11 @@ final class Child {
     for (int i = 0; i < n; i++) {
       errTail[(int) (errWritten++ % ERR_TAIL)] = buffer[i];
     }
+  }
+
+  /** Waits at most {@code millis} for the JVM to exit; true if it has. */
+  public boolean waitFor(long millis) throws InterruptedException {
+    return process.waitFor(millis, TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -372,7 +377,7 @@ final class Child {
 
   /**
    * Copies the user's output through; collects frame lines (they start with 0x1E). After a map
-   * worker's {@link MapFrames#BINARY} frame, reads binary frames instead (see {@link #pumpBinary}).
+   * worker's {@link ChildPipe#BINARY} frame, reads binary frames instead (see {@link #pumpBinary}).
    */
   private void pumpStdout(InputStream from) throws IOException {
     byte[] buffer = new byte[8192];
@@ -403,7 +408,7 @@ final class Child {
           }
           continue;
         }
-        if (lineStart && b == Wire.FRAME_START) {
+        if (lineStart && b == ChildPipe.FRAME_START) {
           if (plainStart >= 0) {
             out.write(buffer, plainStart, i - plainStart);
             plainStart = -1;
@@ -426,12 +431,12 @@ final class Child {
 
   /** Handles a frame line; true if it says that binary frames follow. */
   private boolean handleFrameLine(byte[] line) {
-    String[] parsed = Wire.parseFrame(line, line.length, token);
+    String[] parsed = ChildPipe.parseFrame(line, line.length, token);
     if (parsed == null) {
       System.out.println(new String(line, java.nio.charset.StandardCharsets.ISO_8859_1));
       return false;
     }
-    if (MapFrames.BINARY.equals(parsed[0])) {
+    if (ChildPipe.BINARY.equals(parsed[0])) {
       return true;
     }
     deliverFrame(parsed[0], Base64.getDecoder().decode(parsed[1]));
@@ -439,7 +444,7 @@ final class Child {
   }
 
   /**
-   * A map worker's stdout: binary frames ({@link MapFrames}); print frames go to this JVM's {@code
+   * A map worker's stdout: binary frames ({@link ChildPipe}); print frames go to this JVM's {@code
    * System.out}, outcomes to the listener. A line where a frame should start (the JVM's own log
    * output) is copied through. A frame with an impossible length is handed on as an empty outcome
    * (the pool kills a worker that sends a bad one), and the rest of the stream is skipped.
@@ -448,7 +453,7 @@ final class Child {
     DataInputStream in = new DataInputStream(new BufferedInputStream(from, 1 << 16));
     int first;
     while ((first = in.read()) >= 0) {
-      if (first != MapFrames.MARK) {
+      if (first != ChildPipe.MARK) {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         for (int b = first; b >= 0; b = in.read()) {
           line.write(b);
@@ -463,19 +468,19 @@ final class Child {
       }
       int type = in.readByte();
       int length = in.readInt();
-      if (length < 0 || length > MapFrames.MAX_FRAME) {
-        deliverFrame(MapFrames.OUTCOME, new byte[0]);
+      if (length < 0 || length > ChildPipe.MAX_FRAME) {
+        deliverFrame(ChildPipe.OUTCOME, new byte[0]);
         in.transferTo(OutputStream.nullOutputStream());
         return;
       }
       byte[] payload = new byte[length];
       in.readFully(payload);
-      if (type == MapFrames.PRINT_TYPE) {
+      if (type == ChildPipe.PRINT_TYPE) {
         PrintStream out = System.out;
         out.write(payload, 0, length);
         out.flush();
       } else {
-        deliverFrame(MapFrames.OUTCOME, payload);
+        deliverFrame(ChildPipe.OUTCOME, payload);
       }
     }
   }

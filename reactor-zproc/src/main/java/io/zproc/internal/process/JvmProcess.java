@@ -31,13 +31,13 @@ final class JvmProcess<R> extends BaseProcess<R> implements Child.Listener {
     Object o;
     try {
       switch (type) {
-        case Wire.RESULT:
-          o = new Value(Wire.deserialize(payload, loader));
+        case ChildPipe.RESULT:
+          o = new Value(ChildPipe.deserialize(payload, loader));
           break;
-        case Wire.ERROR:
-          o = Wire.deserialize(payload, loader);
+        case ChildPipe.ERROR:
+          o = ChildPipe.deserialize(payload, loader);
           break;
-        case Wire.EXIT:
+        case ChildPipe.EXIT:
           o = new Exit(payload[0] & 0xff);
           break;
         default:

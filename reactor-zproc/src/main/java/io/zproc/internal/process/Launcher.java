@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * classpath's jars, sizes and times). Later children map it ({@code -XX:SharedArchiveFile}) instead
  * of the JDK's default archive, and start faster.
  */
-final class Launcher {
+public final class Launcher {
   private static final Logger log = LoggerFactory.getLogger(Launcher.class);
 
   private Launcher() {}
@@ -89,13 +89,13 @@ final class Launcher {
           : List.of();
 
   /** The system property that tells a child it lists its classes (so it exits normally). */
-  static final String DUMPING = "zproc.child.cdsDump";
+  public static final String DUMPING = "zproc.child.cdsDump";
 
   /**
    * The system property that tells a spare to build the value mapper while it waits: set when the
    * archive it maps holds the mapper's classes (the child that listed them used it).
    */
-  static final String WARM_MAPPER = "zproc.child.warmMapper";
+  public static final String WARM_MAPPER = "zproc.child.warmMapper";
 
   /** The class list entry that shows a child built the value mapper (Jackson data binding). */
   static final String MAPPER_CLASS = "io/zproc/internal/Json$MapperHolder";
@@ -104,7 +104,10 @@ final class Launcher {
    * The system property naming the file a child makes if it builds the value mapper while its
    * archive lacks it (see {@link #mapperWanted}).
    */
-  static final String MAPPER_WANTED = "zproc.child.mapperWanted";
+  public static final String MAPPER_WANTED = "zproc.child.mapperWanted";
+
+  /** The child JVM's main class (named, not referenced: it sits above this package). */
+  static final String CHILD_MAIN = "io.zproc.internal.child.ChildMain";
 
   private static final @Nullable Path ARCHIVE = archivePath();
   private static final AtomicBoolean dumping = new AtomicBoolean();
@@ -164,7 +167,7 @@ final class Launcher {
     command.addAll(jvmOptions); // last, so that the user's options win
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
-    command.add(ChildMain.class.getName());
+    command.add(CHILD_MAIN);
     return new Command(command, recording);
   }
 
@@ -322,6 +325,25 @@ final class Launcher {
    * The file a child makes when it built the value mapper although the archive it mapped does not
    * hold the mapper's classes: the next child then lists its classes again for a new archive.
    */
+  /**
+   * Tells later children that tasks here use the value mapper, when this JVM built it although its
+   * archive did not hold its classes (see {@link #mapperWanted}): the next child lists its classes
+   * for an archive that does, so that such tasks do not load Jackson's data binding from the jars
+   * (0.3–0.4 s) in every child.
+   *
+   * @param wanted the file to make, or null
+   */
+  public static void noteMapperUse(@Nullable String wanted, boolean built) {
+    if (wanted == null || !built) {
+      return;
+    }
+    try {
+      Files.write(Path.of(wanted), new byte[0]);
+    } catch (IOException | RuntimeException e) {
+      // only an optimisation for later children
+    }
+  }
+
   static Path mapperWanted(Path archive) {
     return archive.resolveSibling(archive.getFileName() + ".mapper-wanted");
   }

@@ -122,7 +122,7 @@ public final class Processes {
    * @param what what needs the child JVMs, for the message
    * @throws ZProcException for a {@code local:} address
    */
-  static void requireReachable(Child.Spec spec, String what) {
+  public static void requireReachable(Child.Spec spec, String what) {
     if (spec.address().startsWith("local:")) {
       throw new ZProcException(
           ErrorCode.PROCESS_FAILED,
@@ -146,8 +146,8 @@ public final class Processes {
     if (closed.get()) {
       throw new IllegalStateException("this context is closed: it starts no more processes");
     }
-    byte[] bytes = Wire.serializeTask(task);
-    byte kind = contextTask ? Wire.CONTEXT_TASK : Wire.STATE_TASK;
+    byte[] bytes = ChildPipe.serializeTask(task);
+    byte kind = contextTask ? ChildPipe.CONTEXT_TASK : ChildPipe.STATE_TASK;
     List<String> retryFor = new ArrayList<>();
     options.retryFor().forEach(t -> retryFor.add(t.getName()));
     ClassLoader loader = task.getClass().getClassLoader();
@@ -247,7 +247,7 @@ public final class Processes {
    * Hands a pre-started spare JVM over to another use (a {@code processMap} worker), and boots its
    * replacement a little later; null if there is none.
    */
-  @Nullable Child adoptSpare() {
+  public @Nullable Child adoptSpare() {
     if (closed.get()) {
       return null;
     }

@@ -32,8 +32,7 @@ final class ThreadProcess<R> extends BaseProcess<R> {
       long retryDelayMillis,
       List<String> retryFor,
       @Nullable ClassLoader loader) {
-    ChildMain.TaskFrame frame =
-        new ChildMain.TaskFrame(kind, cursor, maxRetries, retryDelayMillis, retryFor, task);
+    TaskFrame frame = new TaskFrame(kind, cursor, maxRetries, retryDelayMillis, retryFor, task);
     this.thread =
         new Thread(
             () -> run(frame, () -> state.apply(cursor), context, loader), "zproc-thread-process");
@@ -46,7 +45,7 @@ final class ThreadProcess<R> extends BaseProcess<R> {
 
   @SuppressWarnings("unchecked")
   private void run(
-      ChildMain.TaskFrame frame,
+      TaskFrame frame,
       Supplier<State> state,
       Supplier<ZProc> context,
       @Nullable ClassLoader loader) {
@@ -56,12 +55,12 @@ final class ThreadProcess<R> extends BaseProcess<R> {
     Object value = null;
     Throwable failure = null;
     try {
-      Object target = Wire.deserialize(frame.bytes, loader);
+      Object target = ChildPipe.deserialize(frame.bytes, loader);
       for (; ; ) {
         attempt++;
         try {
           Object v;
-          if (frame.kind == Wire.CONTEXT_TASK) {
+          if (frame.kind == ChildPipe.CONTEXT_TASK) {
             if (ctx == null) {
               ctx = context.get();
             }
@@ -70,7 +69,7 @@ final class ThreadProcess<R> extends BaseProcess<R> {
             v = ((ProcessTask<?>) target).run(state.get());
           }
           // a result crosses a process boundary in a child JVM: here it must be serializable too
-          value = Wire.deserialize(Wire.serialize(v), loader);
+          value = ChildPipe.deserialize(ChildPipe.serialize(v), loader);
           code = 0;
           break;
         } catch (ProcessExit exit) {

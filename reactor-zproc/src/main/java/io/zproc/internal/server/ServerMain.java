@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.EnumSet;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /** The standalone server's command line. */
 public final class ServerMain {
@@ -21,11 +22,21 @@ public final class ServerMain {
           + " [--max-frame-size BYTES] [--journal-size N] [--insecure]";
 
   /**
-   * Parses the arguments into an address, options and a warning (or null). Refuses to serve a
-   * non-loopback address without both a secret key and TLS unless told {@code --insecure}, and a
-   * key file that others may read.
+   * A parsed command line.
+   *
+   * @param address where to serve
+   * @param options the server's options
+   * @param warning what to warn about before serving (no key, {@code --insecure}), or null
    */
-  static Object[] parse(String[] args) throws IOException {
+  record Command(String address, ServerOptions options, @Nullable String warning) {}
+
+  /**
+   * Parses the arguments. Refuses to serve a non-loopback address without both a secret key and TLS
+   * unless told {@code --insecure}, and a key file that others may read.
+   *
+   * @throws IllegalArgumentException naming the option at fault, with the usage
+   */
+  static Command parse(String[] args) throws IOException {
     String address = null;
     ServerOptions options = ServerOptions.defaults();
     boolean insecure = false;
@@ -101,7 +112,7 @@ public final class ServerMain {
       warning =
           "no secret key: any local user can read and write this server; give --secret-key-file";
     }
-    return new Object[] {address, options, warning};
+    return new Command(address, options, warning);
   }
 
   /** Whether a server bound to {@code host} listens on the loopback interface only. */
@@ -144,7 +155,7 @@ public final class ServerMain {
 
   /** Runs a server until the JVM stops. */
   public static void main(String[] args) {
-    Object[] parsed;
+    Command parsed;
     try {
       parsed = parse(args);
     } catch (IOException | IllegalArgumentException e) {
@@ -152,10 +163,10 @@ public final class ServerMain {
       System.exit(2);
       return;
     }
-    if (parsed[2] != null) {
-      System.err.println("warning: " + parsed[2]);
+    if (parsed.warning() != null) {
+      System.err.println("warning: " + parsed.warning());
     }
-    ZProcServer server = ZProcServer.start((String) parsed[0], (ServerOptions) parsed[1]);
+    ZProcServer server = ZProcServer.start(parsed.address(), parsed.options());
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "zproc-server-shutdown"));
     System.out.println(
         "zproc server listening on " + server.address() + " (pid " + server.pid() + ")");

@@ -34,8 +34,8 @@ public final class StateServer implements ZProcServer {
     return stats;
   }
 
-  /** The number of open watches (change streams and watchers) on a namespace. */
-  public int watchCount(String namespace) {
+  /** The number of open watches (change streams and watchers) on a namespace (a seam for tests). */
+  int watchCount(String namespace) {
     return engine.namespace(namespace).watchCount();
   }
 

@@ -2,6 +2,7 @@ package io.zproc.internal.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.zproc.internal.child.ChildMain;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -71,7 +72,7 @@ class LauncherTest {
         .noneMatch(a -> a.startsWith("-XX:DumpLoadedClassList"));
 
     // That child stored a record: it built the mapper from the jars, and says so.
-    ChildMain.noteMapperUse(Launcher.mapperWanted(archive).toString(), true);
+    Launcher.noteMapperUse(Launcher.mapperWanted(archive).toString(), true);
     assertThat(Launcher.mapperWanted(archive)).exists();
 
     Launcher.Command listing = Launcher.command(List.of(), archive, dumping);
@@ -92,10 +93,10 @@ class LauncherTest {
   @Test
   void noteMapperUse_onlyWhenBuiltAndAsked(@TempDir Path dir) {
     Path wanted = dir.resolve("w");
-    ChildMain.noteMapperUse(wanted.toString(), false);
-    ChildMain.noteMapperUse(null, true);
+    Launcher.noteMapperUse(wanted.toString(), false);
+    Launcher.noteMapperUse(null, true);
     assertThat(wanted).doesNotExist();
-    ChildMain.noteMapperUse(wanted.toString(), true);
+    Launcher.noteMapperUse(wanted.toString(), true);
     assertThat(wanted).exists();
   }
 

@@ -3,7 +3,6 @@ package io.zproc.internal.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.zproc.ServerOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -15,14 +14,14 @@ class ServerMainTest {
   @Test
   void parse_addressAndKeyFile(@TempDir Path dir) throws Exception {
     Path key = secret(dir, "key", "  s3cret\n");
-    Object[] parsed =
+    ServerMain.Command parsed =
         ServerMain.parse(
             new String[] {
               "--address", "tcp://127.0.0.1:5000", "--secret-key-file", key.toString()
             });
-    assertThat(parsed[0]).isEqualTo("tcp://127.0.0.1:5000");
-    assertThat(((ServerOptions) parsed[1]).secretKey()).isEqualTo("s3cret");
-    assertThat(parsed[2]).isNull();
+    assertThat(parsed.address()).isEqualTo("tcp://127.0.0.1:5000");
+    assertThat(parsed.options().secretKey()).isEqualTo("s3cret");
+    assertThat(parsed.warning()).isNull();
   }
 
   @Test
@@ -41,14 +40,14 @@ class ServerMainTest {
                     }))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("TLS");
-    Object[] insecure =
+    ServerMain.Command insecure =
         ServerMain.parse(
             new String[] {
               "--address", "tcp://0.0.0.0:5000", "--secret-key-file", key.toString(), "--insecure"
             });
-    assertThat((String) insecure[2]).contains("--insecure");
+    assertThat(insecure.warning()).contains("--insecure");
     Path password = secret(dir, "password", "changeit");
-    Object[] tls =
+    ServerMain.Command tls =
         ServerMain.parse(
             new String[] {
               "--address", "tcp://0.0.0.0:5000",
@@ -56,14 +55,15 @@ class ServerMainTest {
               "--tls-keystore", dir.resolve("server.p12").toString(),
               "--tls-password-file", password.toString()
             });
-    assertThat(((ServerOptions) tls[1]).tlsKeyStore()).isEqualTo(dir.resolve("server.p12"));
-    assertThat(tls[2]).isNull();
+    assertThat(tls.options().tlsKeyStore()).isEqualTo(dir.resolve("server.p12"));
+    assertThat(tls.warning()).isNull();
   }
 
   @Test
   void parse_loopbackWithoutKey_servesWithAWarning() throws Exception {
-    Object[] parsed = ServerMain.parse(new String[] {"--address", "tcp://127.0.0.1:5000"});
-    assertThat((String) parsed[2]).contains("no secret key");
+    ServerMain.Command parsed =
+        ServerMain.parse(new String[] {"--address", "tcp://127.0.0.1:5000"});
+    assertThat(parsed.warning()).contains("no secret key");
   }
 
   @Test

@@ -1,0 +1,316 @@
+package io.zproc.internal.child;
+
+import io.zproc.ContextTask;
+import io.zproc.ProcessExit;
+import io.zproc.ProcessTask;
+import io.zproc.RemoteException;
+import io.zproc.ZProcOptions;
+import io.zproc.internal.Json;
+import io.zproc.internal.client.ClientContext;
+import io.zproc.internal.map.MapFrames;
+import io.zproc.internal.map.MapWorkerMain;
+import io.zproc.internal.process.ChildConnection;
+import io.zproc.internal.process.ChildPipe;
+import io.zproc.internal.process.FrameOut;
+import io.zproc.internal.process.Launcher;
+import io.zproc.internal.process.TaskFrame;
+import io.zproc.rsocket.WireClient;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The child JVM's main: reads its header and task from stdin, connects to the state server, runs
+ * the task, sends the outcome on stdout and waits for the parent's acknowledgement before it exits.
+ * Exits at once when stdin closes (the parent died).
+ */
+public final class ChildMain {
+  private static final java.time.Duration EXIT_GRACE = java.time.Duration.ofMillis(500);
+  private static volatile boolean taskStarted;
+
+  private ChildMain() {}
+
+  /** Runs the child. */
+  public static void main(String[] args) {
+    FrameOut out = FrameOut.install();
+    DataInputStream in = new DataInputStream(new BufferedInputStream(System.in));
+    Header header;
+    try {
+      header = Header.read(in);
+    } catch (EOFException e) {
+      Runtime.getRuntime().halt(0); // the parent went away before sending anything
+      return;
+    } catch (IOException e) {
+      System.err.println("[zproc child] bad header from parent: " + e);
+      Runtime.getRuntime().halt(2);
+      return;
+    }
+    BlockingQueue<TaskFrame> tasks = new LinkedBlockingQueue<>();
+    CountDownLatch ack = new CountDownLatch(1);
+    Thread reader =
+        new Thread(
+            () -> {
+              try {
+                for (; ; ) {
+                  int type = in.read();
+                  if (type < 0) {
+                    break;
+                  }
+                  if (type == ChildPipe.TASK) {
+                    tasks.put(TaskFrame.read(in));
+                  } else if (type == ChildPipe.ACK) {
+                    ack.countDown();
+                    // The parent's last word: stop reading, so that no thread waits in a native
+                    // read when this JVM exits (its exit would wait 300 ms for that thread).
+                    return;
+                  } else if (MapFrames.isFrame(type)) {
+                    MapWorkerMain.read(type, in);
+                  }
+                }
+              } catch (IOException | InterruptedException e) {
+                // fall through: stdin is unusable, the parent is gone
+              }
+              if (MapWorkerMain.stdinEnded()) {
+                return; // a map worker: it leaves when retired, at once if its parent died
+              }
+              if (!taskStarted) {
+                // An idle spare told to go: finish connecting, then close cleanly.
+                tasks.add(TaskFrame.POISON);
+                return;
+              }
+              // The parent died (or closed our stdin): a child never outlives its parent.
+              Runtime.getRuntime().halt(ack.getCount() == 0 ? 0 : 137);
+            },
+            "zproc-child-stdin");
+    reader.setDaemon(true);
+    reader.start();
+
+    // A generous timeout: a child may boot on a machine busy with many others.
+    ZProcOptions options =
+        ZProcOptions.defaults()
+            .namespace(header.namespace)
+            .connectTimeout(java.time.Duration.ofSeconds(30));
+    if (header.secretKey != null) {
+      options = options.secretKey(header.secretKey);
+    }
+    if (header.tls) {
+      options = options.tls(header.tlsTrust == null ? null : Path.of(header.tlsTrust));
+    }
+    ChildConnection ctx;
+    try {
+      ctx = ClientContext.connect(header.address, options);
+    } catch (RuntimeException e) {
+      System.err.println("[zproc child] cannot connect to " + header.address + ": " + e);
+      Runtime.getRuntime().halt(3);
+      return;
+    }
+    out.send(header.token, ChildPipe.READY, new byte[0]);
+    warmUp(ctx);
+
+    int status;
+    try {
+      TaskFrame task = tasks.take();
+      if (task == TaskFrame.POISON) {
+        ctx.close();
+        exit(0);
+        return;
+      }
+      taskStarted = true;
+      if (task.kind == MapFrames.WORKER_KIND) {
+        MapWorkerMain.run(ctx, header.token, out); // serves processMap until stdin closes
+        return;
+      }
+      // the task's state sees changes after the parent's process() call, not after this JVM started
+      ctx.renewState(task.cursor);
+      status = run(ctx, task, header.token, out);
+    } catch (InterruptedException e) {
+      status = 1;
+    }
+    try {
+      ack.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    // Only the child that lists its classes for the archive is acknowledged and gets here (it
+    // needs a normal exit); the parent ends every other child as soon as its outcome is in.
+    ctx.close();
+    exit(status);
+  }
+
+  /**
+   * Ends this JVM at once. The JVM's exit (even {@code halt}) waits up to 300 ms for threads
+   * running native code (a thread blocked reading stdin, an event loop in {@code epoll_wait}); by
+   * now the stdin reader has stopped (after the acknowledgement, or at the end of stdin), and the
+   * event loops are shut down here, so the exit takes 10-20 ms.
+   */
+  private static void exit(int status) {
+    Launcher.noteMapperUse(System.getProperty(Launcher.MAPPER_WANTED), Json.mapperBuilt());
+    System.out.flush();
+    System.err.flush();
+    try {
+      WireClient.shutdownEventLoops(EXIT_GRACE);
+    } catch (RuntimeException e) {
+      // exit anyway, only later
+    }
+    if (Boolean.getBoolean(Launcher.DUMPING)) {
+      System.exit(status); // a normal exit closes the class list it records
+    }
+    Runtime.getRuntime().halt(status);
+  }
+
+  /**
+   * While a spare waits for its task, runs once through everything a task's path needs (task
+   * deserialization, a state call, result serialization and framing), so that the task itself does
+   * not pay for cold code. Builds the value mapper (Jackson data binding, for records and POJOs)
+   * only when the class-data archive holds its classes, i.e. when the child that listed the
+   * archive's classes used it: from the jars, they would cost a spare a few MB that a task may
+   * never need.
+   */
+  private static void warmUp(ChildConnection ctx) {
+    if (Boolean.getBoolean(Launcher.WARM_MAPPER)) {
+      try {
+        Json.mapper();
+        if (Boolean.getBoolean(Launcher.DUMPING)) {
+          // Listing classes for an archive with the mapper: a record's way there and back too.
+          Json.toType("probe", Json.toTree("probe", new Probe(1, "a")), Probe.class);
+        }
+      } catch (RuntimeException | LinkageError e) {
+        // warming up is best effort; the task will meet the same error, with its context
+      }
+    }
+    try {
+      ProcessTask<Object> probe = state -> state.namespace();
+      for (int i = 0; i < 20; i++) {
+        Object task =
+            ChildPipe.deserialize(ChildPipe.serialize(probe), ChildMain.class.getClassLoader());
+        Object result = ((ProcessTask<?>) task).run(ctx.state());
+        ChildPipe.frame("warmup", ChildPipe.RESULT, ChildPipe.serialize(result));
+        ChildPipe.serialize(RemoteException.of(new IllegalStateException("warm-up")));
+      }
+      ctx.state().size().block();
+    } catch (Exception e) {
+      // warming up is best effort
+    }
+  }
+
+  /** A value of the kind tasks store: a record (for the class list, see {@link #warmUp}). */
+  record Probe(int n, String s) {}
+
+  private static int run(ChildConnection ctx, TaskFrame task, String token, FrameOut out) {
+    Object target;
+    try {
+      target = ChildPipe.deserialize(task.bytes, ChildMain.class.getClassLoader());
+    } catch (Exception e) {
+      out.send(token, ChildPipe.ERROR, serializeError(e));
+      return 1;
+    }
+    int attempt = 0;
+    for (; ; ) {
+      attempt++;
+      try {
+        Object result;
+        if (task.kind == ChildPipe.CONTEXT_TASK) {
+          result = ((ContextTask<?>) target).run(ctx);
+        } else {
+          result = ((ProcessTask<?>) target).run(ctx.state());
+        }
+        byte[] bytes;
+        try {
+          bytes = ChildPipe.serialize(result);
+        } catch (IOException e) {
+          out.send(
+              token,
+              ChildPipe.ERROR,
+              serializeError(
+                  new IllegalStateException(
+                      "the task's result of type "
+                          + result.getClass().getName()
+                          + " is not serializable; return a Serializable value",
+                      e)));
+          return 1;
+        }
+        out.send(token, ChildPipe.RESULT, bytes);
+        return 0;
+      } catch (ProcessExit exit) {
+        out.send(token, ChildPipe.EXIT, new byte[] {(byte) exit.status()});
+        return exit.status();
+      } catch (Throwable t) {
+        if (t instanceof VirtualMachineError) {
+          throw (VirtualMachineError) t;
+        }
+        if (task.shouldRetry(t, attempt)) {
+          System.err.println(
+              "[zproc] task failed (attempt "
+                  + attempt
+                  + "): "
+                  + t
+                  + "; retrying in "
+                  + task.retryDelayMillis
+                  + " ms");
+          try {
+            Thread.sleep(task.retryDelayMillis);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          continue;
+        }
+        out.send(token, ChildPipe.ERROR, serializeError(t));
+        return 1;
+      }
+    }
+  }
+
+  private static byte[] serializeError(Throwable t) {
+    try {
+      return ChildPipe.serialize(RemoteException.of(t));
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot serialize " + t, e);
+    }
+  }
+
+  /** The header: who to connect to and how. */
+  static final class Header {
+    final String address;
+    final String namespace;
+    final @Nullable String secretKey;
+    final String token;
+    final boolean tls;
+    final @Nullable String tlsTrust;
+
+    Header(
+        String address,
+        String namespace,
+        @Nullable String secretKey,
+        String token,
+        boolean tls,
+        @Nullable String tlsTrust) {
+      this.address = address;
+      this.namespace = namespace;
+      this.secretKey = secretKey;
+      this.token = token;
+      this.tls = tls;
+      this.tlsTrust = tlsTrust;
+    }
+
+    static Header read(DataInputStream in) throws IOException {
+      String magic = in.readUTF();
+      if (!ChildPipe.MAGIC.equals(magic)) {
+        throw new IOException("not a zproc header: " + magic);
+      }
+      String address = in.readUTF();
+      String namespace = in.readUTF();
+      String key = in.readBoolean() ? in.readUTF() : null;
+      String token = in.readUTF();
+      boolean tls = in.readBoolean();
+      String trust = in.readUTF();
+      return new Header(address, namespace, key, token, tls, trust.isEmpty() ? null : trust);
+    }
+  }
+}
