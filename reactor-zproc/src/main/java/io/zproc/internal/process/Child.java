@@ -161,7 +161,7 @@ public final class Child {
   void whenReady(LongConsumer bootNanos) {
     long took;
     synchronized (this) {
-      if (!ready) {
+      if (readyAt == 0) {
         onReady = bootNanos;
         return;
       }
@@ -270,14 +270,15 @@ public final class Child {
       synchronized (this) {
         readyAt = System.nanoTime();
         took = readyAt - forkedAt;
-        ready = true;
         tell = onReady;
         onReady = null;
       }
-      readyOrGone.countDown();
+      // told before it counts as ready: a spare seen ready has its boot recorded
       if (tell != null) {
         tell.accept(took);
       }
+      ready = true;
+      readyOrGone.countDown();
     }
     Listener l;
     synchronized (this) {
