@@ -5,10 +5,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.zproc.rsocket.WireException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -116,29 +114,6 @@ final class History {
     reply.put("ver", at);
     reply.set("m", map);
     return reply;
-  }
-
-  /**
-   * The keys changed after {@code at}, each with its value right after {@code at} (null: absent);
-   * null if the journal no longer reaches back that far.
-   */
-  @Nullable Map<String, @Nullable JsonNode> changedSince(long at, long version) {
-    Map<String, @Nullable JsonNode> changed = new HashMap<>();
-    if (version <= at) {
-      return changed;
-    }
-    if (journal.get(at + 1) == null) {
-      return null;
-    }
-    for (long v = at + 1; v <= version; v++) {
-      ChangeRecord r = journal.get(v);
-      for (int i = 0; i < r.keys.length; i++) {
-        if (!changed.containsKey(r.keys[i])) {
-          changed.put(r.keys[i], r.before[i]);
-        }
-      }
-    }
-    return changed;
   }
 
   /** Whether a commit based on {@code base} that read these keys (null: all) meets a change. */

@@ -340,14 +340,14 @@ final class Namespace {
     return trees.snapshot();
   }
 
-  /** The slots as they are now, for {@link #copy}: the first half of a copy outside the lock. */
-  synchronized OrderedData.View view() {
-    return data.view(version);
+  /** Starts a copy outside the lock: the slots as they are now (see {@link SharedTrees}). */
+  SharedTrees.Copying startCopy() {
+    return trees.start();
   }
 
-  /** The namespace at a view's version (see {@link SharedTrees#copy}); null if lost. */
-  @Nullable ObjectNode copy(OrderedData.View view) {
-    return trees.copy(view);
+  /** Ends a copy outside the lock: the namespace at its start's version. */
+  ObjectNode finishCopy(SharedTrees.Copying copying) {
+    return trees.finish(copying);
   }
 
   /** Namespaces at least this large are copied outside the lock by {@link #sharedSnapshot()}. */
@@ -494,5 +494,6 @@ final class Namespace {
         new ChangeRecord(name, version + 1, clock.millis(), origin, keys, before, after, epoch);
     version++;
     journal.add(record);
+    trees.changing(keys, before);
   }
 }

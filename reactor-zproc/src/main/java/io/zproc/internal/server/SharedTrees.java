@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.zproc.rsocket.WireException;
 import java.lang.ref.WeakReference;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -15,11 +18,10 @@ import org.jspecify.annotations.Nullable;
  * instead of one each. Each is held weakly: once no reply holds it, it is gone.
  *
  * <p>A namespace of {@value #COPY_OUTSIDE_LOCK} keys or more is copied without holding its lock:
- * the slots as they are are read after the lock is released ({@link SnapshotCopy}), and the keys
- * that changed meanwhile take their values from the journal (under the lock again, for as long as
- * it takes to read those changes). Writers are stalled for neither the copy nor the tree's
- * building. If the journal no longer reaches back to the copy's version, the copy is made under the
- * lock.
+ * the slots as they are are read after the lock is released ({@link SnapshotCopy}); meanwhile each
+ * change notes, for the copies under way, the values its keys had before it, and those keys take
+ * these values in the copy. Writers are stalled for neither the copy nor the tree's building; a
+ * change during a copy costs a map entry per key, for that copy only.
  *
  * <p>Guarded by the namespace's monitor, which every method takes.
  */
@@ -39,7 +41,6 @@ final class SharedTrees {
 
   /** The current state, shared; a large namespace's is copied mostly outside the lock. */
   ObjectNode snapshot() {
-    OrderedData.View view;
     synchronized (ns) {
       if (ns.data.size() < COPY_OUTSIDE_LOCK) {
         return snapshotLocked();
@@ -48,10 +49,68 @@ final class SharedTrees {
       if (cached != null) {
         return cached;
       }
-      view = ns.data.view(ns.version);
     }
-    ObjectNode tree = copy(view);
-    return tree != null ? tree : snapshotLocked();
+    return finish(start());
+  }
+
+  /**
+   * A copy under way: its view of the slots, and the keys changed since, with their values then.
+   */
+  static final class Copying {
+    final OrderedData.View view;
+    final Map<String, @Nullable JsonNode> changed = new HashMap<>();
+
+    Copying(OrderedData.View view) {
+      this.view = view;
+    }
+  }
+
+  /** The copies under way (guarded by the namespace's monitor); empty but while one is made. */
+  private final List<Copying> copying = new ArrayList<>(1);
+
+  /** Starts a copy: the slots as they are now; from now on, changes note their keys' old values. */
+  Copying start() {
+    synchronized (ns) {
+      Copying c = new Copying(ns.data.view(ns.version));
+      copying.add(c);
+      return c;
+    }
+  }
+
+  /** Notes a change for the copies under way (under the monitor): its keys' values before it. */
+  void changing(String[] keys, @Nullable JsonNode[] before) {
+    for (Copying c : copying) {
+      for (int i = 0; i < keys.length; i++) {
+        if (!c.changed.containsKey(keys[i])) {
+          c.changed.put(keys[i], before[i]);
+        }
+      }
+    }
+  }
+
+  /**
+   * Finishes a copy: reads the view's slots without the lock, then takes, under the lock for as
+   * long as it takes to copy a map of the keys changed meanwhile, their values at the view's
+   * version, and builds the tree without the lock.
+   */
+  ObjectNode finish(Copying c) {
+    SnapshotCopy read = SnapshotCopy.read(c.view);
+    Map<String, @Nullable JsonNode> changed;
+    synchronized (ns) {
+      copying.remove(c);
+      changed = new HashMap<>(c.changed);
+    }
+    if (read == null) {
+      return snapshotLocked(); // cannot happen: as many slots were present as keys
+    }
+    ObjectNode tree = read.tree(changed);
+    synchronized (ns) {
+      if (stateVersion < read.version() && ns.version == read.version()) {
+        state = new WeakReference<>(tree);
+        stateVersion = read.version();
+      }
+    }
+    return tree;
   }
 
   /** The current state, shared, copied under the lock if there is none. */
@@ -70,32 +129,6 @@ final class SharedTrees {
   private @Nullable ObjectNode cached() {
     WeakReference<ObjectNode> ref = state;
     return ref == null || stateVersion != ns.version ? null : ref.get();
-  }
-
-  /**
-   * The namespace at a view's version, read from the view's slots without the lock and corrected
-   * from the journal for the keys that changed since; null if the journal no longer reaches back.
-   */
-  @Nullable ObjectNode copy(OrderedData.View view) {
-    SnapshotCopy copy = SnapshotCopy.read(view);
-    if (copy == null) {
-      return null;
-    }
-    Map<String, @Nullable JsonNode> changed;
-    synchronized (ns) {
-      changed = ns.history.changedSince(copy.version(), ns.version);
-    }
-    if (changed == null) {
-      return null;
-    }
-    ObjectNode tree = copy.tree(changed);
-    synchronized (ns) {
-      if (stateVersion < copy.version() && ns.version == copy.version()) {
-        state = new WeakReference<>(tree);
-        stateVersion = copy.version();
-      }
-    }
-    return tree;
   }
 
   /**

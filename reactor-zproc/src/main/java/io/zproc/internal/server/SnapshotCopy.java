@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * A copy of a namespace made mostly outside its lock: the slots of a {@link OrderedData.View} are
  * read without the lock ({@link #read}); the keys that changed since the view's version then take
- * their values from the journal ({@link History#changedSince}, under the lock); the tree is built
+ * the values the changes noted for the copy ({@link SharedTrees#changing}); the tree is built
  * without the lock ({@link #tree}).
  */
 final class SnapshotCopy {

@@ -56,11 +56,10 @@ class SnapshotOutsideLockTest {
     Namespace ns = new Namespace("n", 1000, 1 << 20, CLOCK);
     before.forEach(step -> apply(ns, step));
     ObjectNode expected = ns.snapshot();
-    OrderedData.View view = ns.view();
+    SharedTrees.Copying copying = ns.startCopy();
     between.forEach(step -> apply(ns, step));
-    ObjectNode copy = ns.copy(view);
+    ObjectNode copy = ns.finishCopy(copying);
 
-    assertThat(copy).isNotNull();
     assertThat(copy.get("ver")).isEqualTo(expected.get("ver"));
     assertThat(fieldNames((ObjectNode) copy.get("m")))
         .isEqualTo(fieldNames((ObjectNode) expected.get("m")));
@@ -68,20 +67,25 @@ class SnapshotOutsideLockTest {
   }
 
   @Test
-  void journalOverrunWhileCopying_noCopy_sharedSnapshotFallsBackToTheLock() {
+  void moreChangesWhileCopyingThanTheJournalHolds_copyIsStillTheStateAtItsStart() {
     Namespace ns = new Namespace("n", 8, 1 << 20, CLOCK);
-    for (int i = 0; i < Namespace.COPY_OUTSIDE_LOCK; i++) {
+    for (int i = 0; i < 100; i++) {
       ns.put("k" + i, IntNode.valueOf(i), "w");
     }
-    OrderedData.View view = ns.view();
-    for (int i = 0; i < 20; i++) {
-      ns.put("k0", IntNode.valueOf(-i), "w");
+    ObjectNode expected = ns.snapshot();
+    SharedTrees.Copying copying = ns.startCopy();
+    for (int i = 0; i < 50; i++) {
+      ns.put("k" + (i % 10), IntNode.valueOf(-i), "w");
+      ns.remove("k" + (50 + i), "w");
     }
-    assertThat(ns.copy(view)).isNull();
-    ObjectNode snapshot = ns.sharedSnapshot();
-    assertThat(snapshot.get("ver").longValue()).isEqualTo(ns.version());
-    assertThat(snapshot.get("m").size()).isEqualTo(Namespace.COPY_OUTSIDE_LOCK);
-    assertThat(snapshot.get("m").get("k0").intValue()).isEqualTo(-19);
+    ns.popItem("w");
+    ObjectNode copy = ns.finishCopy(copying);
+    assertThat(copy).isEqualTo(expected);
+    assertThat(fieldNames((ObjectNode) copy.get("m")))
+        .isEqualTo(fieldNames((ObjectNode) expected.get("m")));
+    // no copy under way: changes note nothing
+    ns.put("k0", IntNode.valueOf(7), "w");
+    assertThat(ns.finishCopy(ns.startCopy()).get("m").get("k0").intValue()).isEqualTo(7);
   }
 
   @Test
