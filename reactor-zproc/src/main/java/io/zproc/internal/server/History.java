@@ -3,6 +3,8 @@ package io.zproc.internal.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.zproc.internal.protocol.ErrorCodes;
+import io.zproc.internal.protocol.Replies;
 import io.zproc.rsocket.WireException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,9 +18,6 @@ import org.jspecify.annotations.Nullable;
  * (and, where needed, its entries). Not thread-safe: called under the namespace's monitor.
  */
 final class History {
-  /** The error code of a cursor older than the journal. */
-  static final String CHANGES_LOST = "CHANGES_LOST";
-
   private final String namespace;
   private final Journal journal;
   private final String limits;
@@ -110,10 +109,7 @@ final class History {
     }
     ObjectNode map = JsonNodeFactory.instance.objectNode();
     copy.forEach(map::set);
-    ObjectNode reply = JsonNodeFactory.instance.objectNode();
-    reply.put("ver", at);
-    reply.set("m", map);
-    return reply;
+    return new Replies.StateReply(at, map).encode();
   }
 
   /** Whether a commit based on {@code base} that read these keys (null: all) meets a change. */
@@ -136,7 +132,7 @@ final class History {
   /** The error that ends what waits on a dropped namespace. */
   WireException dropped() {
     return new WireException(
-        CHANGES_LOST,
+        ErrorCodes.CHANGES_LOST,
         "namespace '"
             + namespace
             + "' was dropped (State.drop()): its state and changes are gone; a new use of the"
@@ -148,7 +144,7 @@ final class History {
     long oldest = journal.size() == 0 ? version + 1 : journal.oldestVersion();
     long lost = oldest - cursor - 1;
     return new WireException(
-        CHANGES_LOST,
+        ErrorCodes.CHANGES_LOST,
         lost
             + " change(s) of namespace '"
             + namespace

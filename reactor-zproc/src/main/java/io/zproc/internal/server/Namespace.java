@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.zproc.internal.Json;
+import io.zproc.internal.protocol.Replies;
 import io.zproc.rsocket.WireException;
 import java.time.Clock;
 import java.util.Arrays;
@@ -301,21 +302,15 @@ final class Namespace {
       long nowNanos) {
     boolean holds = lock.holds(token);
     boolean conflict = base > version || history.conflicts(base, readKeys, version);
-    ObjectNode reply = JsonNodeFactory.instance.objectNode();
     if (conflict) {
-      reply.put("ok", false);
-      reply.set("snap", snapshot());
       if (holds) {
         // It keeps the lock and runs again at once on the fresh state.
         lock.renew(token, nowNanos);
-        reply.put("held", true);
       }
-      return new Committed(reply, null);
+      return new Committed(Replies.Commit.conflict(snapshot(), holds), null);
     }
     apply(puts, removes, origin);
-    reply.put("ok", true);
-    reply.put("ver", version);
-    return new Committed(reply, holds ? lock.handOff(nowNanos) : null);
+    return new Committed(Replies.Commit.committed(version), holds ? lock.handOff(nowNanos) : null);
   }
 
   /** A commit's reply, and the waiter that now holds the lock (to be told outside the monitor). */
@@ -327,9 +322,7 @@ final class Namespace {
   }
 
   private ObjectNode granted(long token) {
-    ObjectNode state = snapshot();
-    state.put("tok", token);
-    return state;
+    return Replies.Granted.encode(snapshot(), token);
   }
 
   /**
@@ -371,10 +364,7 @@ final class Namespace {
   synchronized ObjectNode snapshot() {
     ObjectNode map = JsonNodeFactory.instance.objectNode();
     data.forEach(map::set);
-    ObjectNode reply = JsonNodeFactory.instance.objectNode();
-    reply.put("ver", version);
-    reply.set("m", map);
-    return reply;
+    return new Replies.StateReply(version, map).encode();
   }
 
   /**
@@ -436,9 +426,6 @@ final class Namespace {
   synchronized ObjectNode snapshotAt(long at) {
     return at >= version ? sharedSnapshotLocked() : history.snapshotAt(at, data, version);
   }
-
-  /** The error code of a cursor older than the journal. */
-  static final String CHANGES_LOST = History.CHANGES_LOST;
 
   void addWatch(Watch watch) {
     watches.add(watch);

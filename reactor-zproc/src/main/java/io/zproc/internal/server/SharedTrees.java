@@ -1,8 +1,8 @@
 package io.zproc.internal.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.zproc.internal.protocol.Replies;
 import io.zproc.rsocket.WireException;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
@@ -155,9 +155,6 @@ final class SharedTrees {
   }
 
   private static ObjectNode withSnapshot(ChangeRecord record, ObjectNode snapshot) {
-    ObjectNode element = JsonNodeFactory.instance.objectNode();
-    element.set("change", record.event());
-    element.set("snap", snapshot);
-    return element;
+    return new Replies.Answer(record.event(), snapshot).encode();
   }
 }

@@ -3,6 +3,7 @@ package io.zproc.internal.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.zproc.internal.protocol.Replies;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -64,9 +65,6 @@ final class SnapshotCopy {
         map.set(key, value);
       }
     }
-    ObjectNode tree = JsonNodeFactory.instance.objectNode();
-    tree.put("ver", version);
-    tree.set("m", map);
-    return tree;
+    return new Replies.StateReply(version, map).encode();
   }
 }

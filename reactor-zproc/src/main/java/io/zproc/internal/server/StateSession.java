@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.zproc.internal.protocol.ErrorCodes;
 import io.zproc.internal.protocol.Fields;
 import io.zproc.internal.protocol.KeyTest;
 import io.zproc.internal.protocol.Op;
@@ -133,7 +134,7 @@ final class StateSession implements WireSession {
     }
     if (epoch.longValue() != ns.epoch()) {
       throw new WireException(
-          Namespace.CHANGES_LOST,
+          ErrorCodes.CHANGES_LOST,
           "the server restarted, or namespace '"
               + ns.name
               + "' was dropped: this stream resumed after version "

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.zproc.internal.protocol.ErrorCodes;
 import io.zproc.rsocket.WireException;
 import java.time.Clock;
 import java.time.Instant;
@@ -213,7 +214,7 @@ class NamespaceTest {
         .isInstanceOf(WireException.class)
         .hasMessageContaining("'n' was dropped")
         .extracting(e -> ((WireException) e).code())
-        .isEqualTo(Namespace.CHANGES_LOST);
+        .isEqualTo(ErrorCodes.CHANGES_LOST);
     assertThat(ns.isDropped()).isTrue();
   }
 
