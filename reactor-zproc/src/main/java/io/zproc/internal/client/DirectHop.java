@@ -24,23 +24,23 @@ final class DirectHop implements Executor {
 
   private static final int BATCH = 1024;
 
-  private final Lane[] lanes;
+  private final Worker[] queues;
   private final AtomicInteger next = new AtomicInteger();
 
   private DirectHop() {
-    lanes = new Lane[Math.max(1, Schedulers.DEFAULT_POOL_SIZE)];
-    for (int i = 0; i < lanes.length; i++) {
-      lanes[i] = new Lane();
+    queues = new Worker[Math.max(1, Schedulers.DEFAULT_POOL_SIZE)];
+    for (int i = 0; i < queues.length; i++) {
+      queues[i] = new Worker();
     }
   }
 
   @Override
   public void execute(Runnable task) {
-    lanes[(next.getAndIncrement() & Integer.MAX_VALUE) % lanes.length].offer(task);
+    queues[(next.getAndIncrement() & Integer.MAX_VALUE) % queues.length].offer(task);
   }
 
   /** One queue, drained by one parallel worker at a time. */
-  private static final class Lane implements Runnable {
+  private static final class Worker implements Runnable {
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
 
