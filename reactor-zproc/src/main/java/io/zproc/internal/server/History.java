@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -51,6 +52,15 @@ final class History {
     return next;
   }
 
+  /**
+   * The record of a version from the one after a cursor found in the journal up to the current one:
+   * the journal keeps the newest change and contiguous versions, so it has them all.
+   */
+  private ChangeRecord kept(long v) {
+    return Objects.requireNonNull(
+        journal.get(v), "the journal keeps every version after one it has");
+  }
+
   /** The journal's records after a version, oldest first (a copy). */
   List<ChangeRecord> changesAfter(long afterVersion, long version) {
     List<ChangeRecord> out = new ArrayList<>();
@@ -77,7 +87,7 @@ final class History {
     }
     JsonNode value = current;
     for (long v = version; v > at; v--) {
-      ChangeRecord r = journal.get(v);
+      ChangeRecord r = kept(v);
       for (int i = r.keys.length - 1; i >= 0; i--) {
         if (r.keys[i].equals(key)) {
           value = r.before[i];
@@ -101,7 +111,7 @@ final class History {
     LinkedHashMap<String, JsonNode> copy = new LinkedHashMap<>();
     data.forEach(copy::put);
     for (long v = version; v > at; v--) {
-      ChangeRecord r = journal.get(v);
+      ChangeRecord r = kept(v);
       for (int i = r.keys.length - 1; i >= 0; i--) {
         if (r.before[i] == null) {
           copy.remove(r.keys[i]);
@@ -131,7 +141,7 @@ final class History {
       return null;
     }
     for (long v = at + 1; v <= version; v++) {
-      ChangeRecord r = journal.get(v);
+      ChangeRecord r = kept(v);
       for (int i = 0; i < r.keys.length; i++) {
         if (!changed.containsKey(r.keys[i])) {
           changed.put(r.keys[i], r.before[i]);
