@@ -5,6 +5,7 @@ import io.zproc.rsocket.internal.SocketFiles;
 import io.zproc.rsocket.lane.LaneServer;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,7 +72,7 @@ final class LaneBinding {
     LaneServer server = LaneServer.create(opener, maxFrame, options.laneSpin());
     LoopResources loop = server.loop();
     listeners.laneLoop(loop);
-    TcpServer lane = server.tcpServer(() -> new DomainSocketAddress(at.get().toString()));
+    TcpServer lane = server.tcpServer(() -> new DomainSocketAddress(claimed(at).toString()));
     return Mono.fromCallable(() -> at.getAndSet(SocketFiles.claim(SocketFiles.lane(tcpPort))))
         .subscribeOn(Schedulers.boundedElastic())
         .then(Mono.defer(lane::bind))
@@ -83,9 +84,9 @@ final class LaneBinding {
                 loop.disposeLater(Duration.ZERO, Duration.ofSeconds(5)).subscribe(null, e -> {});
                 return;
               }
-              SocketFiles.ownerOnly(at.get());
+              SocketFiles.ownerOnly(claimed(at));
               listeners.add(bound);
-              listeners.laneSocket(at.get());
+              listeners.laneSocket(claimed(at));
             })
         .then()
         .onErrorResume(
@@ -96,5 +97,10 @@ final class LaneBinding {
                   e.toString());
               return Mono.empty();
             });
+  }
+
+  /** The socket file claimed before the bind: set before the server asks for its address. */
+  private static Path claimed(AtomicReference<Path> at) {
+    return Objects.requireNonNull(at.get(), "the socket file is claimed before the bind");
   }
 }

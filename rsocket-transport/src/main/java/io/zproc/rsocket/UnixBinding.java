@@ -5,6 +5,7 @@ import io.netty.channel.unix.DomainSocketAddress;
 import io.zproc.rsocket.internal.SocketFiles;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,7 +59,7 @@ final class UnixBinding implements Binding {
     int tcpPort = tcp.port();
     AtomicReference<Path> at = new AtomicReference<>();
     TcpServer unix =
-        TcpServer.create().bindAddress(() -> new DomainSocketAddress(at.get().toString()));
+        TcpServer.create().bindAddress(() -> new DomainSocketAddress(claimed(at).toString()));
     return Mono.fromCallable(
             () -> at.getAndSet(SocketFiles.claim(SocketFiles.localSocket(tcpPort))))
         .subscribeOn(Schedulers.boundedElastic())
@@ -70,9 +71,9 @@ final class UnixBinding implements Binding {
                 channel.dispose();
                 return;
               }
-              SocketFiles.ownerOnly(at.get());
+              SocketFiles.ownerOnly(claimed(at));
               listeners.add(channel);
-              listeners.localSocket(at.get());
+              listeners.localSocket(claimed(at));
             })
         .then()
         .onErrorResume(
@@ -97,5 +98,10 @@ final class UnixBinding implements Binding {
               + address
               + ": unix-domain sockets need Netty's epoll transport (Linux); use a tcp:// address");
     }
+  }
+
+  /** The socket file claimed before the bind: set before the server asks for its address. */
+  private static Path claimed(AtomicReference<Path> at) {
+    return Objects.requireNonNull(at.get(), "the socket file is claimed before the bind");
   }
 }

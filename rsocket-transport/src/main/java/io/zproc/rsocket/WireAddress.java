@@ -72,7 +72,7 @@ public record WireAddress(String scheme, String host, int port, String path) {
           try {
             uri = new URI(a);
           } catch (URISyntaxException e) {
-            throw bad(address, e.getMessage());
+            throw bad(address, String.valueOf(e.getMessage()));
           }
           String host = uri.getHost();
           if (host == null || host.isEmpty()) {

@@ -20,6 +20,7 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -190,7 +191,7 @@ public final class ChildMain {
       for (int i = 0; i < 20; i++) {
         Object task =
             ChildPipe.deserialize(ChildPipe.serialize(probe), ChildMain.class.getClassLoader());
-        Object result = ((ProcessTask<?>) task).run(ctx.state());
+        Object result = ((ProcessTask<?>) ChildPipe.requireTask(task)).run(ctx.state());
         ChildPipe.frame("warmup", ChildPipe.RESULT, ChildPipe.serialize(result));
         ChildPipe.serialize(RemoteException.of(new IllegalStateException("warm-up")));
       }
@@ -217,9 +218,9 @@ public final class ChildMain {
       try {
         Object result;
         if (task.kind == ChildPipe.CONTEXT_TASK) {
-          result = ((ContextTask<?>) target).run(ctx);
+          result = ((ContextTask<?>) ChildPipe.requireTask(target)).run(ctx);
         } else {
-          result = ((ProcessTask<?>) target).run(ctx.state());
+          result = ((ProcessTask<?>) ChildPipe.requireTask(target)).run(ctx.state());
         }
         byte[] bytes;
         try {
@@ -231,7 +232,9 @@ public final class ChildMain {
               serializeError(
                   new IllegalStateException(
                       "the task's result of type "
-                          + result.getClass().getName()
+                          + Objects.requireNonNull(result, "serializing null cannot fail")
+                              .getClass()
+                              .getName()
                           + " is not serializable; return a Serializable value",
                       e)));
           return 1;

@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /** An unmodifiable, insertion-ordered copy with a version. */
 final class SnapshotImpl extends AbstractMap<String, Object> implements Snapshot {
@@ -28,12 +29,12 @@ final class SnapshotImpl extends AbstractMap<String, Object> implements Snapshot
   }
 
   @Override
-  public Object get(Object key) {
+  public @Nullable Object get(@Nullable Object key) {
     return values.get(key);
   }
 
   @Override
-  public boolean containsKey(Object key) {
+  public boolean containsKey(@Nullable Object key) {
     return values.containsKey(key);
   }
 

@@ -120,7 +120,7 @@ final class MapWorkerLoop {
           }
           result = ((StatefulMapTask) task).apply(registered.state, items[i]);
         } else {
-          result = ((MapTask) task).apply(items[i]);
+          result = ((MapTask) ChildPipe.requireTask(task)).apply(items[i]);
         }
       } catch (Throwable t) {
         if (t instanceof VirtualMachineError) {

@@ -10,6 +10,7 @@ import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -104,6 +105,16 @@ public final class ChildPipe {
         new LoaderObjectInputStream(new ByteArrayInputStream(bytes), loader)) {
       return in.readObject();
     }
+  }
+
+  /**
+   * A deserialized task (a process's or a processMap's), which is never null: the parent only ever
+   * serializes a task object.
+   *
+   * @throws NullPointerException if it is null after all
+   */
+  public static Object requireTask(@Nullable Object deserialized) {
+    return Objects.requireNonNull(deserialized, "a task is never null: its parent serialized one");
   }
 
   public static String frame(String token, String type, byte[] payload) {

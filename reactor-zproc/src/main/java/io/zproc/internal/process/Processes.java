@@ -239,7 +239,7 @@ public final class Processes {
     try {
       return Child.start(spec, jvmOptions, environment, lean);
     } catch (IllegalStateException e) {
-      throw new ZProcException(ErrorCode.PROCESS_FAILED, e.getMessage(), e);
+      throw new ZProcException(ErrorCode.PROCESS_FAILED, String.valueOf(e.getMessage()), e);
     }
   }
 

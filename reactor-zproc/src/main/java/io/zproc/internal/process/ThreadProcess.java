@@ -64,9 +64,9 @@ final class ThreadProcess<R> extends BaseProcess<R> {
             if (ctx == null) {
               ctx = context.get();
             }
-            v = ((ContextTask<?>) target).run(ctx);
+            v = ((ContextTask<?>) ChildPipe.requireTask(target)).run(ctx);
           } else {
-            v = ((ProcessTask<?>) target).run(state.get());
+            v = ((ProcessTask<?>) ChildPipe.requireTask(target)).run(state.get());
           }
           // a result crosses a process boundary in a child JVM: here it must be serializable too
           value = ChildPipe.deserialize(ChildPipe.serialize(v), loader);

@@ -9,6 +9,7 @@ import io.zproc.rsocket.WireException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -48,6 +49,15 @@ final class History {
     return next;
   }
 
+  /**
+   * The record of a version from the one after a cursor found in the journal up to the current one:
+   * the journal keeps the newest change and contiguous versions, so it has them all.
+   */
+  private ChangeRecord kept(long v) {
+    return Objects.requireNonNull(
+        journal.get(v), "the journal keeps every version after one it has");
+  }
+
   /** The journal's records after a version, oldest first (a copy). */
   List<ChangeRecord> changesAfter(long afterVersion, long version) {
     List<ChangeRecord> out = new ArrayList<>();
@@ -74,7 +84,7 @@ final class History {
     }
     JsonNode value = current;
     for (long v = version; v > at; v--) {
-      ChangeRecord r = journal.get(v);
+      ChangeRecord r = kept(v);
       for (int i = r.keys.length - 1; i >= 0; i--) {
         if (r.keys[i].equals(key)) {
           value = r.before[i];
@@ -98,7 +108,7 @@ final class History {
     LinkedHashMap<String, JsonNode> copy = new LinkedHashMap<>();
     data.forEach(copy::put);
     for (long v = version; v > at; v--) {
-      ChangeRecord r = journal.get(v);
+      ChangeRecord r = kept(v);
       for (int i = r.keys.length - 1; i >= 0; i--) {
         if (r.before[i] == null) {
           copy.remove(r.keys[i]);

@@ -13,6 +13,7 @@ import io.zproc.rsocket.WireRequest;
 import io.zproc.rsocket.WireSession;
 import io.zproc.rsocket.codec.CborCodec;
 import io.zproc.rsocket.codec.CodecException;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
@@ -192,7 +193,7 @@ public final class ServerHandler implements RSocket {
       }
       return CborCodec.decodeRequest(payload.data());
     } catch (CodecException e) {
-      throw new WireException(WireException.BAD_REQUEST, e.getMessage());
+      throw new WireException(WireException.BAD_REQUEST, String.valueOf(e.getMessage()));
     } finally {
       payload.release();
     }
@@ -209,7 +210,8 @@ public final class ServerHandler implements RSocket {
    * encoding instead of eight. The bytes are only read (a payload wraps them).
    */
   static byte[] encodeShared(JsonNode node) {
-    Object[] last = LAST_ELEMENT.get();
+    Object[] last =
+        Objects.requireNonNull(LAST_ELEMENT.get(), "LAST_ELEMENT starts and stays non-null");
     if (last[0] == node) {
       return (byte[]) last[1];
     }

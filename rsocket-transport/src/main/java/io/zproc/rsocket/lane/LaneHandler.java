@@ -90,7 +90,9 @@ final class LaneHandler extends ChannelInboundHandlerAdapter {
     } catch (CodecException | WireException e) {
       String code = e instanceof WireException ? ((WireException) e).code() : "BAD_REQUEST";
       String message =
-          e instanceof WireException ? e.getMessage() : "malformed setup: " + e.getMessage();
+          e instanceof WireException
+              ? String.valueOf(e.getMessage())
+              : "malformed setup: " + e.getMessage();
       write(ctx, id, CborCodec.encodeFailure(code, message));
       ctx.flush();
       ctx.close();
@@ -128,7 +130,8 @@ final class LaneHandler extends ChannelInboundHandlerAdapter {
       reply(
           ctx,
           id,
-          Failures.toFailure(new WireException(WireException.BAD_REQUEST, e.getMessage())));
+          Failures.toFailure(
+              new WireException(WireException.BAD_REQUEST, String.valueOf(e.getMessage()))));
       return;
     }
     if (ServerHandler.PING.equals(decoded.op())) {

@@ -6,6 +6,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.jspecify.annotations.Nullable;
@@ -86,7 +87,7 @@ final class LaneParker implements Runnable {
         selector.selectedKeys().clear();
         for (Parked d : done) {
           client.release(d.conn);
-          d.call.deliver(d.reply);
+          d.call.deliver(Objects.requireNonNull(d.reply, "a call is done once its reply is read"));
         }
         done.clear();
         Parked next;
