@@ -3,8 +3,6 @@ package io.zproc.internal.map;
 import io.zproc.MapTask;
 import io.zproc.StatefulMapTask;
 import io.zproc.internal.process.ChildPipe;
-import java.io.IOException;
-import java.io.NotSerializableException;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -44,24 +42,11 @@ public final class MapJob<T, R> {
   }
 
   private static byte[] serialize(Object task) {
-    try {
-      return ChildPipe.serialize(task);
-    } catch (NotSerializableException e) {
-      String culprit = e.getMessage();
-      String hint =
-          culprit != null && culprit.startsWith("io.zproc.")
-              ? "a map task must not capture a ZProc or State: use a StatefulMapTask ((state, item)"
-                  + " -> ...) to get the worker's State"
-              : "capture only serializable values (numbers, strings, records implementing"
-                  + " Serializable, ...)";
-      throw new IllegalArgumentException(
-          "the processMap task cannot be sent to the workers: it captures a "
-              + culprit
-              + ", which is not serializable; "
-              + hint,
-          e);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("the processMap task cannot be serialized: " + e, e);
-    }
+    return ChildPipe.serializeTask(
+        task,
+        "the processMap task",
+        "the workers",
+        "a map task must not capture a ZProc or State: use a StatefulMapTask ((state, item) -> ...)"
+            + " to get the worker's State");
   }
 }

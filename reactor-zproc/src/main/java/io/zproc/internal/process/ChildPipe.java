@@ -64,30 +64,48 @@ public final class ChildPipe {
   public static final int MAX_FRAME = 1 << 30;
 
   /**
-   * Serializes a task.
+   * Serializes a task for a child process.
    *
    * @throws IllegalArgumentException naming what is not serializable and what to do instead
    */
   public static byte[] serializeTask(Object task) {
+    return serializeTask(
+        task,
+        "the task",
+        "a child process",
+        "a task must not capture a ZProc or State: use processWithContext(ctx -> ...) to get a"
+            + " context in the child, or use the State the task is given");
+  }
+
+  /**
+   * Serializes a task for other JVMs.
+   *
+   * @param what the task, as the message names it
+   * @param where whom it is sent to, as the message names them
+   * @param stateHint what to do instead when it captures one of this library's objects
+   * @throws IllegalArgumentException naming what is not serializable and what to do instead
+   */
+  public static byte[] serializeTask(Object task, String what, String where, String stateHint) {
     try {
       return serialize(task);
     } catch (NotSerializableException e) {
       String culprit = e.getMessage();
       String hint =
           culprit != null && culprit.startsWith("io.zproc.")
-              ? "a task must not capture a ZProc or State: use processWithContext(ctx -> ...) to"
-                  + " get a context in the child, or use the State the task is given"
+              ? stateHint
               : "capture only serializable values (numbers, strings, records implementing"
                   + " Serializable, ...)";
       throw new IllegalArgumentException(
-          "the task cannot be sent to a child process: it captures a "
+          what
+              + " cannot be sent to "
+              + where
+              + ": it captures a "
               + culprit
               + ", which is not serializable; "
               + hint,
           e);
     } catch (IOException e) {
-      throw new IllegalArgumentException(
-          "the task cannot be serialized for a child process: " + e, e);
+      throw new IllegalArgumentException(what + " cannot be serialized for " + where + ": " + e, e);
     }
   }
 

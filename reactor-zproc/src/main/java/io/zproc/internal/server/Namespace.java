@@ -343,14 +343,6 @@ final class Namespace {
     return trees.finish(copying);
   }
 
-  /** Namespaces at least this large are copied outside the lock by {@link #sharedSnapshot()}. */
-  static final int COPY_OUTSIDE_LOCK = SharedTrees.COPY_OUTSIDE_LOCK;
-
-  /** The shared tree of the current version, copied under the lock if need be. */
-  private ObjectNode sharedSnapshotLocked() {
-    return trees.snapshotLocked();
-  }
-
   /**
    * A change with the namespace as it was right after it (see {@link SharedTrees#change}).
    *
@@ -374,7 +366,7 @@ final class Namespace {
   synchronized @Nullable ObjectNode snapshotIf(
       String key, Predicate<@Nullable JsonNode> test, long[] version) {
     if (test.test(data.get(key))) {
-      return sharedSnapshotLocked();
+      return trees.snapshotLocked();
     }
     version[0] = this.version;
     return null;
@@ -424,7 +416,7 @@ final class Namespace {
    * @throws WireException {@code CHANGES_LOST} if the journal no longer reaches back that far
    */
   synchronized ObjectNode snapshotAt(long at) {
-    return at >= version ? sharedSnapshotLocked() : history.snapshotAt(at, data, version);
+    return at >= version ? trees.snapshotLocked() : history.snapshotAt(at, data, version);
   }
 
   void addWatch(Watch watch) {

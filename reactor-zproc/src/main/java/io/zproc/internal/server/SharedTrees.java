@@ -89,21 +89,19 @@ final class SharedTrees {
   }
 
   /**
-   * Finishes a copy: reads the view's slots without the lock, then takes, under the lock for as
-   * long as it takes to copy a map of the keys changed meanwhile, their values at the view's
-   * version, and builds the tree without the lock.
+   * Finishes a copy: reads the view's slots without the lock, stops the notes of changes (under the
+   * lock, for a moment), and builds the tree without the lock, the keys changed meanwhile taking
+   * the values they had at the view's version.
    */
   ObjectNode finish(Copying c) {
     SnapshotCopy read = SnapshotCopy.read(c.view);
-    Map<String, @Nullable JsonNode> changed;
     synchronized (ns) {
-      copying.remove(c);
-      changed = new HashMap<>(c.changed);
+      copying.remove(c); // from now on nothing writes c.changed
     }
     if (read == null) {
       return snapshotLocked(); // cannot happen: as many slots were present as keys
     }
-    ObjectNode tree = read.tree(changed);
+    ObjectNode tree = read.tree(c.changed);
     synchronized (ns) {
       if (stateVersion < read.version() && ns.version == read.version()) {
         state = new WeakReference<>(tree);

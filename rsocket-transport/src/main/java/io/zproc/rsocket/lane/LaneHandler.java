@@ -15,6 +15,7 @@ import io.zproc.rsocket.internal.Failures;
 import io.zproc.rsocket.internal.ServerHandler;
 import io.zproc.rsocket.internal.Setup;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
@@ -176,7 +177,7 @@ final class LaneHandler extends ChannelInboundHandlerAdapter {
                   if (spin != null && !atOnce) {
                     spin.handedOff();
                   }
-                  late(ctx).send(id, encodeLate(ctx, reply));
+                  late().send(id, encodeLate(reply));
                 });
     subscribing.set(false);
     holder[0] = subscription;
@@ -188,25 +189,20 @@ final class LaneHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  /** The connection's batcher of late replies, made on first use. */
-  private LateReplies late(ChannelHandlerContext ctx) {
-    LateReplies l = late;
-    if (l == null) {
-      synchronized (this) {
-        l = late;
-        if (l == null) {
-          l = new LateReplies(ctx);
-          late = l;
-        }
-      }
-    }
-    return l;
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    late = new LateReplies(ctx);
+  }
+
+  /** The connection's batcher of late replies (made when this handler joined the pipeline). */
+  private LateReplies late() {
+    return Objects.requireNonNull(late, "a lane handler answers only once in its pipeline");
   }
 
   /** Encodes a late reply, once for the many waits one change answers with one shared tree. */
-  private byte[] encodeLate(ChannelHandlerContext ctx, WireReply reply) {
+  private byte[] encodeLate(WireReply reply) {
     JsonNode value = reply instanceof WireReply.Result r ? r.value() : null;
-    LateReplies l = late(ctx);
+    LateReplies l = late();
     byte[] bytes = l.cached(value);
     if (bytes == null) {
       bytes = encode(reply);
