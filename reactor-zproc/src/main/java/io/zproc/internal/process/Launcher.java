@@ -97,6 +97,19 @@ public final class Launcher {
    */
   public static final String WARM_MAPPER = "zproc.child.warmMapper";
 
+  /**
+   * The system property that tells a child how many rounds of state calls to warm up with while it
+   * waits as a spare (0: none). Children get it from the parent's {@code io.zproc.spareWarmUp}
+   * (rounds, by default {@value #DEFAULT_WARM_UP_ROUNDS}; 0 turns warming off).
+   */
+  public static final String WARM_UP_ROUNDS = "zproc.child.warmUpRounds";
+
+  /** How many rounds a spare warms up with by default (about 2-4 s of CPU, on idle cycles). */
+  static final int DEFAULT_WARM_UP_ROUNDS = 2000;
+
+  private static final int WARM_UP =
+      Math.max(0, Integer.getInteger("io.zproc.spareWarmUp", DEFAULT_WARM_UP_ROUNDS));
+
   /** The class list entry that shows a child built the value mapper (Jackson data binding). */
   static final String MAPPER_CLASS = "io/zproc/internal/Json$MapperHolder";
 
@@ -159,6 +172,9 @@ public final class Launcher {
         command.add("-XX:DumpLoadedClassList=" + recording);
         command.add("-D" + DUMPING + "=true");
       }
+    }
+    if (WARM_UP > 0) {
+      command.add("-D" + WARM_UP_ROUNDS + "=" + WARM_UP);
     }
     // The same temporary directory as this JVM: the server's unix socket and lane are found there.
     command.addAll(
@@ -265,6 +281,7 @@ public final class Launcher {
 
   private static void dump(Path classList, Path archive) {
     Path partial = classList.resolveSibling(classList.getFileName() + ".dumping");
+    ArchiveLeftovers.Dump running = ArchiveLeftovers.started(classList, partial);
     try {
       Process p =
           new ProcessBuilder(
@@ -280,6 +297,7 @@ public final class Launcher {
               .redirectOutput(ProcessBuilder.Redirect.DISCARD)
               .redirectError(ProcessBuilder.Redirect.DISCARD)
               .start();
+      running.process = p;
       if (!p.waitFor(120, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         log.debug("no class-data archive: dumping took over 120 s");
@@ -313,6 +331,7 @@ public final class Launcher {
     } finally {
       delete(classList);
       delete(partial);
+      ArchiveLeftovers.ended(running);
     }
   }
 
@@ -406,21 +425,6 @@ public final class Launcher {
   /** The archive for this JDK and classpath, or null when the classpath has directories. */
   private static @Nullable Path archivePath() {
     try {
-      List<Path> entries = expand(System.getProperty("java.class.path"));
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      digest.update(System.getProperty("java.home").getBytes(StandardCharsets.UTF_8));
-      digest.update(System.getProperty("java.vm.version").getBytes(StandardCharsets.UTF_8));
-      for (Path entry : entries) {
-        if (!Files.isRegularFile(entry) || !entry.toString().endsWith(".jar")) {
-          return null; // CDS archives classes from jar files only
-        }
-        digest.update(entry.toAbsolutePath().toString().getBytes(StandardCharsets.UTF_8));
-        digest.update(Long.toString(Files.size(entry)).getBytes(StandardCharsets.UTF_8));
-        digest.update(
-            Long.toString(Files.getLastModifiedTime(entry).toMillis())
-                .getBytes(StandardCharsets.UTF_8));
-      }
-      String name = HexFormat.of().formatHex(digest.digest(), 0, 12);
       // An archive is code: only in this user's private directory, never a shared one.
       Path home = io.zproc.rsocket.internal.PrivateDir.get();
       if (home == null) {
@@ -436,6 +440,23 @@ public final class Launcher {
           return null;
         }
       }
+      // What dumps of JVMs that were killed left behind (25 MB each).
+      ArchiveLeftovers.sweep(dir, System.currentTimeMillis(), ArchiveLeftovers::alive);
+      List<Path> entries = expand(System.getProperty("java.class.path"));
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      digest.update(System.getProperty("java.home").getBytes(StandardCharsets.UTF_8));
+      digest.update(System.getProperty("java.vm.version").getBytes(StandardCharsets.UTF_8));
+      for (Path entry : entries) {
+        if (!Files.isRegularFile(entry) || !entry.toString().endsWith(".jar")) {
+          return null; // CDS archives classes from jar files only
+        }
+        digest.update(entry.toAbsolutePath().toString().getBytes(StandardCharsets.UTF_8));
+        digest.update(Long.toString(Files.size(entry)).getBytes(StandardCharsets.UTF_8));
+        digest.update(
+            Long.toString(Files.getLastModifiedTime(entry).toMillis())
+                .getBytes(StandardCharsets.UTF_8));
+      }
+      String name = HexFormat.of().formatHex(digest.digest(), 0, 12);
       return dir.resolve("child-" + name + ".jsa");
     } catch (Exception e) {
       log.debug("no class-data sharing for children: {}", e.toString());
