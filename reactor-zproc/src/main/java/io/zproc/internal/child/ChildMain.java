@@ -117,7 +117,7 @@ public final class ChildMain {
 
     int status;
     try {
-      TaskFrame task = tasks.take();
+      TaskFrame task = SpareWarmUp.untilTask(tasks, ctx, header.address);
       if (task == TaskFrame.POISON) {
         ctx.close();
         exit(0);

@@ -1,0 +1,197 @@
+package io.zproc.internal.child;
+
+import io.zproc.State;
+import io.zproc.ZProc;
+import io.zproc.internal.process.Launcher;
+import io.zproc.internal.process.TaskFrame;
+import java.lang.management.ManagementFactory;
+import java.lang.management.OperatingSystemMXBean;
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Warms a spare JVM while it waits for its task: runs the state calls that tasks make (put, get,
+ * increment, atomic, a satisfied and a pending {@code whenEqual}) in rounds against the parent's
+ * server, in a namespace of its own ({@link #NAMESPACE}), so that the JIT has compiled the client's
+ * paths (and the server's) before a task needs them. A fresh JVM runs its first few hundred calls
+ * interpreted: warm, a spare's task runs them several times faster.
+ *
+ * <p>Only on idle cycles: it pauses while the rest of the machine uses more than all cores but one
+ * (the user's work comes first), stops between two calls when a task arrives (a task waits at most
+ * one call), and stops for good after {@link Launcher#WARM_UP_ROUNDS} rounds or at the first
+ * failure. Only against a server on this host (a unix socket or a loopback address).
+ */
+final class SpareWarmUp {
+  /** The namespace the spares warm up in: one for all, each with keys of its own. */
+  static final String NAMESPACE = "zproc.internal.warm-up";
+
+  /** The longest one call may take: a stuck call ends the warm-up, never the spare. */
+  private static final Duration CALL_TIMEOUT = Duration.ofSeconds(5);
+
+  /** How often the machine's load is read. */
+  private static final long CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+  /** How long a spare waits before it warms: a cold child's task comes in the meantime. */
+  private static final long START_AFTER_MILLIS = 100;
+
+  private final BlockingQueue<TaskFrame> tasks;
+  private final State state;
+  private final String prefix;
+  private final com.sun.management.@Nullable OperatingSystemMXBean os;
+  private final int cores = Runtime.getRuntime().availableProcessors();
+  private @Nullable TaskFrame task;
+
+  private SpareWarmUp(BlockingQueue<TaskFrame> tasks, State state, String prefix) {
+    this.tasks = tasks;
+    this.state = state;
+    this.prefix = prefix;
+    OperatingSystemMXBean bean = ManagementFactory.getOperatingSystemMXBean();
+    this.os =
+        bean instanceof com.sun.management.OperatingSystemMXBean
+            ? (com.sun.management.OperatingSystemMXBean) bean
+            : null;
+  }
+
+  /**
+   * Warms up (when enabled and the server is on this host) until the task arrives, then returns it;
+   * blocks until then.
+   */
+  static TaskFrame untilTask(BlockingQueue<TaskFrame> tasks, ZProc ctx, String address)
+      throws InterruptedException {
+    int rounds = Integer.getInteger(Launcher.WARM_UP_ROUNDS, 0);
+    if (rounds <= 0 || !local(address)) {
+      return tasks.take();
+    }
+    TaskFrame first = tasks.poll(START_AFTER_MILLIS, TimeUnit.MILLISECONDS);
+    if (first != null) {
+      return first;
+    }
+    SpareWarmUp warmUp =
+        new SpareWarmUp(tasks, ctx.state(NAMESPACE), "p" + ProcessHandle.current().pid() + ".");
+    warmUp.run(rounds);
+    TaskFrame arrived = warmUp.task;
+    return arrived != null ? arrived : tasks.take();
+  }
+
+  /** Whether the server is on this host: a unix socket, an in-JVM address or a loopback one. */
+  static boolean local(String address) {
+    try {
+      URI uri = URI.create(address);
+      String scheme = uri.getScheme();
+      if (scheme == null) {
+        return false;
+      }
+      if (scheme.equals("unix") || scheme.equals("local")) {
+        return true;
+      }
+      String host = uri.getHost();
+      return host != null
+          && (host.equals("localhost")
+              || host.startsWith("127.")
+              || host.equals("[::1]")
+              || host.equals("::1"));
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  private void run(int rounds) throws InterruptedException {
+    SynchronousQueue<Integer> toPut = new SynchronousQueue<>();
+    Thread putter = new Thread(() -> putLoop(toPut), "zproc-spare-warm-up");
+    putter.setDaemon(true);
+    putter.start();
+    long nextCheck = 0;
+    try {
+      for (int round = 1; round <= rounds; ) {
+        long now = System.nanoTime();
+        if (now - nextCheck >= 0) {
+          nextCheck = now + CHECK_NANOS;
+          if (!idleEnough()) {
+            task = tasks.poll(CHECK_NANOS, TimeUnit.NANOSECONDS);
+            if (task != null) {
+              return;
+            }
+            continue;
+          }
+        }
+        if (!round(round, toPut)) {
+          return;
+        }
+        round++;
+      }
+    } catch (RuntimeException e) {
+      // best effort: a failed call ends the warm-up, the task will meet the cause with context
+    } finally {
+      putter.interrupt();
+      state.remove(prefix + "k").then(state.remove(prefix + "n")).subscribe(null, e -> {});
+    }
+  }
+
+  /** One round of the calls tasks make; false once a task has arrived. */
+  private boolean round(int i, SynchronousQueue<Integer> toPut) throws InterruptedException {
+    String k = prefix + "k";
+    state.put(k, i).block(CALL_TIMEOUT);
+    if (arrived()) {
+      return false;
+    }
+    state.get(k).block(CALL_TIMEOUT);
+    if (arrived()) {
+      return false;
+    }
+    state.increment(prefix + "n", 1).block(CALL_TIMEOUT);
+    if (arrived()) {
+      return false;
+    }
+    state.atomic(m -> m.put(k, -i)).block(CALL_TIMEOUT);
+    if (arrived()) {
+      return false;
+    }
+    state.whenEqual(k, -i).block(CALL_TIMEOUT);
+    if (arrived()) {
+      return false;
+    }
+    // A wait that the other thread's put releases (or that finds the value already there).
+    if (!toPut.offer(i, CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+      return false;
+    }
+    state.whenEqual(k, i).block(CALL_TIMEOUT);
+    return !arrived();
+  }
+
+  private void putLoop(SynchronousQueue<Integer> toPut) {
+    try {
+      for (; ; ) {
+        int value = toPut.take();
+        state.put(prefix + "k", value).block(CALL_TIMEOUT);
+      }
+    } catch (InterruptedException | RuntimeException e) {
+      // the warm-up ended
+    }
+  }
+
+  private boolean arrived() {
+    task = tasks.poll();
+    return task != null;
+  }
+
+  /**
+   * Whether the rest of the machine leaves this spare a core: what all processes use, less this
+   * one, below all cores but one. Without the figures, always.
+   */
+  private boolean idleEnough() {
+    com.sun.management.OperatingSystemMXBean bean = os;
+    if (bean == null) {
+      return true;
+    }
+    double all = bean.getCpuLoad();
+    double own = bean.getProcessCpuLoad();
+    if (all < 0 || own < 0) {
+      return true;
+    }
+    return (all - own) * cores <= Math.max(0.5, cores - 1 + 0.25);
+  }
+}
