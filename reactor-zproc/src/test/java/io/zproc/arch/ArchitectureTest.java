@@ -146,17 +146,17 @@ class ArchitectureTest {
   }
 
   @Test
-  void stateLibrary_usesOnlyTheTransportsApiAndFourNamedHelpers() {
+  void stateLibrary_usesOnlyTheTransportsApiAndThreeNamedHelpers() {
     noClasses()
         .that()
         .resideInAPackage("io.zproc.internal..")
         .should()
         .dependOnClassesThat(
             DescribedPredicate.describe(
-                "transport internals other than Blocking, FluxMapError, PrivateDir and SocketFiles",
+                "transport internals other than Blocking, PrivateDir and SocketFiles",
                 c ->
                     (c.getPackageName().startsWith("io.zproc.rsocket.internal")
-                            && !Set.of("Blocking", "FluxMapError", "PrivateDir", "SocketFiles")
+                            && !Set.of("Blocking", "PrivateDir", "SocketFiles")
                                 .contains(c.getSimpleName()))
                         || c.getPackageName().startsWith("io.zproc.rsocket.lane")))
         .check(CLASSES);
