@@ -106,11 +106,6 @@ class ArchitectureTest {
   }
 
   @Test
-  void transportSubpackages_formNoCycle() {
-    slices().matching("io.zproc.rsocket.(*)..").should().beFreeOfCycles().check(CLASSES);
-  }
-
-  @Test
   void internalLayers_pointOneWay() {
     // child > client > map > process; client > server > protocol
     noClasses()

@@ -1,5 +1,6 @@
-package io.zproc.rsocket.internal;
+package io.zproc.rsocket.client;
 
+import io.zproc.rsocket.internal.Blocking;
 import java.util.Objects;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;

@@ -1,7 +1,8 @@
-package io.zproc.rsocket.internal;
+package io.zproc.rsocket.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.zproc.rsocket.internal.Blocking;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
