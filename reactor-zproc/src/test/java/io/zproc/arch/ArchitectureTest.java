@@ -86,6 +86,20 @@ class ArchitectureTest {
   }
 
   @Test
+  void clientContext_isReachedFromOutsideTheInternalsOnlyByTheFactory() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("io.zproc.internal..")
+        .and()
+        .doNotHaveFullyQualifiedName("io.zproc.ZProc")
+        .should()
+        .dependOnClassesThat()
+        .haveFullyQualifiedName("io.zproc.internal.client.ClientContext")
+        .because("monitoring and tools read a context through internal.client.Introspection")
+        .check(CLASSES);
+  }
+
+  @Test
   void publicSignatures_exposeNoInternalTransportOrLibraryType() {
     members()
         .that()
