@@ -155,18 +155,17 @@ class ArchitectureTest {
   }
 
   @Test
-  void stateLibrary_usesOnlyTheTransportsApiAndThreeNamedHelpers() {
+  void stateLibrary_usesOnlyTheTransportsApiAndTwoNamedHelpers() {
     noClasses()
         .that()
         .resideInAPackage("io.zproc.internal..")
         .should()
         .dependOnClassesThat(
             DescribedPredicate.describe(
-                "transport internals other than Blocking, PrivateDir and SocketFiles",
+                "transport internals other than PrivateDir and SocketFiles",
                 c ->
                     (c.getPackageName().startsWith("io.zproc.rsocket.internal")
-                            && !Set.of("Blocking", "PrivateDir", "SocketFiles")
-                                .contains(c.getSimpleName()))
+                            && !Set.of("PrivateDir", "SocketFiles").contains(c.getSimpleName()))
                         || c.getPackageName().startsWith("io.zproc.rsocket.lane")))
         .check(CLASSES);
   }

@@ -24,6 +24,7 @@ import io.zproc.internal.process.Processes;
 import io.zproc.internal.protocol.Op;
 import io.zproc.internal.server.ServerStats;
 import io.zproc.internal.server.StateServer;
+import io.zproc.rsocket.BlockedCaller;
 import io.zproc.rsocket.WireClient;
 import io.zproc.rsocket.WireRequest;
 import java.util.ArrayList;
@@ -144,7 +145,8 @@ public final class ClientContext implements ChildConnection, Introspection {
   /** The namespace's current version (one blocking round trip). */
   long versionNow() {
     JsonNode version =
-        call(Op.VERSION.request(StateClient.nsArgs(namespace))).block(connectTimeout);
+        BlockedCaller.blocking(call(Op.VERSION.request(StateClient.nsArgs(namespace))))
+            .block(connectTimeout);
     return version == null ? 0 : version.longValue();
   }
 

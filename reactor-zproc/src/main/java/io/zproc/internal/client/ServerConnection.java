@@ -3,11 +3,11 @@ package io.zproc.internal.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.zproc.ZProcException;
 import io.zproc.ZProcOptions;
+import io.zproc.rsocket.BlockedCaller;
 import io.zproc.rsocket.WireClient;
 import io.zproc.rsocket.WireClientOptions;
 import io.zproc.rsocket.WireException;
 import io.zproc.rsocket.WireRequest;
-import io.zproc.rsocket.internal.Blocking;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeoutException;
@@ -117,7 +117,7 @@ final class ServerConnection {
     return new MonoOperator<JsonNode, JsonNode>(bounded) {
       @Override
       public void subscribe(CoreSubscriber<? super JsonNode> actual) {
-        (Blocking.downstream(actual) ? source : hopped).subscribe(actual);
+        (BlockedCaller.is(actual) ? source : hopped).subscribe(actual);
       }
     };
   }

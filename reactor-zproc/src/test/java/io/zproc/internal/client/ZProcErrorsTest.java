@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zproc.ErrorCode;
 import io.zproc.ZProcException;
+import io.zproc.rsocket.BlockedCaller;
 import io.zproc.rsocket.WireException;
-import io.zproc.rsocket.internal.Blocking;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -102,7 +102,7 @@ class ZProcErrorsTest {
         new Mono<>() {
           @Override
           public void subscribe(CoreSubscriber<? super Integer> actual) {
-            blocked.set(Blocking.downstream(actual));
+            blocked.set(BlockedCaller.is(actual));
             Operators.complete(actual);
           }
         };
