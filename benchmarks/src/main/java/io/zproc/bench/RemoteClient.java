@@ -4,7 +4,7 @@ import io.rsocket.RSocket;
 import io.zproc.State;
 import io.zproc.ZProc;
 import io.zproc.ZProcOptions;
-import io.zproc.internal.client.ClientContext;
+import io.zproc.internal.client.Introspection;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -82,7 +82,7 @@ public final class RemoteClient {
       }
       out.println(
           "BENCH READY transport="
-              + ((ClientContext) ctx).transport()
+              + ((Introspection) ctx).transport()
               + " loops="
               + String.join(",", loops.keySet()));
       BufferedReader in =

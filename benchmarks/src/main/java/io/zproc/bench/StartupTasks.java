@@ -54,7 +54,7 @@ final class StartupTasks {
                 + " "
                 + done
                 + " "
-                + ((io.zproc.internal.client.ClientContext) ctx).transport());
+                + ((io.zproc.internal.client.Introspection) ctx).transport());
         System.out.flush();
       }
       System.exit(0);

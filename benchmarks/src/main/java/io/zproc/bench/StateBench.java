@@ -4,7 +4,7 @@ import io.rsocket.RSocket;
 import io.zproc.State;
 import io.zproc.ZProc;
 import io.zproc.ZProcOptions;
-import io.zproc.internal.client.ClientContext;
+import io.zproc.internal.client.Introspection;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -183,7 +183,7 @@ public final class StateBench {
   }
 
   private static String transport(ZProc ctx) {
-    return ((ClientContext) ctx).transport();
+    return ((Introspection) ctx).transport();
   }
 
   private static Scenario seq(String name, IntFunction<? extends Mono<?>> op) {

@@ -4,7 +4,7 @@ import io.rsocket.RSocket;
 import io.zproc.State;
 import io.zproc.ZProc;
 import io.zproc.ZProcOptions;
-import io.zproc.internal.client.ClientContext;
+import io.zproc.internal.client.Introspection;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -52,7 +52,7 @@ public final class WatchClient {
       State put = ctx.state("put");
       put.put(StateBench.KEY, 0).block();
       RSocket echo = args.length > 1 ? Echo.connect(args[1]) : null;
-      out.println("BENCH READY transport=" + ((ClientContext) ctx).transport());
+      out.println("BENCH READY transport=" + ((Introspection) ctx).transport());
       BufferedReader in =
           new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
       String line;

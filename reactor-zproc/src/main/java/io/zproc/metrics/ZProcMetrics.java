@@ -12,7 +12,7 @@ import io.micrometer.core.instrument.binder.BaseUnits;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.zproc.ZProc;
 import io.zproc.ZProcServer;
-import io.zproc.internal.client.ClientContext;
+import io.zproc.internal.client.Introspection;
 import io.zproc.internal.process.ProcessStats;
 import io.zproc.internal.server.ServerStats;
 import io.zproc.internal.server.StateServer;
@@ -94,7 +94,7 @@ public final class ZProcMetrics implements MeterBinder, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ZProcMetrics.class);
 
-  private final @Nullable ClientContext context;
+  private final @Nullable Introspection context;
   private final @Nullable ServerStats server;
   private final Tags tags;
   private final int maxTaggedNamespaces;
@@ -123,15 +123,14 @@ public final class ZProcMetrics implements MeterBinder, AutoCloseable {
    */
   public ZProcMetrics(ZProc zproc, Iterable<Tag> tags, int maxTaggedNamespaces) {
     Objects.requireNonNull(zproc, "zproc");
-    if (!(zproc instanceof ClientContext)) {
+    if (!(zproc instanceof Introspection)) {
       throw new IllegalArgumentException(
           "ZProcMetrics reads the contexts that ZProc.start() and ZProc.connect() make, not a "
               + zproc.getClass().getName()
               + "; bind the library's context itself");
     }
-    this.context = (ClientContext) zproc;
-    StateServer own = context.server();
-    this.server = own == null ? null : own.stats();
+    this.context = (Introspection) zproc;
+    this.server = context.serverStats();
     this.tags = Tags.of(Objects.requireNonNull(tags, "tags"));
     this.maxTaggedNamespaces = checkMax(maxTaggedNamespaces);
   }
@@ -263,7 +262,7 @@ public final class ZProcMetrics implements MeterBinder, AutoCloseable {
       }
     }
 
-    void bindProcesses(ClientContext ctx) {
+    void bindProcesses(Introspection ctx) {
       ProcessStats stats = ctx.processStats();
       for (ProcessStats.Kind kind : ProcessStats.Kind.values()) {
         add(
@@ -281,7 +280,7 @@ public final class ZProcMetrics implements MeterBinder, AutoCloseable {
               .tags(tags)
               .register(registry));
       add(
-          Gauge.builder("zproc.processes.spares.ready", ctx, ClientContext::sparesReady)
+          Gauge.builder("zproc.processes.spares.ready", ctx, Introspection::sparesReady)
               .description("Spare JVMs booted, connected and waiting for a task")
               .tags(tags)
               .register(registry));
@@ -303,12 +302,12 @@ public final class ZProcMetrics implements MeterBinder, AutoCloseable {
               .tags(tags)
               .register(registry));
       add(
-          Gauge.builder("zproc.map.workers", ctx, ClientContext::processMapWorkerCount)
+          Gauge.builder("zproc.map.workers", ctx, Introspection::processMapWorkerCount)
               .description("processMap worker JVMs and threads this context holds")
               .tags(tags)
               .register(registry));
       add(
-          Gauge.builder("zproc.map.workers.busy", ctx, ClientContext::processMapBusyWorkers)
+          Gauge.builder("zproc.map.workers.busy", ctx, Introspection::processMapBusyWorkers)
               .description("processMap workers running a batch now")
               .tags(tags)
               .register(registry));

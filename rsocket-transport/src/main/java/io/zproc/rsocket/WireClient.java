@@ -1,6 +1,7 @@
 package io.zproc.rsocket;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.zproc.rsocket.client.Connector;
 import java.time.Duration;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;

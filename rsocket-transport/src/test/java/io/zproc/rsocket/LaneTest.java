@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.zproc.rsocket.client.ClientSeams;
 import io.zproc.rsocket.internal.Setup;
 import io.zproc.rsocket.lane.LaneClient;
 import java.io.IOException;
@@ -54,7 +55,7 @@ class LaneTest {
   }
 
   private LaneClient lane() {
-    LaneClient lane = ((RoutingWireClient) pair.client).lane();
+    LaneClient lane = ClientSeams.lane(pair.client);
     assertThat(lane).as("the client's lane").isNotNull();
     return lane;
   }
@@ -407,7 +408,7 @@ class LaneTest {
   void setup_wrongKeyWrongPortOrUnknownConnection_refused() {
     Path path = pair.server.laneSocket();
     int port = pair.server.address().port();
-    long id = ((RoutingWireClient) pair.client).connectionId();
+    long id = ClientSeams.connectionId(pair.client);
     WireAddress address = pair.server.address();
     Duration wait = Duration.ofSeconds(5);
 

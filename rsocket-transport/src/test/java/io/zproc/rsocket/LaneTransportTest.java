@@ -4,6 +4,7 @@ import static io.zproc.rsocket.WirePair.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.zproc.rsocket.client.ClientSeams;
 import io.zproc.rsocket.lane.LaneClient;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
@@ -41,7 +42,7 @@ class LaneTransportTest implements WireTransportTest {
 
   @Test
   void request_blockingCaller_servedByTheLane() {
-    LaneClient lane = ((RoutingWireClient) ((BlockingCallers) pair.client).client).lane();
+    LaneClient lane = ClientSeams.lane(((BlockingCallers) pair.client).client);
     long before = lane.served();
 
     assertThat(pair.client.request(TestService.echo(3)).block(TIMEOUT))

@@ -11,6 +11,7 @@ import io.rsocket.transport.ClientTransport;
 import io.rsocket.transport.netty.client.TcpClientTransport;
 import io.rsocket.transport.netty.client.WebsocketClientTransport;
 import io.rsocket.util.DefaultPayload;
+import io.zproc.rsocket.client.ClientSeams;
 import io.zproc.rsocket.codec.CborCodec;
 import io.zproc.rsocket.internal.Setup;
 import java.time.Duration;
@@ -115,7 +116,7 @@ class SlowReaderTest {
           .verify(TIMEOUT);
       // the subscriber asked for everything at once; the server was asked a batch at a time
       assertThat(pair.service.largestRequest.get())
-          .isBetween(1L, (long) RSocketWireClient.STREAM_DEMAND_CAP);
+          .isBetween(1L, (long) ClientSeams.STREAM_DEMAND_CAP);
     }
   }
 

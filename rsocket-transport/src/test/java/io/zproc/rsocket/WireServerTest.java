@@ -42,7 +42,7 @@ class WireServerTest {
     assertThat(server.address().scheme()).isEqualTo("tcp");
     assertThat(server.address().host()).isEqualTo("127.0.0.1");
     assertThat(server.address().port()).isPositive();
-    assertThat(DirectRegistry.find(server.address())).isSameAs(server.direct());
+    assertThat(DirectRegistry.find(server.address())).isSameAs(server.assembly().direct());
     assertThat(server).hasToString("WireServer[" + server.address() + "]");
   }
 
@@ -142,7 +142,7 @@ class WireServerTest {
             })
         .verify(TIMEOUT);
     assertThat(first.localSocket()).exists();
-    assertThat(DirectRegistry.find(first.address())).isSameAs(first.direct());
+    assertThat(DirectRegistry.find(first.address())).isSameAs(first.assembly().direct());
   }
 
   @Test

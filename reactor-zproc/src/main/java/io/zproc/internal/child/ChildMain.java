@@ -14,6 +14,7 @@ import io.zproc.internal.process.ChildPipe;
 import io.zproc.internal.process.FrameOut;
 import io.zproc.internal.process.Launcher;
 import io.zproc.internal.process.TaskFrame;
+import io.zproc.rsocket.BlockedCaller;
 import io.zproc.rsocket.WireClient;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
@@ -195,7 +196,7 @@ public final class ChildMain {
         ChildPipe.frame("warmup", ChildPipe.RESULT, ChildPipe.serialize(result));
         ChildPipe.serialize(RemoteException.of(new IllegalStateException("warm-up")));
       }
-      ctx.state().size().block();
+      BlockedCaller.blocking(ctx.state().size()).block();
     } catch (Exception e) {
       // warming up is best effort
     }

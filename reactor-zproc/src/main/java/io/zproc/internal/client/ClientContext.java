@@ -22,7 +22,9 @@ import io.zproc.internal.process.ChildConnection;
 import io.zproc.internal.process.ProcessStats;
 import io.zproc.internal.process.Processes;
 import io.zproc.internal.protocol.Op;
+import io.zproc.internal.server.ServerStats;
 import io.zproc.internal.server.StateServer;
+import io.zproc.rsocket.BlockedCaller;
 import io.zproc.rsocket.WireClient;
 import io.zproc.rsocket.WireRequest;
 import java.util.ArrayList;
@@ -39,7 +41,7 @@ import reactor.core.publisher.Mono;
 /**
  * The {@link ZProc} context: one connection, the state clients made from it, and maybe a server.
  */
-public final class ClientContext implements ChildConnection {
+public final class ClientContext implements ChildConnection, Introspection {
   private final ServerConnection connection;
   private final java.time.Duration connectTimeout;
   private final @Nullable StateServer server;
@@ -143,11 +145,13 @@ public final class ClientContext implements ChildConnection {
   /** The namespace's current version (one blocking round trip). */
   long versionNow() {
     JsonNode version =
-        call(Op.VERSION.request(StateClient.nsArgs(namespace))).block(connectTimeout);
+        BlockedCaller.blocking(call(Op.VERSION.request(StateClient.nsArgs(namespace))))
+            .block(connectTimeout);
     return version == null ? 0 : version.longValue();
   }
 
   /** How this context reaches its server: {@code direct}, {@code unix}, {@code tcp}, ... */
+  @Override
   public String transport() {
     return connection.transport();
   }
@@ -252,11 +256,13 @@ public final class ClientContext implements ChildConnection {
   }
 
   /** What this context's processes did: starts, ends, boot times (for monitoring). */
+  @Override
   public ProcessStats processStats() {
     return processStats;
   }
 
   /** How many of this context's spare JVMs are booted and waiting for a task now. */
+  @Override
   public int sparesReady() {
     Processes p = processes;
     return p == null ? 0 : p.sparesReady();
@@ -265,6 +271,12 @@ public final class ClientContext implements ChildConnection {
   /** The embedded server this context owns, or null for a context that connected to one. */
   public @Nullable StateServer server() {
     return server;
+  }
+
+  @Override
+  public @Nullable ServerStats serverStats() {
+    StateServer own = server;
+    return own == null ? null : own.stats();
   }
 
   /** The pids of this context's spare JVMs waiting now (a seam for tests). */
@@ -283,6 +295,7 @@ public final class ClientContext implements ChildConnection {
   }
 
   /** What this context's {@code processMap} calls did; empty figures before the first call. */
+  @Override
   public MapStats processMapStats() {
     MapPool m = mapPool;
     return m == null ? NO_MAP_STATS : m.stats();
@@ -291,12 +304,14 @@ public final class ClientContext implements ChildConnection {
   private static final MapStats NO_MAP_STATS = new MapStats();
 
   /** How many {@code processMap} workers this context holds, of every kind. */
+  @Override
   public int processMapWorkerCount() {
     MapPool m = mapPool;
     return m == null ? 0 : m.workerCount();
   }
 
   /** How many of this context's {@code processMap} workers run a batch now. */
+  @Override
   public int processMapBusyWorkers() {
     MapPool m = mapPool;
     return m == null ? 0 : m.busyWorkers();

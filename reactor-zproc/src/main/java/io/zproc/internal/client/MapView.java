@@ -1,6 +1,7 @@
 package io.zproc.internal.client;
 
 import io.zproc.Snapshot;
+import io.zproc.rsocket.BlockedCaller;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
 import java.util.Iterator;
@@ -9,6 +10,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentMap;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
 
 /**
  * The blocking {@link ConcurrentMap} view of a state: each call is one server round trip. Map
@@ -21,65 +23,74 @@ final class MapView extends AbstractMap<String, Object> implements ConcurrentMap
     this.state = state;
   }
 
+  /**
+   * Waits for one call's reply, saying so to the transport ({@link BlockedCaller#blocking}): the
+   * call takes the way of a blocked caller (the lane's pooled connection on this thread; on the
+   * direct path, the reply without a thread hop) by this call site's word, not by recognising
+   * {@code block()}.
+   */
+  private static <T> @Nullable T await(Mono<T> reply) {
+    return BlockedCaller.blocking(reply).block();
+  }
+
   @Override
   public @Nullable Object get(Object key) {
-    return key instanceof String ? state.get((String) key).block() : null;
+    return key instanceof String ? await(state.get((String) key)) : null;
   }
 
   @Override
   public boolean containsKey(Object key) {
-    return key instanceof String && Boolean.TRUE.equals(state.containsKey((String) key).block());
+    return key instanceof String && Boolean.TRUE.equals(await(state.containsKey((String) key)));
   }
 
   @Override
   public boolean containsValue(Object value) {
-    return Boolean.TRUE.equals(state.containsValue(value).block());
+    return Boolean.TRUE.equals(await(state.containsValue(value)));
   }
 
   @Override
   public @Nullable Object put(String key, @Nullable Object value) {
-    return state.putAndGet(key, value).block();
+    return await(state.putAndGet(key, value));
   }
 
   @Override
   public @Nullable Object remove(Object key) {
-    return key instanceof String ? state.remove((String) key).block() : null;
+    return key instanceof String ? await(state.remove((String) key)) : null;
   }
 
   @Override
   public boolean remove(Object key, Object value) {
-    return key instanceof String
-        && Boolean.TRUE.equals(state.removeIf((String) key, value).block());
+    return key instanceof String && Boolean.TRUE.equals(await(state.removeIf((String) key, value)));
   }
 
   @Override
   public @Nullable Object putIfAbsent(String key, @Nullable Object value) {
-    return state.putIfAbsent(key, value, true).block();
+    return await(state.putIfAbsent(key, value, true));
   }
 
   @Override
   public boolean replace(String key, Object oldValue, Object newValue) {
-    return Boolean.TRUE.equals(state.replaceIf(key, oldValue, newValue).block());
+    return Boolean.TRUE.equals(await(state.replaceIf(key, oldValue, newValue)));
   }
 
   @Override
   public @Nullable Object replace(String key, Object value) {
-    return state.replace(key, value).block();
+    return await(state.replace(key, value));
   }
 
   @Override
   public void putAll(Map<? extends String, ?> m) {
-    state.putAll(new java.util.LinkedHashMap<String, Object>(m)).block();
+    await(state.putAll(new java.util.LinkedHashMap<String, Object>(m)));
   }
 
   @Override
   public void clear() {
-    state.clear().block();
+    await(state.clear());
   }
 
   @Override
   public int size() {
-    Integer size = state.size().block();
+    Integer size = await(state.size());
     return size == null ? 0 : size;
   }
 
@@ -93,7 +104,7 @@ final class MapView extends AbstractMap<String, Object> implements ConcurrentMap
     return new AbstractSet<>() {
       @Override
       public Iterator<Entry<String, Object>> iterator() {
-        Snapshot snapshot = Objects.requireNonNull(state.snapshot().block());
+        Snapshot snapshot = Objects.requireNonNull(await(state.snapshot()));
         Iterator<Entry<String, Object>> it = snapshot.entrySet().iterator();
         return new Iterator<>() {
           private @Nullable Entry<String, Object> last;
@@ -117,7 +128,7 @@ final class MapView extends AbstractMap<String, Object> implements ConcurrentMap
               throw new IllegalStateException("next() was not called");
             }
             last = null;
-            state.remove(e.getKey()).block();
+            await(state.remove(e.getKey()));
           }
         };
       }
@@ -145,7 +156,7 @@ final class MapView extends AbstractMap<String, Object> implements ConcurrentMap
     @Override
     public Object setValue(Object value) {
       Object old = super.setValue(value);
-      state.put(getKey(), value).block();
+      await(state.put(getKey(), value));
       return old;
     }
   }

@@ -3,12 +3,11 @@ package io.zproc.internal.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.zproc.ZProcException;
 import io.zproc.ZProcOptions;
+import io.zproc.rsocket.BlockedCaller;
 import io.zproc.rsocket.WireClient;
 import io.zproc.rsocket.WireClientOptions;
 import io.zproc.rsocket.WireException;
 import io.zproc.rsocket.WireRequest;
-import io.zproc.rsocket.internal.Blocking;
-import io.zproc.rsocket.internal.FluxMapError;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeoutException;
@@ -80,8 +79,7 @@ final class ServerConnection {
         w.isDisposed() ? wire().flatMap(c -> c.request(request)) : w.request(request);
     // not onErrorMap: its arbiter can lose a cancel racing with the subscription (an atomic's
     // turn would then stay queued on the server)
-    return FluxMapError.mapError(
-        reply, e -> e instanceof WireException ? Errors.toZProc((WireException) e) : e);
+    return ZProcErrors.of(reply);
   }
 
   /**
@@ -99,8 +97,7 @@ final class ServerConnection {
                   ? wire().flatMap(c -> offWriter(c, c.request(request)))
                   : offWriter(w, w.request(request));
             });
-    return FluxMapError.mapError(
-        reply, e -> e instanceof WireException ? Errors.toZProc((WireException) e) : e);
+    return ZProcErrors.of(reply);
   }
 
   /**
@@ -120,7 +117,7 @@ final class ServerConnection {
     return new MonoOperator<JsonNode, JsonNode>(bounded) {
       @Override
       public void subscribe(CoreSubscriber<? super JsonNode> actual) {
-        (Blocking.downstream(actual) ? source : hopped).subscribe(actual);
+        (BlockedCaller.is(actual) ? source : hopped).subscribe(actual);
       }
     };
   }
@@ -140,10 +137,7 @@ final class ServerConnection {
                   : elements;
             })
         // not onErrorMap: its arbiter can lose a cancel racing with the subscription
-        .transform(
-            f ->
-                FluxMapError.mapError(
-                    f, e -> e instanceof WireException ? Errors.toZProc((WireException) e) : e));
+        .transform(ZProcErrors::of);
   }
 
   /** The live connection, reconnecting (with backoff, bounded by the connect timeout) if lost. */

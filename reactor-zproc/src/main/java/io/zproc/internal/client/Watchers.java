@@ -5,6 +5,7 @@ import io.zproc.Snapshot;
 import io.zproc.SnapshotPredicate;
 import io.zproc.State;
 import io.zproc.WatchCallback;
+import io.zproc.rsocket.BlockedCaller;
 import java.io.Serializable;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -26,7 +27,7 @@ public final class Watchers {
     String[] watched = keys.clone();
     return state -> {
       for (; ; ) {
-        Snapshot snapshot = state.whenChange(watched).block();
+        Snapshot snapshot = BlockedCaller.blocking(state.whenChange(watched)).block();
         if (snapshot != null) {
           callback.accept(snapshot, state);
         }

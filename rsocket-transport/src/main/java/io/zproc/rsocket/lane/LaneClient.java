@@ -2,13 +2,13 @@ package io.zproc.rsocket.lane;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.buffer.Unpooled;
+import io.zproc.rsocket.BlockedCaller;
 import io.zproc.rsocket.WireAddress;
 import io.zproc.rsocket.WireException;
 import io.zproc.rsocket.WireReply;
 import io.zproc.rsocket.WireRequest;
 import io.zproc.rsocket.WireServerOptions;
 import io.zproc.rsocket.codec.CborCodec;
-import io.zproc.rsocket.internal.Blocking;
 import io.zproc.rsocket.internal.PeerCheck;
 import io.zproc.rsocket.internal.PrivateDir;
 import io.zproc.rsocket.internal.Setup;
@@ -128,7 +128,7 @@ public final class LaneClient {
         // A thread with requests in flight on the shared connection sends there too, to keep its
         // requests in order; but a reader that blocks must not wait for a reply only it can read.
         && (inFlight.get().get() == 0 || Thread.currentThread() instanceof LaneMux.Reader)
-        && Blocking.downstream(actual);
+        && BlockedCaller.is(actual);
   }
 
   /**

@@ -1,7 +1,8 @@
-package io.zproc.rsocket;
+package io.zproc.rsocket.server;
 
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.zproc.rsocket.WireServerOptions;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
-package io.zproc.rsocket.internal;
+package io.zproc.rsocket.client;
 
+import io.zproc.rsocket.BlockedCaller;
 import java.util.Objects;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -77,7 +78,7 @@ public final class FluxMapError<T> extends FluxOperator<T, T> {
       return actual.currentContext();
     }
 
-    /** Lets Reactor (and {@link Blocking#downstream}) see through this operator. */
+    /** Lets Reactor (and {@link BlockedCaller#is}) see through this operator. */
     @Override
     public @Nullable Object scanUnsafe(Attr key) {
       if (key == Attr.ACTUAL) {

@@ -1,6 +1,9 @@
-package io.zproc.rsocket;
+package io.zproc.rsocket.server;
 
 import io.netty.channel.unix.DomainSocketAddress;
+import io.zproc.rsocket.WireAddress;
+import io.zproc.rsocket.WireException;
+import io.zproc.rsocket.WireServerOptions;
 import io.zproc.rsocket.internal.SocketFiles;
 import io.zproc.rsocket.lane.LaneServer;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.zproc.rsocket;
+package io.zproc.rsocket.client;
 
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.unix.DomainSocketAddress;
@@ -16,9 +16,14 @@ import io.rsocket.transport.netty.TcpDuplexConnection;
 import io.rsocket.transport.netty.client.TcpClientTransport;
 import io.rsocket.transport.netty.client.WebsocketClientTransport;
 import io.rsocket.util.DefaultPayload;
+import io.zproc.rsocket.WireAddress;
+import io.zproc.rsocket.WireClient;
+import io.zproc.rsocket.WireClientOptions;
+import io.zproc.rsocket.WireException;
 import io.zproc.rsocket.internal.DirectEndpoint;
 import io.zproc.rsocket.internal.DirectRegistry;
 import io.zproc.rsocket.internal.Failures;
+import io.zproc.rsocket.internal.Fragmentation;
 import io.zproc.rsocket.internal.PeerCheck;
 import io.zproc.rsocket.internal.Setup;
 import io.zproc.rsocket.internal.SocketFiles;
@@ -35,13 +40,22 @@ import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.tcp.TcpClient;
 
-/** Chooses the shortest path to a server and opens a checked connection on it. */
-final class Connector {
+/**
+ * Chooses the shortest path to a server and opens a checked connection on it: what {@link
+ * WireClient#connect} does.
+ */
+public final class Connector {
   private static final Logger log = LoggerFactory.getLogger(Connector.class);
 
   private Connector() {}
 
-  static Mono<WireClient> connect(WireAddress address, WireClientOptions options) {
+  /**
+   * Connects, by the shortest path: direct to a server in this JVM, through the unix socket (and
+   * the lane) of a {@code tcp://} server on this host, else by the address's own transport.
+   *
+   * @return lazy: each subscription opens a new connection, checked with one round trip
+   */
+  public static Mono<WireClient> connect(WireAddress address, WireClientOptions options) {
     return Mono.defer(
         () -> {
           if (options.direct()) {
@@ -122,7 +136,7 @@ final class Connector {
     return RSocketConnector.create()
         .setupPayload(DefaultPayload.create(setup.encode()))
         .payloadDecoder(PayloadDecoder.ZERO_COPY)
-        .fragment(WireServer.MTU)
+        .fragment(Fragmentation.MTU)
         .keepAlive(Duration.ofSeconds(15), Duration.ofSeconds(90))
         .connect(transport)
         .timeout(timeout, Mono.error(() -> timedOut(address, timeout)))

@@ -1,10 +1,14 @@
-package io.zproc.rsocket;
+package io.zproc.rsocket.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.zproc.rsocket.WireAddress;
+import io.zproc.rsocket.WireClient;
+import io.zproc.rsocket.WireException;
+import io.zproc.rsocket.WireRequest;
+import io.zproc.rsocket.WireSession;
 import io.zproc.rsocket.codec.CborCodec;
 import io.zproc.rsocket.codec.CodecException;
 import io.zproc.rsocket.internal.Failures;
-import io.zproc.rsocket.internal.FluxMapError;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;

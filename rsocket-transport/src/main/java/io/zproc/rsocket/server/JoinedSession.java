@@ -1,6 +1,9 @@
-package io.zproc.rsocket;
+package io.zproc.rsocket.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.zproc.rsocket.WireException;
+import io.zproc.rsocket.WireRequest;
+import io.zproc.rsocket.WireSession;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import reactor.core.publisher.Mono;

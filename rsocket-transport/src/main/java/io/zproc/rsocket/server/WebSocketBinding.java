@@ -1,4 +1,4 @@
-package io.zproc.rsocket;
+package io.zproc.rsocket.server;
 
 import static io.rsocket.frame.FrameLengthCodec.FRAME_LENGTH_MASK;
 
@@ -6,6 +6,8 @@ import io.netty.handler.ssl.SslContext;
 import io.rsocket.DuplexConnection;
 import io.rsocket.transport.ServerTransport.ConnectionAcceptor;
 import io.rsocket.transport.netty.WebsocketDuplexConnection;
+import io.zproc.rsocket.WireAddress;
+import io.zproc.rsocket.WireServerOptions;
 import io.zproc.rsocket.internal.ConnectionGuard;
 import java.net.URI;
 import java.util.Set;

@@ -1,4 +1,4 @@
-package io.zproc.rsocket;
+package io.zproc.rsocket.server;
 
 import io.rsocket.Closeable;
 import io.zproc.rsocket.internal.SocketFiles;

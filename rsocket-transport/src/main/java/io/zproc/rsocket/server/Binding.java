@@ -1,5 +1,6 @@
-package io.zproc.rsocket;
+package io.zproc.rsocket.server;
 
+import io.zproc.rsocket.WireAddress;
 import java.io.IOException;
 import reactor.core.publisher.Mono;
 

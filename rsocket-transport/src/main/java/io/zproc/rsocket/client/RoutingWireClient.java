@@ -1,6 +1,10 @@
-package io.zproc.rsocket;
+package io.zproc.rsocket.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.zproc.rsocket.WireAddress;
+import io.zproc.rsocket.WireClient;
+import io.zproc.rsocket.WireException;
+import io.zproc.rsocket.WireRequest;
 import io.zproc.rsocket.lane.LaneClient;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;

@@ -1,7 +1,8 @@
-package io.zproc.rsocket.internal;
+package io.zproc.rsocket.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.zproc.rsocket.BlockedCaller;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -127,7 +128,7 @@ class FluxMapErrorTest {
         new Mono<>() {
           @Override
           public void subscribe(CoreSubscriber<? super Integer> actual) {
-            blocked.set(Blocking.downstream(actual));
+            blocked.set(BlockedCaller.is(actual));
             Operators.complete(actual);
           }
         };

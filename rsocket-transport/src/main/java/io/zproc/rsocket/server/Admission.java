@@ -1,5 +1,7 @@
-package io.zproc.rsocket;
+package io.zproc.rsocket.server;
 
+import io.zproc.rsocket.WireAddress;
+import io.zproc.rsocket.WireException;
 import io.zproc.rsocket.internal.LogLimiter;
 import io.zproc.rsocket.internal.Setup;
 import java.util.concurrent.atomic.AtomicLong;

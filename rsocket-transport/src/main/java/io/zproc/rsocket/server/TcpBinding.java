@@ -1,7 +1,9 @@
-package io.zproc.rsocket;
+package io.zproc.rsocket.server;
 
 import io.netty.channel.epoll.Epoll;
 import io.netty.handler.ssl.SslContext;
+import io.zproc.rsocket.WireAddress;
+import io.zproc.rsocket.WireServerOptions;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.netty.tcp.TcpServer;

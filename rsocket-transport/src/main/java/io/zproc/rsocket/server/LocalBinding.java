@@ -1,6 +1,7 @@
-package io.zproc.rsocket;
+package io.zproc.rsocket.server;
 
 import io.rsocket.transport.local.LocalServerTransport;
+import io.zproc.rsocket.WireAddress;
 import reactor.core.publisher.Mono;
 
 /** A server on an in-JVM {@code local:} address: rsocket-java's local transport. */

@@ -1,14 +1,19 @@
-package io.zproc.rsocket;
+package io.zproc.rsocket.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rsocket.Payload;
 import io.rsocket.RSocket;
 import io.rsocket.util.DefaultPayload;
+import io.zproc.rsocket.WireAddress;
+import io.zproc.rsocket.WireClient;
+import io.zproc.rsocket.WireException;
+import io.zproc.rsocket.WireReply;
+import io.zproc.rsocket.WireRequest;
+import io.zproc.rsocket.WireServerOptions;
 import io.zproc.rsocket.codec.CborCodec;
 import io.zproc.rsocket.codec.CodecException;
 import io.zproc.rsocket.internal.Failures;
 import io.zproc.rsocket.internal.FluxCappedDemand;
-import io.zproc.rsocket.internal.FluxMapError;
 import io.zproc.rsocket.internal.ServerHandler;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;

@@ -1,4 +1,4 @@
-package io.zproc.rsocket.internal;
+package io.zproc.rsocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,15 +12,15 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
 
 /**
- * {@link Blocking} recognises a caller inside {@code block()} by the names of Reactor's internal
- * subscriber classes. These tests pin what it relies on: if a Reactor upgrade renames them, they
- * fail with a message saying what changed, instead of the lane and the direct path silently taking
- * their slower way.
+ * {@link BlockedCaller} recognises a caller inside {@code block()} by the names of Reactor's
+ * internal subscriber classes. These tests pin what it relies on: if a Reactor upgrade renames
+ * them, they fail with a message saying what changed, instead of the lane and the direct path
+ * silently taking their slower way.
  */
-class BlockingTest {
+class BlockedCallerTest {
   private static final String FIX =
-      " Blocking.downstream recognises subscribers by the names of Reactor's internal classes"
-          + " (Blocking.KINDS); update it for this Reactor version.";
+      " BlockedCaller.detected recognises subscribers by the names of Reactor's internal classes"
+          + " (BlockedCaller.KINDS); update it for this Reactor version.";
 
   /** A source that records the subscriber it is subscribed with, then completes. */
   private static final class Probe extends Mono<Integer> {
@@ -42,9 +42,9 @@ class BlockingTest {
     Probe probe = new Probe();
     use.accept(probe);
     CoreSubscriber<?> subscriber = probe.only();
-    assertThat(Blocking.downstream(subscriber))
+    assertThat(BlockedCaller.detected(subscriber))
         .as(
-            "%s subscribed with %s (%s); expected Blocking.downstream to say %s." + FIX,
+            "%s subscribed with %s (%s); expected BlockedCaller.detected to say %s." + FIX,
             call,
             subscriber.getClass().getName(),
             expected ? "a caller blocked on exactly this reply" : "not such a caller",
@@ -86,5 +86,26 @@ class BlockingTest {
         "Flux.parallel()..sequential().blockLast()",
         p -> Flux.just(1).hide().parallel().flatMap(i -> p).sequential().blockLast(),
         false);
+  }
+
+  @Test
+  void aCallerThatSaysItBlocks_isOne_withoutBeingDetected() {
+    Probe probe = new Probe();
+    BlockedCaller.blocking(probe).subscribe();
+    CoreSubscriber<?> subscriber = probe.only();
+    assertThat(BlockedCaller.detected(subscriber)).as("detected under subscribe()").isFalse();
+    assertThat(BlockedCaller.said(subscriber)).isTrue();
+    assertThat(BlockedCaller.is(subscriber)).isTrue();
+  }
+
+  @Test
+  void aCallerThatSaysNothing_isOneOnlyIfDetected() {
+    Probe blocked = new Probe();
+    blocked.block();
+    assertThat(BlockedCaller.said(blocked.only())).isFalse();
+    assertThat(BlockedCaller.is(blocked.only())).isTrue();
+    Probe subscribed = new Probe();
+    subscribed.subscribe();
+    assertThat(BlockedCaller.is(subscribed.only())).isFalse();
   }
 }

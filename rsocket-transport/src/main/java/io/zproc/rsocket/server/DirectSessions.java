@@ -1,6 +1,11 @@
-package io.zproc.rsocket;
+package io.zproc.rsocket.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.zproc.rsocket.WireConnection;
+import io.zproc.rsocket.WireException;
+import io.zproc.rsocket.WireRequest;
+import io.zproc.rsocket.WireService;
+import io.zproc.rsocket.WireSession;
 import io.zproc.rsocket.internal.DirectEndpoint;
 import io.zproc.rsocket.internal.DirectRegistry;
 import io.zproc.rsocket.internal.Setup;

@@ -1,7 +1,8 @@
-package io.zproc.rsocket;
+package io.zproc.rsocket.server;
 
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.unix.DomainSocketAddress;
+import io.zproc.rsocket.WireAddress;
 import io.zproc.rsocket.internal.SocketFiles;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.zproc.rsocket;
+package io.zproc.rsocket.server;
 
 import static io.rsocket.frame.FrameLengthCodec.FRAME_LENGTH_MASK;
 
@@ -12,8 +12,15 @@ import io.rsocket.frame.decoder.PayloadDecoder;
 import io.rsocket.transport.ServerTransport.ConnectionAcceptor;
 import io.rsocket.transport.netty.RSocketLengthCodec;
 import io.rsocket.transport.netty.TcpDuplexConnection;
+import io.zproc.rsocket.WireAddress;
+import io.zproc.rsocket.WireConnection;
+import io.zproc.rsocket.WireException;
+import io.zproc.rsocket.WireServerOptions;
+import io.zproc.rsocket.WireService;
+import io.zproc.rsocket.WireSession;
 import io.zproc.rsocket.codec.CodecException;
 import io.zproc.rsocket.internal.ConnectionGuard;
+import io.zproc.rsocket.internal.Fragmentation;
 import io.zproc.rsocket.internal.LogLimiter;
 import io.zproc.rsocket.internal.ServerHandler;
 import io.zproc.rsocket.internal.Setup;
@@ -85,7 +92,7 @@ final class SocketConnections {
   RSocketServer rsocketServer(String transport, int expectedPort) {
     return RSocketServer.create(acceptor(transport, expectedPort))
         .payloadDecoder(PayloadDecoder.ZERO_COPY)
-        .fragment(WireServer.MTU)
+        .fragment(Fragmentation.MTU)
         // a connection that sends no setup is closed after this, not held for rsocket's minute
         .maxTimeToFirstFrame(SETUP_TIMEOUT)
         .maxInboundPayloadSize(

@@ -1,0 +1,9 @@
+/**
+ * The transport's server side behind {@link io.zproc.rsocket.WireServer#bind}: admission, the
+ * binding of each scheme, socket connections and direct sessions. Not API, no compatibility
+ * promise.
+ */
+@NullMarked
+package io.zproc.rsocket.server;
+
+import org.jspecify.annotations.NullMarked;
