@@ -17,7 +17,7 @@ import java.util.Map;
 /**
  * What a user meets, through the public API only: tasks in children that {@code process(...)}
  * starts with default options, short runs as well as warmed-up ones. One line of results per case;
- * medians of rounds. Cases: cpu, atomic, watch, spawn, spawn8, rss (default: all).
+ * medians of rounds. Cases: cpu, atomic, watch, spare, spawn, spawn8, rss (default: all).
  */
 public final class UserPathBench {
   private static final Duration WAIT = Duration.ofSeconds(120);
@@ -27,7 +27,7 @@ public final class UserPathBench {
   public static void main(String[] args) throws Exception {
     List<String> cases =
         args.length == 0
-            ? List.of("cpu", "atomic", "watch", "spawn", "spawn8", "rss")
+            ? List.of("cpu", "atomic", "watch", "spare", "spawn", "spawn8", "rss")
             : Arrays.asList(args);
     ProcessOptions options = ProcessOptions.defaults();
     String extra = System.getProperty("bench.jvmOptions", "");
@@ -51,6 +51,7 @@ public final class UserPathBench {
             atomic(ctx, options, 5000);
           }
           case "watch" -> watch(ctx, options);
+          case "spare" -> spare(ctx, options);
           case "spawn" -> {
             spawn(ctx, options, 200);
             spawn(ctx, options, 2000);
@@ -195,6 +196,63 @@ public final class UserPathBench {
     }
   }
 
+  /**
+   * An application that starts a process now and then: the first process fills the spare pool,
+   * then, 3 times, 10 s later (the spare has waited, as between an application's starts), a child
+   * makes its first 500 watch rounds with the parent, and another its first 500 atomic increments
+   * alone.
+   */
+  static void spare(ZProc ctx, ProcessOptions options) throws InterruptedException {
+    State state = ctx.state();
+    ctx.process(s -> 1, options).result().block(WAIT);
+    for (int rep = 0; rep < 3; rep++) {
+      Thread.sleep(10_000);
+      state.set(Map.of("go", 0, "ack", 0)).block(WAIT);
+      int total = 500;
+      ZProcess<Integer> partner =
+          ctx.process(
+              s -> {
+                s.put("b_ready", true).block();
+                for (int i = 1; i <= total; i++) {
+                  s.whenEqual("go", i).block();
+                  s.put("ack", i).block();
+                }
+                return total;
+              },
+              options);
+      state.whenEqual("b_ready", true).block(WAIT);
+      List<Double> rtts = new ArrayList<>();
+      for (int i = 1; i <= total; i++) {
+        long t0 = System.nanoTime();
+        state.put("go", i).block(WAIT);
+        state.whenEqual("ack", i).block(WAIT);
+        rtts.add((System.nanoTime() - t0) / 1e3);
+      }
+      partner.result().block(WAIT);
+      state.remove("b_ready").block(WAIT);
+      Collections.sort(rtts);
+      Thread.sleep(10_000);
+      state.put("n", 0).block(WAIT);
+      long micros =
+          ctx.process(
+                  s -> {
+                    long t0 = System.nanoTime();
+                    for (int i = 0; i < 500; i++) {
+                      s.atomic(m -> m.merge("n", 1, (a, b) -> ((Number) a).intValue() + 1))
+                          .block();
+                    }
+                    return (System.nanoTime() - t0) / 1_000;
+                  },
+                  options)
+              .result()
+              .block(WAIT);
+      System.out.printf(
+          "a spare that waited 10 s: watch first 500 rounds p50 %.0f us, p99 %.0f us;"
+              + " 500 atomic alone %.0f/s%n",
+          rtts.get(rtts.size() / 2), rtts.get((int) (rtts.size() * 0.99)), 500 / (micros / 1e6));
+    }
+  }
+
   static void spawn(ZProc ctx, ProcessOptions options, long gapMillis) throws InterruptedException {
     List<Double> times = new ArrayList<>();
     for (int i = 0; i < 25; i++) {
@@ -226,7 +284,18 @@ public final class UserPathBench {
     System.out.printf("processFactory(8) -> all 8 results, 500 ms apart: p50 %.1f ms %s%n", median(times), round(times));
   }
 
+  /**
+   * VmRSS of an idle child after a task, 3 s after it: first one booted for the task (a fresh
+   * context has no spare yet), then a spare that had waited (and warmed up) 15 s.
+   */
   static void rss(ZProc ctx, ProcessOptions options) throws Exception {
+    rss(ctx, options, "booted for its task");
+    Thread.sleep(15_000);
+    rss(ctx, options, "a spare that waited 15 s");
+  }
+
+  private static void rss(ZProc ctx, ProcessOptions options, String which) throws Exception {
+    ctx.state().set(Map.of()).block(WAIT);
     ZProcess<Object> idle =
         ctx.process(
             s -> {
@@ -246,7 +315,7 @@ public final class UserPathBench {
     }
     ctx.state().put("rss_done", true).block(WAIT);
     idle.result().block(WAIT);
-    System.out.printf("idle child after a task: VmRSS %.1f MB%n", kb / 1024.0);
+    System.out.printf("idle child after a task (%s): VmRSS %.1f MB%n", which, kb / 1024.0);
   }
 
   private static double median(List<Double> xs) {

@@ -208,7 +208,9 @@ public final class ZProcOptions {
    * How many child JVMs to keep pre-started, so that {@link ZProc#process} does not wait for a JVM
    * to boot. The pool fills after the first process is started and refills in the background. By
    * default 1; 0 turns it off. Processes with their own JVM options or environment never use a
-   * spare.
+   * spare. A spare that waits warms up on idle cycles: it runs rounds of state calls in the
+   * server's {@code zproc.internal.warm-up} namespace, so that its task's first calls run compiled
+   * (the parent's {@code -Dio.zproc.spareWarmUp=0} turns that off; see docs/processes.md).
    *
    * @throws IllegalArgumentException if negative or over 16
    */

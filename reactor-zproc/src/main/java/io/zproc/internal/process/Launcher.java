@@ -104,8 +104,8 @@ public final class Launcher {
    */
   public static final String WARM_UP_ROUNDS = "zproc.child.warmUpRounds";
 
-  /** How many rounds a spare warms up with by default (about 2-4 s of CPU, on idle cycles). */
-  static final int DEFAULT_WARM_UP_ROUNDS = 2000;
+  /** How many rounds a spare warms up with by default (1-2 s of CPU, on idle cycles). */
+  static final int DEFAULT_WARM_UP_ROUNDS = 1000;
 
   private static final int WARM_UP =
       Math.max(0, Integer.getInteger("io.zproc.spareWarmUp", DEFAULT_WARM_UP_ROUNDS));
