@@ -118,7 +118,9 @@ public final class ChildMain {
 
     int status;
     try {
-      TaskFrame task = SpareWarmUp.untilTask(tasks, ctx, header.address);
+      TaskFrame task =
+          SpareWarmUp.untilTask(
+              tasks, ctx, header.address, type -> out.send(header.token, type, new byte[0]));
       if (task == TaskFrame.POISON) {
         ctx.close();
         exit(0);

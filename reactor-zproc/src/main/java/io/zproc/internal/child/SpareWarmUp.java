@@ -2,6 +2,7 @@ package io.zproc.internal.child;
 
 import io.zproc.State;
 import io.zproc.ZProc;
+import io.zproc.internal.process.ChildPipe;
 import io.zproc.internal.process.Launcher;
 import io.zproc.internal.process.TaskFrame;
 import java.lang.management.ManagementFactory;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -57,6 +59,7 @@ final class SpareWarmUp {
   private final long heapAtStart = memory.getHeapMemoryUsage().getUsed();
   private @Nullable TaskFrame task;
   private volatile boolean done;
+  private boolean active;
 
   private SpareWarmUp(BlockingQueue<TaskFrame> tasks, State state, State other, String prefix) {
     this.tasks = tasks;
@@ -74,7 +77,8 @@ final class SpareWarmUp {
    * Warms up (when enabled and the server is on this host) until the task arrives, then returns it;
    * blocks until then.
    */
-  static TaskFrame untilTask(BlockingQueue<TaskFrame> tasks, ZProc ctx, String address)
+  static TaskFrame untilTask(
+      BlockingQueue<TaskFrame> tasks, ZProc ctx, String address, Consumer<String> tell)
       throws InterruptedException {
     int rounds = Integer.getInteger(Launcher.WARM_UP_ROUNDS, 0);
     if (rounds <= 0 || !local(address)) {
@@ -91,7 +95,11 @@ final class SpareWarmUp {
             ctx.state(NAMESPACE),
             ctx.state(NAMESPACE),
             "p" + ProcessHandle.current().pid() + ".");
-    warmUp.run(rounds);
+    try {
+      warmUp.run(rounds, tell);
+    } finally {
+      warmUp.quiet(tell);
+    }
     TaskFrame arrived = warmUp.task;
     if (arrived != null) {
       return arrived;
@@ -122,7 +130,15 @@ final class SpareWarmUp {
     }
   }
 
-  private void run(int rounds) throws InterruptedException {
+  /** Tells the parent the rounds paused or ended, if they ran. */
+  private void quiet(Consumer<String> tell) {
+    if (active) {
+      active = false;
+      tell.accept(ChildPipe.WARMED);
+    }
+  }
+
+  private void run(int rounds, Consumer<String> tell) throws InterruptedException {
     SynchronousQueue<Integer> toPut = new SynchronousQueue<>();
     Thread putter = new Thread(() -> putLoop(toPut), "zproc-spare-warm-up");
     putter.setDaemon(true);
@@ -134,12 +150,17 @@ final class SpareWarmUp {
         if (now - nextCheck >= 0) {
           nextCheck = now + CHECK_NANOS;
           if (!idleEnough()) {
+            quiet(tell);
             task = tasks.poll(CHECK_NANOS, TimeUnit.NANOSECONDS);
             if (task != null) {
               return;
             }
             continue;
           }
+        }
+        if (!active) {
+          active = true;
+          tell.accept(ChildPipe.WARMING);
         }
         if (!round(round, toPut)) {
           return;

@@ -55,6 +55,7 @@ public final class Child {
   private final List<Object[]> held = new ArrayList<>();
   private @Nullable Listener listener;
   private volatile boolean ready;
+  private volatile boolean warming;
   private final CountDownLatch readyOrGone = new CountDownLatch(1);
   private volatile java.nio.file.@Nullable Path recording;
 
@@ -98,7 +99,20 @@ public final class Child {
    */
   static Child start(
       Spec spec, List<String> jvmOptions, Map<String, String> environment, boolean lean) {
-    Launcher.Command launch = Launcher.command(jvmOptions, lean);
+    return start(spec, Launcher.command(jvmOptions, lean), environment);
+  }
+
+  /**
+   * Starts a spare: a child with no options of its own that warms up while it waits if {@code
+   * warmUp}.
+   *
+   * @throws IllegalStateException if the JVM cannot be started
+   */
+  static Child startSpare(Spec spec, boolean warmUp) {
+    return start(spec, Launcher.spareCommand(warmUp), Map.of());
+  }
+
+  private static Child start(Spec spec, Launcher.Command launch, Map<String, String> environment) {
     List<String> command = launch.args();
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().putAll(environment);
@@ -141,6 +155,11 @@ public final class Child {
 
   boolean isReady() {
     return ready;
+  }
+
+  /** Whether this spare is warming up now (a task sent to it waits for the call in flight). */
+  boolean isWarming() {
+    return warming;
   }
 
   /**
@@ -264,6 +283,10 @@ public final class Child {
   }
 
   private void deliverFrame(String type, byte[] payload) {
+    if (ChildPipe.WARMING.equals(type) || ChildPipe.WARMED.equals(type)) {
+      warming = ChildPipe.WARMING.equals(type);
+      return; // for the pool only, never the process's listener
+    }
     if (ChildPipe.READY.equals(type)) {
       LongConsumer tell;
       long took;

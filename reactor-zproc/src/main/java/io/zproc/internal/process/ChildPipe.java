@@ -36,6 +36,12 @@ public final class ChildPipe {
   /** Child frame types. */
   public static final String READY = "READY";
 
+  /** A spare began warming up (see {@code SpareWarmUp}); the pool prefers a quiet spare. */
+  public static final String WARMING = "WARMING";
+
+  /** A spare stopped warming up. */
+  public static final String WARMED = "WARMED";
+
   public static final String RESULT = "R";
   public static final String ERROR = "E";
   public static final String EXIT = "X";

@@ -146,6 +146,23 @@ public final class Launcher {
    */
   static Command command(
       List<String> jvmOptions, boolean lean, @Nullable Path archive, AtomicBoolean dumping) {
+    return command(jvmOptions, lean, false, archive, dumping);
+  }
+
+  /**
+   * The command line for a spare: with {@code warmUp}, it warms up while it waits (see {@link
+   * #WARM_UP_ROUNDS}), unless the parent's {@code io.zproc.spareWarmUp} is 0.
+   */
+  static Command spareCommand(boolean warmUp) {
+    return command(List.of(), false, warmUp, ARCHIVE, dumping);
+  }
+
+  static Command command(
+      List<String> jvmOptions,
+      boolean lean,
+      boolean warmUp,
+      @Nullable Path archive,
+      AtomicBoolean dumping) {
     List<String> command = new ArrayList<>();
     command.add(java());
     command.addAll(withoutOverridden(COMMON_FLAGS, jvmOptions));
@@ -173,7 +190,7 @@ public final class Launcher {
         command.add("-D" + DUMPING + "=true");
       }
     }
-    if (WARM_UP > 0) {
+    if (warmUp && WARM_UP > 0) {
       command.add("-D" + WARM_UP_ROUNDS + "=" + WARM_UP);
     }
     // The same temporary directory as this JVM: the server's unix socket and lane are found there.

@@ -23,6 +23,16 @@ class LauncherTest {
   }
 
   @Test
+  void spareCommand_warmsUpOnlyWhenAsked_andOtherChildrenNever() {
+    String warm = "-D" + Launcher.WARM_UP_ROUNDS + "=" + Launcher.DEFAULT_WARM_UP_ROUNDS;
+    assertThat(Launcher.spareCommand(true).args()).contains(warm);
+    assertThat(Launcher.spareCommand(false).args())
+        .noneMatch(a -> a.startsWith("-D" + Launcher.WARM_UP_ROUNDS));
+    assertThat(Launcher.command(List.of()).args())
+        .noneMatch(a -> a.startsWith("-D" + Launcher.WARM_UP_ROUNDS));
+  }
+
+  @Test
   void command_aCollectorReplacesTheBuiltInCollector() {
     List<String> args = Launcher.command(List.of("-XX:+UseParallelGC")).args();
     assertThat(args).contains("-XX:+UseParallelGC");
