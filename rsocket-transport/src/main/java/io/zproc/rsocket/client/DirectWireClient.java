@@ -1,6 +1,7 @@
 package io.zproc.rsocket.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.zproc.rsocket.FluxMapError;
 import io.zproc.rsocket.WireAddress;
 import io.zproc.rsocket.WireClient;
 import io.zproc.rsocket.WireException;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.rsocket.Payload;
 import io.rsocket.RSocket;
 import io.rsocket.util.DefaultPayload;
+import io.zproc.rsocket.FluxMapError;
 import io.zproc.rsocket.WireAddress;
 import io.zproc.rsocket.WireClient;
 import io.zproc.rsocket.WireException;

@@ -1,6 +1,6 @@
 package io.zproc.rsocket.tck;
 
-import io.zproc.rsocket.client.FluxMapError;
+import io.zproc.rsocket.FluxMapError;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.tck.PublisherVerification;
 import org.reactivestreams.tck.TestEnvironment;

@@ -1,8 +1,7 @@
-package io.zproc.rsocket.client;
+package io.zproc.rsocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.zproc.rsocket.BlockedCaller;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;

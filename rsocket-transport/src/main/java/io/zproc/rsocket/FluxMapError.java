@@ -1,6 +1,5 @@
-package io.zproc.rsocket.client;
+package io.zproc.rsocket;
 
-import io.zproc.rsocket.BlockedCaller;
 import java.util.Objects;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
