@@ -157,43 +157,51 @@ public final class UserPathBench {
   }
 
   static void watch(ZProc ctx, ProcessOptions options) {
-    State state = ctx.state();
-    int iters = 500;
     for (int phase = 0; phase < 2; phase++) {
       // phase 0: a fresh child's first 500 rounds; phase 1: 500 more after a 500-round warm-up
-      int warm = phase == 0 ? 0 : 500;
-      state.set(Map.of("go", 0, "ack", 0)).block(WAIT);
-      int total = warm + iters;
-      ZProcess<Integer> partner =
-          ctx.process(
-              s -> {
-                s.put("b_ready", true).block();
-                for (int i = 1; i <= total; i++) {
-                  s.whenEqual("go", i).block();
-                  s.put("ack", i).block();
-                }
-                return total;
-              },
-              options);
-      state.whenEqual("b_ready", true).block(WAIT);
-      List<Double> rtts = new ArrayList<>();
-      for (int i = 1; i <= total; i++) {
-        long t0 = System.nanoTime();
-        state.put("go", i).block(WAIT);
-        state.whenEqual("ack", i).block(WAIT);
-        if (i > warm) {
-          rtts.add((System.nanoTime() - t0) / 1e3);
-        }
-      }
-      partner.result().block(WAIT);
-      state.remove("b_ready").block(WAIT);
-      Collections.sort(rtts);
+      List<Double> rtts = watchRounds(ctx, options, phase == 0 ? 0 : 500, 500);
       System.out.printf(
           "watch round trip through a child, %s: p50 %.0f us, p99 %.0f us%n",
           phase == 0 ? "first 500 rounds" : "500 rounds after 500 warm-up",
           rtts.get(rtts.size() / 2),
           rtts.get((int) (rtts.size() * 0.99)));
     }
+  }
+
+  /**
+   * The parent puts {@code go = i}, a new child waits {@code whenEqual("go", i)} and puts {@code ack
+   * = i}, the parent waits {@code whenEqual("ack", i)}: the round trips after {@code warm} rounds,
+   * in microseconds, sorted.
+   */
+  private static List<Double> watchRounds(ZProc ctx, ProcessOptions options, int warm, int iters) {
+    State state = ctx.state();
+    state.set(Map.of("go", 0, "ack", 0)).block(WAIT);
+    int total = warm + iters;
+    ZProcess<Integer> partner =
+        ctx.process(
+            s -> {
+              s.put("b_ready", true).block();
+              for (int i = 1; i <= total; i++) {
+                s.whenEqual("go", i).block();
+                s.put("ack", i).block();
+              }
+              return total;
+            },
+            options);
+    state.whenEqual("b_ready", true).block(WAIT);
+    List<Double> rtts = new ArrayList<>();
+    for (int i = 1; i <= total; i++) {
+      long t0 = System.nanoTime();
+      state.put("go", i).block(WAIT);
+      state.whenEqual("ack", i).block(WAIT);
+      if (i > warm) {
+        rtts.add((System.nanoTime() - t0) / 1e3);
+      }
+    }
+    partner.result().block(WAIT);
+    state.remove("b_ready").block(WAIT);
+    Collections.sort(rtts);
+    return rtts;
   }
 
   /**
@@ -207,30 +215,7 @@ public final class UserPathBench {
     ctx.process(s -> 1, options).result().block(WAIT);
     for (int rep = 0; rep < 3; rep++) {
       Thread.sleep(10_000);
-      state.set(Map.of("go", 0, "ack", 0)).block(WAIT);
-      int total = 500;
-      ZProcess<Integer> partner =
-          ctx.process(
-              s -> {
-                s.put("b_ready", true).block();
-                for (int i = 1; i <= total; i++) {
-                  s.whenEqual("go", i).block();
-                  s.put("ack", i).block();
-                }
-                return total;
-              },
-              options);
-      state.whenEqual("b_ready", true).block(WAIT);
-      List<Double> rtts = new ArrayList<>();
-      for (int i = 1; i <= total; i++) {
-        long t0 = System.nanoTime();
-        state.put("go", i).block(WAIT);
-        state.whenEqual("ack", i).block(WAIT);
-        rtts.add((System.nanoTime() - t0) / 1e3);
-      }
-      partner.result().block(WAIT);
-      state.remove("b_ready").block(WAIT);
-      Collections.sort(rtts);
+      List<Double> rtts = watchRounds(ctx, options, 0, 500);
       Thread.sleep(10_000);
       state.put("n", 0).block(WAIT);
       long micros =

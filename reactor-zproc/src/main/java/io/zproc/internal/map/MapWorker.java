@@ -143,7 +143,7 @@ abstract class MapWorker {
 
     /** Forks a worker JVM (blocks for the fork). */
     static Jvm start(MapPool pool, MapPool.Flavor flavor, Child.Spec spec) {
-      Child child = Child.start(spec, flavor.jvmOptions(), flavor.environment());
+      Child child = Child.start(spec, flavor.jvmOptions(), flavor.environment(), false);
       return toldToWork(new Jvm(pool, flavor, child));
     }
 

@@ -10,14 +10,15 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongPredicate;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Keeps the class-data archive directory clean: a class list and a partial archive (about 25 MB)
  * exist only while this JVM dumps an archive. When the JVM exits meanwhile, a shutdown hook stops
- * the dump and deletes both; when it was killed, the next JVM to use the directory deletes them
- * ({@link #sweep}).
+ * the dump and deletes both; when it was killed, the next parent JVM to start a child deletes them
+ * ({@link #sweepOnce}).
  */
 final class ArchiveLeftovers {
   /** A dump's files older than this are left over even if a process of the same pid runs. */
@@ -33,6 +34,7 @@ final class ArchiveLeftovers {
   private static final String PARTIAL = ".classlist.dumping";
 
   private static final Set<Dump> running = ConcurrentHashMap.newKeySet();
+  private static final AtomicBoolean swept = new AtomicBoolean();
 
   static {
     Thread hook = new Thread(ArchiveLeftovers::stopAll, "zproc-cds-cleanup");
@@ -133,6 +135,17 @@ final class ArchiveLeftovers {
       return deleted;
     } catch (IOException | RuntimeException e) {
       return 0;
+    }
+  }
+
+  /**
+   * Sweeps the directory of {@code archive} the first time this JVM builds a child's command (a
+   * parent: a child never does), off the path of later starts.
+   */
+  static void sweepOnce(Path archive) {
+    Path dir = archive.toAbsolutePath().getParent();
+    if (dir != null && swept.compareAndSet(false, true)) {
+      sweep(dir, System.currentTimeMillis(), ArchiveLeftovers::alive);
     }
   }
 

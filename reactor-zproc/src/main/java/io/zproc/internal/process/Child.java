@@ -68,14 +68,13 @@ public final class Child {
   /** Told the boot time once the child is ready; guarded by this. */
   private @Nullable LongConsumer onReady;
 
-  /** The last bytes the child wrote to stderr, for the error when it dies (see below). */
-  private final byte[] errTail = new byte[ERR_TAIL];
+  /**
+   * The last 2 KiB the child wrote to stderr, for the error when it dies (the JVM's own complaint
+   * fits easily).
+   */
+  private final ByteTail errTail = new ByteTail(2048);
 
-  private long errWritten;
   private volatile @Nullable Thread errPump;
-
-  /** How much of a child's stderr an error names: the JVM's own complaint fits easily. */
-  private static final int ERR_TAIL = 2048;
 
   private Child(Process process, String token) {
     this.process = process;
@@ -84,35 +83,18 @@ public final class Child {
   }
 
   /**
-   * Starts a child JVM and sends its header. Blocks for the fork only.
+   * Starts a child JVM and sends its header, with the lean flags or the full-speed ones. Blocks for
+   * the fork only.
    *
    * @throws IllegalStateException if the JVM cannot be started
    */
-  public static Child start(Spec spec, List<String> jvmOptions, Map<String, String> environment) {
-    return start(spec, jvmOptions, environment, false);
-  }
-
-  /**
-   * As {@link #start(Spec, List, Map)}, with the lean flags instead of the full-speed ones.
-   *
-   * @throws IllegalStateException if the JVM cannot be started
-   */
-  static Child start(
+  public static Child start(
       Spec spec, List<String> jvmOptions, Map<String, String> environment, boolean lean) {
     return start(spec, Launcher.command(jvmOptions, lean), environment);
   }
 
-  /**
-   * Starts a spare: a child with no options of its own that warms up while it waits if {@code
-   * warmUp}.
-   *
-   * @throws IllegalStateException if the JVM cannot be started
-   */
-  static Child startSpare(Spec spec, boolean warmUp) {
-    return start(spec, Launcher.spareCommand(warmUp), Map.of());
-  }
-
-  private static Child start(Spec spec, Launcher.Command launch, Map<String, String> environment) {
+  /** Starts a child JVM with a command line built already (a spare's, say). */
+  static Child start(Spec spec, Launcher.Command launch, Map<String, String> environment) {
     List<String> command = launch.args();
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().putAll(environment);
@@ -331,20 +313,8 @@ public final class Child {
    * The end of what the child wrote to stderr (trimmed, at most 2 KiB): a JVM that refuses its
    * command line says why there. Complete once the child's exit has been delivered.
    */
-  public synchronized String lastErrorOutput() {
-    int n = (int) Math.min(errWritten, ERR_TAIL);
-    byte[] bytes = new byte[n];
-    int start = (int) ((errWritten - n) % ERR_TAIL);
-    for (int i = 0; i < n; i++) {
-      bytes[i] = errTail[(start + i) % ERR_TAIL];
-    }
-    return new String(bytes, java.nio.charset.StandardCharsets.UTF_8).strip();
-  }
-
-  private synchronized void keepErr(byte[] buffer, int n) {
-    for (int i = 0; i < n; i++) {
-      errTail[(int) (errWritten++ % ERR_TAIL)] = buffer[i];
-    }
+  public String lastErrorOutput() {
+    return errTail.text();
   }
 
   /** Waits at most {@code millis} for the JVM to exit; true if it has. */
@@ -513,7 +483,7 @@ public final class Child {
     byte[] buffer = new byte[8192];
     int n;
     while ((n = from.read(buffer)) >= 0) {
-      keepErr(buffer, n);
+      errTail.add(buffer, n);
       PrintStream err = System.err;
       err.write(buffer, 0, n);
       err.flush();

@@ -12,10 +12,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.jar.JarFile;
@@ -163,11 +161,14 @@ public final class Launcher {
       boolean warmUp,
       @Nullable Path archive,
       AtomicBoolean dumping) {
+    if (archive != null) {
+      ArchiveLeftovers.sweepOnce(archive);
+    }
     List<String> command = new ArrayList<>();
     command.add(java());
-    command.addAll(withoutOverridden(COMMON_FLAGS, jvmOptions));
-    command.addAll(withoutOverridden(lean ? LEAN_FLAGS : FULL_SPEED_FLAGS, jvmOptions));
-    command.addAll(withoutOverridden(TRIM_FLAGS, jvmOptions));
+    command.addAll(JvmFlags.withoutOverridden(COMMON_FLAGS, jvmOptions));
+    command.addAll(JvmFlags.withoutOverridden(lean ? LEAN_FLAGS : FULL_SPEED_FLAGS, jvmOptions));
+    command.addAll(JvmFlags.withoutOverridden(TRIM_FLAGS, jvmOptions));
     Path recording = null;
     if (archive != null) {
       if (Files.isRegularFile(archive)) {
@@ -195,89 +196,13 @@ public final class Launcher {
     }
     // The same temporary directory as this JVM: the server's unix socket and lane are found there.
     command.addAll(
-        withoutOverridden(
+        JvmFlags.withoutOverridden(
             List.of("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir")), jvmOptions));
     command.addAll(jvmOptions); // last, so that the user's options win
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(CHILD_MAIN);
     return new Command(command, recording);
-  }
-
-  /**
-   * The built-in flags that none of the user's options overrides. A user's flag replaces every
-   * built-in flag of its kind: the same {@code -XX} option or system property, any garbage
-   * collector for a collector, the compiler settings for a compiler setting, the heap sizing for a
-   * heap size. Without that, {@code -XX:+UseParallelGC} beside the built-in {@code
-   * -XX:+UseSerialGC} makes the JVM refuse to start ("multiple garbage collectors selected").
-   */
-  static List<String> withoutOverridden(List<String> builtIn, List<String> userOptions) {
-    if (userOptions.isEmpty()) {
-      return builtIn;
-    }
-    Set<String> userKinds = new HashSet<>();
-    for (String option : userOptions) {
-      userKinds.add(kind(option));
-    }
-    List<String> kept = new ArrayList<>(builtIn.size());
-    for (String flag : builtIn) {
-      if (!userKinds.contains(kind(flag))) {
-        kept.add(flag);
-      }
-    }
-    return kept;
-  }
-
-  /** What a flag sets, so that two flags of one kind are known to clash. */
-  static String kind(String flag) {
-    if (flag.startsWith("-D")) {
-      int eq = flag.indexOf('=');
-      return "property " + (eq < 0 ? flag.substring(2) : flag.substring(2, eq));
-    }
-    if (flag.startsWith("-XX:")) {
-      String body = flag.substring(4);
-      if (body.startsWith("+") || body.startsWith("-")) {
-        body = body.substring(1);
-      }
-      int eq = body.indexOf('=');
-      String name = eq < 0 ? body : body.substring(0, eq);
-      if (name.startsWith("Use") && name.endsWith("GC")) {
-        return "collector";
-      }
-      switch (name) {
-        case "TieredStopAtLevel":
-        case "CICompilerCount":
-        case "TieredCompilation":
-          return "compiler";
-        case "InitialHeapSize":
-        case "MaxHeapSize":
-        case "MinHeapSize":
-        case "NewSize":
-        case "MaxNewSize":
-        case "NewRatio":
-        case "MinHeapFreeRatio":
-        case "MaxHeapFreeRatio":
-        case "MaxRAMPercentage":
-        case "InitialRAMPercentage":
-        case "MinRAMPercentage":
-          return "heap";
-        default:
-          return "-XX:" + name;
-      }
-    }
-    if (flag.equals("-Xint") || flag.equals("-Xcomp") || flag.equals("-Xmixed")) {
-      return "compiler";
-    }
-    if (flag.startsWith("-Xms") || flag.startsWith("-Xmx") || flag.startsWith("-Xmn")) {
-      return "heap";
-    }
-    if (flag.startsWith("-Xss")) {
-      return "-Xss";
-    }
-    if (flag.startsWith("-Xshare:")) {
-      return "-Xshare";
-    }
-    return flag; // anything else clashes only with itself
   }
 
   /**
@@ -457,8 +382,6 @@ public final class Launcher {
           return null;
         }
       }
-      // What dumps of JVMs that were killed left behind (25 MB each).
-      ArchiveLeftovers.sweep(dir, System.currentTimeMillis(), ArchiveLeftovers::alive);
       List<Path> entries = expand(System.getProperty("java.class.path"));
       MessageDigest digest = MessageDigest.getInstance("SHA-256");
       digest.update(System.getProperty("java.home").getBytes(StandardCharsets.UTF_8));

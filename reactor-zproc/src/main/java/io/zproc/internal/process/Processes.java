@@ -334,7 +334,9 @@ public final class Processes {
       try {
         // Only the configured spares warm up: spares that demand added are taken soon, and
         // their warm-ups would compete with the starts that made the demand.
-        child = Child.startSpare(spec, spares.size() < spareCount);
+        child =
+            Child.start(
+                spec, Launcher.spareCommand(spares.size() < spareCount), java.util.Map.of());
       } catch (RuntimeException e) {
         log.warn("cannot pre-start a spare JVM: {}", e.toString());
         return;

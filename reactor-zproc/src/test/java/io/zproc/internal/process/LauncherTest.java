@@ -59,12 +59,12 @@ class LauncherTest {
 
   @Test
   void kind_namesWhatAFlagSets() {
-    assertThat(Launcher.kind("-XX:+UseG1GC")).isEqualTo(Launcher.kind("-XX:+UseSerialGC"));
-    assertThat(Launcher.kind("-Xint")).isEqualTo(Launcher.kind("-XX:CICompilerCount=2"));
-    assertThat(Launcher.kind("-Xmx1g")).isEqualTo(Launcher.kind("-XX:MaxHeapFreeRatio=30"));
-    assertThat(Launcher.kind("-XX:-UsePerfData")).isEqualTo(Launcher.kind("-XX:+UsePerfData"));
-    assertThat(Launcher.kind("-Da=1")).isNotEqualTo(Launcher.kind("-Db=1"));
-    assertThat(Launcher.kind("-Xlog:gc")).isNotEqualTo(Launcher.kind("-Xlog:cds=off"));
+    assertThat(JvmFlags.kind("-XX:+UseG1GC")).isEqualTo(JvmFlags.kind("-XX:+UseSerialGC"));
+    assertThat(JvmFlags.kind("-Xint")).isEqualTo(JvmFlags.kind("-XX:CICompilerCount=2"));
+    assertThat(JvmFlags.kind("-Xmx1g")).isEqualTo(JvmFlags.kind("-XX:MaxHeapFreeRatio=30"));
+    assertThat(JvmFlags.kind("-XX:-UsePerfData")).isEqualTo(JvmFlags.kind("-XX:+UsePerfData"));
+    assertThat(JvmFlags.kind("-Da=1")).isNotEqualTo(JvmFlags.kind("-Db=1"));
+    assertThat(JvmFlags.kind("-Xlog:gc")).isNotEqualTo(JvmFlags.kind("-Xlog:cds=off"));
   }
 
   @Test
