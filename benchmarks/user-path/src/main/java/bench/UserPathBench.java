@@ -118,9 +118,13 @@ public final class UserPathBench {
     }
   }
 
+  /** The pids of the child JVMs that ran a task so far: a pid seen again is a reused JVM. */
+  static final java.util.Set<Long> SEEN_PIDS = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   static void atomic(ZProc ctx, ProcessOptions options, int each) {
     State state = ctx.state();
     List<Double> rates = new ArrayList<>();
+    List<String> jvms = new ArrayList<>();
     for (int round = 0; round < 3; round++) {
       state.set(Map.of("n", 0, "ready", 0, "start", false)).block(WAIT);
       List<ZProcess<long[]>> procs = new ArrayList<>();
@@ -142,18 +146,23 @@ public final class UserPathBench {
       state.put("start", true).block(WAIT);
       long min = Long.MAX_VALUE;
       long max = Long.MIN_VALUE;
+      int reused = 0;
       for (ZProcess<long[]> p : procs) {
         long[] t = p.result().block(WAIT);
         min = Math.min(min, t[0]);
         max = Math.max(max, t[1]);
+        reused += SEEN_PIDS.add(p.pid()) ? 0 : 1;
       }
+      jvms.add(reused + " reused");
       Object n = state.get("n").block(WAIT);
       if (((Number) n).intValue() != 4 * each) {
         throw new AssertionError("lost increments: " + n);
       }
       rates.add(4.0 * each / ((max - min) / 1e9));
     }
-    System.out.printf("atomic 4 children x %d: median %.0f/s %s (exact)%n", each, median(rates), rates);
+    System.out.printf(
+        "atomic 4 children x %d: median %.0f/s %s (exact; JVMs that ran a task before: %s)%n",
+        each, median(rates), rates, jvms);
   }
 
   static void watch(ZProc ctx, ProcessOptions options) {

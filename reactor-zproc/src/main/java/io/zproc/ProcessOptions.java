@@ -17,7 +17,7 @@ import java.util.Objects;
 public final class ProcessOptions {
   private static final ProcessOptions DEFAULTS =
       new ProcessOptions(
-          List.of(), Duration.ofSeconds(5), 0, Backend.JVM, List.of(), Map.of(), false);
+          List.of(), Duration.ofSeconds(5), 0, Backend.JVM, List.of(), Map.of(), false, false);
 
   private final List<Class<? extends Throwable>> retryFor;
   private final Duration retryDelay;
@@ -26,6 +26,7 @@ public final class ProcessOptions {
   private final List<String> jvmOptions;
   private final Map<String, String> environment;
   private final boolean lean;
+  private final boolean fresh;
 
   private ProcessOptions(
       List<Class<? extends Throwable>> retryFor,
@@ -34,7 +35,8 @@ public final class ProcessOptions {
       Backend backend,
       List<String> jvmOptions,
       Map<String, String> environment,
-      boolean lean) {
+      boolean lean,
+      boolean fresh) {
     this.retryFor = retryFor;
     this.retryDelay = retryDelay;
     this.maxRetries = maxRetries;
@@ -42,6 +44,7 @@ public final class ProcessOptions {
     this.jvmOptions = jvmOptions;
     this.environment = environment;
     this.lean = lean;
+    this.fresh = fresh;
   }
 
   /** No retries, a child JVM, no extra JVM options or environment. */
@@ -61,7 +64,7 @@ public final class ProcessOptions {
       Objects.requireNonNull(t, "types must not contain null");
     }
     return new ProcessOptions(
-        List.of(types), retryDelay, maxRetries, backend, jvmOptions, environment, lean);
+        List.of(types), retryDelay, maxRetries, backend, jvmOptions, environment, lean, fresh);
   }
 
   /**
@@ -74,7 +77,8 @@ public final class ProcessOptions {
     if (delay.isNegative()) {
       throw new IllegalArgumentException("retryDelay must not be negative, got " + delay);
     }
-    return new ProcessOptions(retryFor, delay, maxRetries, backend, jvmOptions, environment, lean);
+    return new ProcessOptions(
+        retryFor, delay, maxRetries, backend, jvmOptions, environment, lean, fresh);
   }
 
   /**
@@ -87,14 +91,14 @@ public final class ProcessOptions {
       throw new IllegalArgumentException("maxRetries must be >= 0, got " + retries);
     }
     return new ProcessOptions(
-        retryFor, retryDelay, retries, backend, jvmOptions, environment, lean);
+        retryFor, retryDelay, retries, backend, jvmOptions, environment, lean, fresh);
   }
 
   /** Where the task runs. By default {@link Backend#JVM}. */
   public ProcessOptions backend(Backend where) {
     Objects.requireNonNull(where, "where");
     return new ProcessOptions(
-        retryFor, retryDelay, maxRetries, where, jvmOptions, environment, lean);
+        retryFor, retryDelay, maxRetries, where, jvmOptions, environment, lean, fresh);
   }
 
   /** Extra options for the child JVM, e.g. {@code -Xmx512m}. By default none. */
@@ -103,7 +107,7 @@ public final class ProcessOptions {
       Objects.requireNonNull(o, "options must not contain null");
     }
     return new ProcessOptions(
-        retryFor, retryDelay, maxRetries, backend, List.of(options), environment, lean);
+        retryFor, retryDelay, maxRetries, backend, List.of(options), environment, lean, fresh);
   }
 
   /**
@@ -117,12 +121,33 @@ public final class ProcessOptions {
    */
   public ProcessOptions lean() {
     return new ProcessOptions(
-        retryFor, retryDelay, maxRetries, backend, jvmOptions, environment, true);
+        retryFor, retryDelay, maxRetries, backend, jvmOptions, environment, true, fresh);
   }
 
   /** Whether the child JVM starts with the lean settings ({@link #lean()}). */
   public boolean isLean() {
     return lean;
+  }
+
+  /**
+   * Runs the task in a JVM that ran no task before it and runs none after it. By default a child
+   * JVM whose task returned a value and left no thread, system property or standard stream changed
+   * may go back to its context's spare pool and run a later task of the same context (static fields
+   * and JVM-wide defaults such as {@code Locale.getDefault()} then outlive the task, as they do in
+   * a thread pool): a start served by such a JVM takes milliseconds and runs its first calls
+   * compiled, where a new JVM takes 0.3-0.7 s of CPU to boot. Ask for a fresh JVM for a task that
+   * relies on static state starting empty, or that must not leave any. Processes with their own
+   * {@link #jvmOptions}, {@link #environment} or {@link #lean()} settings always run in a JVM of
+   * their own. See docs/processes.md, "JVM reuse".
+   */
+  public ProcessOptions freshJvm() {
+    return new ProcessOptions(
+        retryFor, retryDelay, maxRetries, backend, jvmOptions, environment, lean, true);
+  }
+
+  /** Whether the task runs in a JVM of its own that runs no other task ({@link #freshJvm()}). */
+  public boolean isFreshJvm() {
+    return fresh;
   }
 
   /** An environment variable for the child JVM (added to the parent's). */
@@ -138,7 +163,8 @@ public final class ProcessOptions {
         backend,
         jvmOptions,
         Collections.unmodifiableMap(env),
-        lean);
+        lean,
+        fresh);
   }
 
   /** The exception types that cause a retry. */
@@ -186,6 +212,7 @@ public final class ProcessOptions {
         + ", environment="
         + environment.keySet()
         + (lean ? ", lean" : "")
+        + (fresh ? ", freshJvm" : "")
         + "]";
   }
 }

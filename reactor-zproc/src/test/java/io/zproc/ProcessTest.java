@@ -50,9 +50,16 @@ class ProcessTest {
     // result() means the process has ended (as zproc's wait() joins it)
     assertThat(p.exitCode()).hasValue(0);
     assertThat(p.isAlive()).isFalse();
+    StepVerifier.create(p.onExit()).expectNext(0).expectComplete().verify(WAIT);
+  }
+
+  @Test
+  void freshJvm_resultMeansTheJvmHasExited() {
+    ZProcess<Long> p = ctx.process(state -> 5L, ProcessOptions.defaults().freshJvm());
+    assertThat(p.result().block(WAIT)).isEqualTo(5L);
+    assertThat(p.exitCode()).hasValue(0);
     assertThat(ProcessHandle.of(p.pid()).map(ProcessHandle::isAlive))
         .isNotEqualTo(Optional.of(true));
-    StepVerifier.create(p.onExit()).expectNext(0).expectComplete().verify(WAIT);
   }
 
   @Test

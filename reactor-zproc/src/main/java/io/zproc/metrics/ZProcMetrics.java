@@ -50,6 +50,8 @@ import org.slf4j.LoggerFactory;
  *       process}, {@code processWithContext}, {@code processFactory}, {@code callWhen*}; not {@code
  *       processMap} workers) since it was made: on a pre-started spare JVM, on a JVM booted for
  *       it, on a thread</td></tr>
+ *   <tr><td>{@code zproc.processes.reused}</td><td>function counter</td><td></td><td>times a
+ *       child JVM went back to the spare pool after its task, to run a later one</td></tr>
  *   <tr><td>{@code zproc.processes.running}</td><td>gauge</td><td></td><td>those that have not
  *       ended</td></tr>
  *   <tr><td>{@code zproc.processes.spares.ready}</td><td>gauge</td><td></td><td>spare JVMs booted,
@@ -274,6 +276,11 @@ public final class ZProcMetrics implements MeterBinder, AutoCloseable {
                 .tag("kind", kind.tag())
                 .register(registry));
       }
+      add(
+          FunctionCounter.builder("zproc.processes.reused", stats, ProcessStats::reusedJvms)
+              .description("Times a child JVM went back to the spare pool after its task")
+              .tags(tags)
+              .register(registry));
       add(
           Gauge.builder("zproc.processes.running", stats, ProcessStats::running)
               .description("Processes this context started that have not ended")

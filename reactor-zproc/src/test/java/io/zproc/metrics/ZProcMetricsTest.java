@@ -294,8 +294,10 @@ class ZProcMetricsTest {
         ZProcMetrics metrics = new ZProcMetrics(ctx)) {
       metrics.bindTo(registry);
       assertThat(timerCount("zproc.processes.start", "kind", "jvm")).isZero();
-      // no spare is ready yet: this one boots a JVM of its own
-      assertThat(ctx.process(state -> 1).result().block(WAIT)).isEqualTo(1);
+      // no spare is ready yet: this one boots a JVM of its own (fresh: its JVM ends with it)
+      assertThat(ctx.process(state -> 1, ProcessOptions.defaults().freshJvm()).result().block(WAIT))
+          .isEqualTo(1);
+      assertThat(counter("zproc.processes.reused")).isZero();
       assertThat(counter("zproc.processes.started", "kind", "jvm")).isEqualTo(1);
       assertThat(timerCount("zproc.processes.start", "kind", "jvm")).isEqualTo(1);
       assertThat(
@@ -310,6 +312,8 @@ class ZProcMetricsTest {
       assertThat(timerCount("zproc.processes.start", "kind", "spare")).isGreaterThanOrEqualTo(1);
       assertThat(ctx.process(state -> 2).result().block(WAIT)).isEqualTo(2);
       assertThat(counter("zproc.processes.started", "kind", "spare")).isEqualTo(1);
+      // that spare's JVM returned its value and went back to the pool
+      assertThat(counter("zproc.processes.reused")).isEqualTo(1);
       await().atMost(WAIT).until(() -> gauge("zproc.processes.running"), n -> n == 0);
     }
   }

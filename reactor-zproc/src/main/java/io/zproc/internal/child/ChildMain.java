@@ -30,12 +30,20 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The child JVM's main: reads its header and task from stdin, connects to the state server, runs
- * the task, sends the outcome on stdout and waits for the parent's acknowledgement before it exits.
- * Exits at once when stdin closes (the parent died).
+ * the task and sends the outcome on stdout, then says whether it can run another task ({@link
+ * ChildPipe#NEXT}, judged by {@link TaskScope}). A JVM the parent keeps waits for its next task on
+ * a fresh connection; the parent ends any other as soon as its outcome is in. Exits at once when
+ * stdin closes (the parent died), or cleanly if it was waiting for a task.
  */
 public final class ChildMain {
   private static final java.time.Duration EXIT_GRACE = java.time.Duration.ofMillis(500);
   private static volatile boolean taskStarted;
+
+  /** What {@link #run} returns when the task returned a value (its exit status is 0). */
+  private static final int RETURNED = -1;
+
+  /** The heap in use above which a reused JVM collects before it waits for its next task. */
+  private static final long COLLECT_ABOVE = 32L << 20;
 
   private ChildMain() {}
 
@@ -67,6 +75,9 @@ public final class ChildMain {
                   }
                   if (type == ChildPipe.TASK) {
                     tasks.put(TaskFrame.read(in));
+                  } else if (type == ChildPipe.WARM) {
+                    SpareWarmUp.allow(in.readInt());
+                    tasks.put(TaskFrame.WARM);
                   } else if (type == ChildPipe.ACK) {
                     ack.countDown();
                     // The parent's last word: stop reading, so that no thread waits in a native
@@ -94,46 +105,46 @@ public final class ChildMain {
     reader.setDaemon(true);
     reader.start();
 
-    // A generous timeout: a child may boot on a machine busy with many others.
-    ZProcOptions options =
-        ZProcOptions.defaults()
-            .namespace(header.namespace)
-            .connectTimeout(java.time.Duration.ofSeconds(30));
-    if (header.secretKey != null) {
-      options = options.secretKey(header.secretKey);
-    }
-    if (header.tls) {
-      options = options.tls(header.tlsTrust == null ? null : Path.of(header.tlsTrust));
-    }
-    ChildConnection ctx;
-    try {
-      ctx = ClientContext.connect(header.address, options);
-    } catch (RuntimeException e) {
-      System.err.println("[zproc child] cannot connect to " + header.address + ": " + e);
-      Runtime.getRuntime().halt(3);
-      return;
-    }
+    ChildConnection ctx = connect(header);
     out.send(header.token, ChildPipe.READY, new byte[0]);
     warmUp(ctx);
 
     int status;
     try {
-      TaskFrame task =
-          SpareWarmUp.untilTask(
-              tasks, ctx, header.address, type -> out.send(header.token, type, new byte[0]));
-      if (task == TaskFrame.POISON) {
+      for (; ; ) {
+        TaskFrame task =
+            SpareWarmUp.untilTask(
+                tasks, ctx, header.address, type -> out.send(header.token, type, new byte[0]));
+        if (task == TaskFrame.POISON) {
+          ctx.close();
+          exit(0);
+          return;
+        }
+        taskStarted = true;
+        if (task.kind == MapFrames.WORKER_KIND) {
+          MapWorkerMain.run(ctx, header.token, out); // serves processMap until stdin closes
+          return;
+        }
+        // the task's state sees changes after the parent's process() call, not after this JVM
+        // started
+        ctx.renewState(task.cursor);
+        TaskScope scope = TaskScope.before();
+        status = run(ctx, task, header.token, out);
+        String why = status == RETURNED ? scope.whyNotReusable() : "the task did not return";
+        status = Math.max(status, 0);
+        if (why != null) {
+          out.send(header.token, ChildPipe.NEXT, new byte[] {0});
+          break;
+        }
+        // Ready for another task of the same context, if the parent keeps this JVM. The task's
+        // connection closes before the parent hears of it, so that nothing the task subscribed to
+        // outlives its process; the next task gets a fresh one.
+        taskStarted = false;
         ctx.close();
-        exit(0);
-        return;
+        out.send(header.token, ChildPipe.NEXT, new byte[] {1});
+        ctx = connect(header);
+        collectIfLarge();
       }
-      taskStarted = true;
-      if (task.kind == MapFrames.WORKER_KIND) {
-        MapWorkerMain.run(ctx, header.token, out); // serves processMap until stdin closes
-        return;
-      }
-      // the task's state sees changes after the parent's process() call, not after this JVM started
-      ctx.renewState(task.cursor);
-      status = run(ctx, task, header.token, out);
     } catch (InterruptedException e) {
       status = 1;
     }
@@ -146,6 +157,42 @@ public final class ChildMain {
     // needs a normal exit); the parent ends every other child as soon as its outcome is in.
     ctx.close();
     exit(status);
+  }
+
+  /**
+   * Connects to the parent's server; ends this JVM (exit code 3) if it cannot. A generous timeout:
+   * a child may boot on a machine busy with many others.
+   */
+  private static ChildConnection connect(Header header) {
+    ZProcOptions options =
+        ZProcOptions.defaults()
+            .namespace(header.namespace)
+            .connectTimeout(java.time.Duration.ofSeconds(30));
+    if (header.secretKey != null) {
+      options = options.secretKey(header.secretKey);
+    }
+    if (header.tls) {
+      options = options.tls(header.tlsTrust == null ? null : Path.of(header.tlsTrust));
+    }
+    try {
+      return ClientContext.connect(header.address, options);
+    } catch (RuntimeException e) {
+      System.err.println("[zproc child] cannot connect to " + header.address + ": " + e);
+      System.err.flush();
+      Runtime.getRuntime().halt(3);
+      throw e;
+    }
+  }
+
+  /**
+   * After a task, before the JVM waits for another: collects when the task left more than {@link
+   * #COLLECT_ABOVE} on the heap, so that a reused JVM idles small.
+   */
+  private static void collectIfLarge() {
+    Runtime runtime = Runtime.getRuntime();
+    if (runtime.totalMemory() - runtime.freeMemory() > COLLECT_ABOVE) {
+      System.gc();
+    }
   }
 
   /**
@@ -207,6 +254,10 @@ public final class ChildMain {
   /** A value of the kind tasks store: a record (for the class list, see {@link #warmUp}). */
   record Probe(int n, String s) {}
 
+  /**
+   * Runs the task and sends its outcome; returns {@link #RETURNED} when it returned a value, else
+   * the exit status (1 after an error, a {@link ProcessExit}'s status).
+   */
   private static int run(ChildConnection ctx, TaskFrame task, String token, FrameOut out) {
     Object target;
     try {
@@ -243,7 +294,7 @@ public final class ChildMain {
           return 1;
         }
         out.send(token, ChildPipe.RESULT, bytes);
-        return 0;
+        return RETURNED;
       } catch (ProcessExit exit) {
         out.send(token, ChildPipe.EXIT, new byte[] {(byte) exit.status()});
         return exit.status();

@@ -49,6 +49,12 @@ final class SpareWarmUp {
    */
   static final long START_AFTER_MILLIS = 3_000;
 
+  /** Whether this JVM has warmed up: once is enough, a reused JVM does not warm up again. */
+  private static volatile boolean ran;
+
+  /** The rounds the parent allowed after a task ({@link #allow}); 0 until then. */
+  private static volatile int allowed;
+
   private final BlockingQueue<TaskFrame> tasks;
   private final State state;
   private final State other;
@@ -80,14 +86,33 @@ final class SpareWarmUp {
   static TaskFrame untilTask(
       BlockingQueue<TaskFrame> tasks, ZProc ctx, String address, Consumer<String> tell)
       throws InterruptedException {
-    int rounds = Integer.getInteger(Launcher.WARM_UP_ROUNDS, 0);
-    if (rounds <= 0 || !local(address)) {
-      return tasks.take();
-    }
-    TaskFrame first = tasks.poll(START_AFTER_MILLIS, TimeUnit.MILLISECONDS);
-    if (first != null) {
-      return first;
-    }
+    TaskFrame first;
+    do {
+      int rounds = Math.max(allowed, Integer.getInteger(Launcher.WARM_UP_ROUNDS, 0));
+      if (rounds <= 0 || ran || !local(address)) {
+        first = tasks.take();
+      } else {
+        first = tasks.poll(START_AFTER_MILLIS, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          return warmUp(tasks, ctx, rounds, tell);
+        }
+      }
+    } while (first == TaskFrame.WARM); // allowed meanwhile: wait (again) before warming up
+    return first;
+  }
+
+  /**
+   * Lets this JVM warm up with {@code rounds} rounds (once): it went back to the pool after its
+   * task and takes a configured spare's place.
+   */
+  static void allow(int rounds) {
+    allowed = rounds;
+  }
+
+  private static TaskFrame warmUp(
+      BlockingQueue<TaskFrame> tasks, ZProc ctx, int rounds, Consumer<String> tell)
+      throws InterruptedException {
+    ran = true;
     // Two clients: a State's waits are not woken by its own changes.
     SpareWarmUp warmUp =
         new SpareWarmUp(
@@ -101,11 +126,15 @@ final class SpareWarmUp {
       warmUp.quiet(tell);
     }
     TaskFrame arrived = warmUp.task;
-    if (arrived != null) {
+    if (arrived != null && arrived != TaskFrame.WARM) {
       return arrived;
     }
     System.gc(); // what the warm-up left goes before the spare idles
-    return tasks.take();
+    TaskFrame next;
+    while ((next = tasks.take()) == TaskFrame.WARM) {
+      // warmed already
+    }
+    return next;
   }
 
   /** Whether the server is on this host: a unix socket, an in-JVM address or a loopback one. */
@@ -151,7 +180,7 @@ final class SpareWarmUp {
           nextCheck = now + CHECK_NANOS;
           if (!idleEnough()) {
             quiet(tell);
-            task = tasks.poll(CHECK_NANOS, TimeUnit.NANOSECONDS);
+            task = notWarm(tasks.poll(CHECK_NANOS, TimeUnit.NANOSECONDS));
             if (task != null) {
               return;
             }
@@ -234,8 +263,13 @@ final class SpareWarmUp {
     }
   }
 
+  /** The frame, or null for none or a {@link TaskFrame#WARM} (this JVM warms up already). */
+  private static @Nullable TaskFrame notWarm(@Nullable TaskFrame frame) {
+    return frame == TaskFrame.WARM ? null : frame;
+  }
+
   private boolean arrived() {
-    task = tasks.poll();
+    task = notWarm(tasks.poll());
     return task != null;
   }
 

@@ -1,18 +1,10 @@
 package io.zproc.internal.process;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.io.SequenceInputStream;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -56,6 +48,16 @@ public final class Child {
   private @Nullable Listener listener;
   private volatile boolean ready;
   private volatile boolean warming;
+
+  /** Whether this JVM has run warm-up rounds (some or all). */
+  private volatile boolean warmedUp;
+
+  /** Whether this JVM warms up while it waits as a spare (see {@code SpareWarmUp}). */
+  private volatile boolean warms;
+
+  /** How many tasks were sent to this JVM (a pooled JVM that ran one is no longer fresh). */
+  private volatile int tasksSent;
+
   private final CountDownLatch readyOrGone = new CountDownLatch(1);
   private volatile java.nio.file.@Nullable Path recording;
 
@@ -109,6 +111,7 @@ public final class Child {
     String token = Long.toHexString(random.nextLong()) + Long.toHexString(random.nextLong());
     Child child = new Child(process, token);
     child.forkedAt = forkedAt;
+    child.warms = launch.warmsUp();
     child.recording = launch.recording();
     try {
       child.stdin.writeUTF(ChildPipe.MAGIC);
@@ -137,6 +140,36 @@ public final class Child {
 
   boolean isReady() {
     return ready;
+  }
+
+  /** Whether this JVM warms up while it waits as a spare. */
+  boolean warms() {
+    return warms;
+  }
+
+  /**
+   * Lets this JVM, back in the pool after its task, warm up with {@code rounds} rounds while it
+   * waits (once per JVM); it has taken a configured spare's place.
+   */
+  synchronized void allowWarmUp(int rounds) {
+    warms = true;
+    try {
+      stdin.writeByte(ChildPipe.WARM);
+      stdin.writeInt(rounds);
+      stdin.flush();
+    } catch (IOException e) {
+      log.debug("child {} is gone before it could warm up", pid(), e);
+    }
+  }
+
+  /** Whether this JVM has run warm-up rounds, some or all: its state calls run compiled. */
+  boolean warmedUp() {
+    return warmedUp;
+  }
+
+  /** Whether no task was ever sent to this JVM. */
+  boolean isFresh() {
+    return tasksSent == 0;
   }
 
   /** Whether this spare is warming up now (a task sent to it waits for the call in flight). */
@@ -202,6 +235,7 @@ public final class Child {
       List<String> retryFor,
       byte[] task)
       throws IOException {
+    tasksSent++;
     stdin.writeByte(ChildPipe.TASK);
     stdin.writeByte(kind);
     stdin.writeLong(cursor);
@@ -264,9 +298,10 @@ public final class Child {
             });
   }
 
-  private void deliverFrame(String type, byte[] payload) {
+  void deliverFrame(String type, byte[] payload) {
     if (ChildPipe.WARMING.equals(type) || ChildPipe.WARMED.equals(type)) {
       warming = ChildPipe.WARMING.equals(type);
+      warmedUp = true;
       return; // for the pool only, never the process's listener
     }
     if (ChildPipe.READY.equals(type)) {
@@ -341,9 +376,9 @@ public final class Child {
             () -> {
               try {
                 if (isStdout) {
-                  pumpStdout(from);
+                  new OutputPump(this).stdout(from);
                 } else {
-                  pumpStderr(from);
+                  OutputPump.stderr(from, errTail);
                 }
               } catch (IOException e) {
                 log.debug("child {} output closed", pid(), e);
@@ -367,126 +402,5 @@ public final class Child {
     thread.setDaemon(true);
     thread.start();
     return thread;
-  }
-
-  /**
-   * Copies the user's output through; collects frame lines (they start with 0x1E). After a map
-   * worker's {@link ChildPipe#BINARY} frame, reads binary frames instead (see {@link #pumpBinary}).
-   */
-  private void pumpStdout(InputStream from) throws IOException {
-    byte[] buffer = new byte[8192];
-    ByteArrayOutputStream frame = new ByteArrayOutputStream();
-    boolean lineStart = true;
-    boolean inFrame = false;
-    int n;
-    while ((n = from.read(buffer)) >= 0) {
-      PrintStream out = System.out;
-      int plainStart = -1;
-      for (int i = 0; i < n; i++) {
-        byte b = buffer[i];
-        if (inFrame) {
-          if (b == '\n') {
-            inFrame = false;
-            lineStart = true;
-            boolean binary = handleFrameLine(frame.toByteArray());
-            frame.reset();
-            if (binary) {
-              out.flush();
-              pumpBinary(
-                  new SequenceInputStream(
-                      new ByteArrayInputStream(buffer, i + 1, n - i - 1), from));
-              return;
-            }
-          } else {
-            frame.write(b);
-          }
-          continue;
-        }
-        if (lineStart && b == ChildPipe.FRAME_START) {
-          if (plainStart >= 0) {
-            out.write(buffer, plainStart, i - plainStart);
-            plainStart = -1;
-          }
-          inFrame = true;
-          frame.write(b);
-          continue;
-        }
-        if (plainStart < 0) {
-          plainStart = i;
-        }
-        lineStart = b == '\n';
-      }
-      if (plainStart >= 0) {
-        out.write(buffer, plainStart, n - plainStart);
-      }
-      out.flush();
-    }
-  }
-
-  /** Handles a frame line; true if it says that binary frames follow. */
-  private boolean handleFrameLine(byte[] line) {
-    String[] parsed = ChildPipe.parseFrame(line, line.length, token);
-    if (parsed == null) {
-      System.out.println(new String(line, java.nio.charset.StandardCharsets.ISO_8859_1));
-      return false;
-    }
-    if (ChildPipe.BINARY.equals(parsed[0])) {
-      return true;
-    }
-    deliverFrame(parsed[0], Base64.getDecoder().decode(parsed[1]));
-    return false;
-  }
-
-  /**
-   * A map worker's stdout: binary frames ({@link ChildPipe}); print frames go to this JVM's {@code
-   * System.out}, outcomes to the listener. A line where a frame should start (the JVM's own log
-   * output) is copied through. A frame with an impossible length is handed on as an empty outcome
-   * (the pool kills a worker that sends a bad one), and the rest of the stream is skipped.
-   */
-  private void pumpBinary(InputStream from) throws IOException {
-    DataInputStream in = new DataInputStream(new BufferedInputStream(from, 1 << 16));
-    int first;
-    while ((first = in.read()) >= 0) {
-      if (first != ChildPipe.MARK) {
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
-        for (int b = first; b >= 0; b = in.read()) {
-          line.write(b);
-          if (b == '\n') {
-            break;
-          }
-        }
-        PrintStream out = System.out;
-        out.write(line.toByteArray(), 0, line.size());
-        out.flush();
-        continue;
-      }
-      int type = in.readByte();
-      int length = in.readInt();
-      if (length < 0 || length > ChildPipe.MAX_FRAME) {
-        deliverFrame(ChildPipe.OUTCOME, new byte[0]);
-        in.transferTo(OutputStream.nullOutputStream());
-        return;
-      }
-      byte[] payload = new byte[length];
-      in.readFully(payload);
-      if (type == ChildPipe.PRINT_TYPE) {
-        PrintStream out = System.out;
-        out.write(payload, 0, length);
-        out.flush();
-      } else {
-        deliverFrame(ChildPipe.OUTCOME, payload);
-      }
-    }
-  }
-
-  private void pumpStderr(InputStream from) throws IOException {
-    byte[] buffer = new byte[8192];
-    int n;
-    while ((n = from.read(buffer)) >= 0) {
-      errTail.add(buffer, n);
-      PrintStream err = System.err;
-      err.write(buffer, 0, n);
-      err.flush();
-    }
   }
 }

@@ -33,6 +33,12 @@ public final class ChildPipe {
   public static final byte TASK = 'T';
   public static final byte ACK = 'A';
 
+  /**
+   * Parent to child, with an int: a JVM back in the pool after its task may warm up with that many
+   * rounds while it waits (it takes a configured spare's place).
+   */
+  public static final byte WARM = 'W';
+
   /** Child frame types. */
   public static final String READY = "READY";
 
@@ -41,6 +47,12 @@ public final class ChildPipe {
 
   /** A spare stopped warming up. */
   public static final String WARMED = "WARMED";
+
+  /**
+   * After a task's outcome: whether the child can run another task of the same context (payload 1)
+   * or must end (0). See {@code TaskScope} for what it judges.
+   */
+  public static final String NEXT = "N";
 
   public static final String RESULT = "R";
   public static final String ERROR = "E";

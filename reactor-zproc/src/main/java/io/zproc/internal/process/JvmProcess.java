@@ -6,15 +6,40 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
-/** A task running in a child JVM. */
+/**
+ * A task running in a child JVM. The process ends when its JVM exits, or, for a JVM that its
+ * context's spare pool keeps for another task ({@link Reuse}), when the child says it can run
+ * another: the process has ended then (its exit code is 0, {@link #isAlive()} false) while the JVM
+ * waits in the pool.
+ */
 final class JvmProcess<R> extends BaseProcess<R> implements Child.Listener {
+  /** Where a child JVM can go after its task instead of ending: the context's spare pool. */
+  interface Reuse {
+    /** Whether the pool would keep a JVM now (asked when the outcome arrives). */
+    boolean wants();
+
+    /**
+     * Offers the JVM, which said it can run another task; false if the pool no longer wants it.
+     * Called on the child's output thread, before the process's result is emitted.
+     */
+    boolean offer(Child child);
+  }
+
   private final Child child;
   private final @Nullable ClassLoader loader;
+  private final @Nullable Reuse reuse;
   private volatile @Nullable Object outcome;
 
-  JvmProcess(Child child, @Nullable ClassLoader loader) {
+  /** Whether the outcome is in and the JVM may go to the pool: the child's NEXT frame decides. */
+  private volatile boolean awaitingNext;
+
+  /** Whether the JVM went to the pool: this process has ended, the JVM lives on. */
+  private volatile boolean released;
+
+  JvmProcess(Child child, @Nullable ClassLoader loader, @Nullable Reuse reuse) {
     this.child = child;
     this.loader = loader;
+    this.reuse = reuse;
   }
 
   /** Starts listening; call after the task was sent. */
@@ -28,6 +53,10 @@ final class JvmProcess<R> extends BaseProcess<R> implements Child.Listener {
    */
   @Override
   public void frame(String type, byte[] payload) {
+    if (ChildPipe.NEXT.equals(type)) {
+      next(payload.length == 1 && payload[0] == 1);
+      return;
+    }
     Object o;
     try {
       switch (type) {
@@ -49,12 +78,37 @@ final class JvmProcess<R> extends BaseProcess<R> implements Child.Listener {
               new IllegalStateException("cannot read the child's " + type + " frame: " + e, e));
     }
     outcome = o;
-    if (child.isRecording()) {
+    Reuse r = reuse;
+    if (o instanceof Value && r != null && !child.isRecording() && r.wants()) {
+      awaitingNext = true; // the child says next whether it can run another task
+    } else if (child.isRecording()) {
       child.ack(); // it lists its classes for the archive: it needs a normal exit
     } else {
       // Its work is done and its output flushed: end it now rather than let it wind down (closing
       // its connections and event loops would cost result() 20-30 ms). The server sees the
       // connection end as it sees any child's exit. The exit code is the task's status.
+      child.kill();
+    }
+  }
+
+  /**
+   * The child said whether it can run another task: to the pool if it can and the pool still wants
+   * it (the process ends here, with exit code 0), else it ends now.
+   */
+  private void next(boolean reusable) {
+    if (!awaitingNext) {
+      return; // its end was decided when the outcome came
+    }
+    awaitingNext = false;
+    Object o = outcome;
+    Reuse r = reuse;
+    if (reusable && o instanceof Value && r != null && r.offer(child)) {
+      released = true;
+      recordExit(0);
+      @SuppressWarnings("unchecked")
+      R value = (R) ((Value) o).value;
+      succeed(value);
+    } else {
       child.kill();
     }
   }
@@ -69,6 +123,9 @@ final class JvmProcess<R> extends BaseProcess<R> implements Child.Listener {
 
   @Override
   public void exited(int exitCode) {
+    if (released) {
+      return; // the JVM ran this process's task and went on to the pool: ended already
+    }
     Object o = outcome;
     int code = o == null ? exitCode : status(o);
     recordExit(code);
@@ -113,7 +170,7 @@ final class JvmProcess<R> extends BaseProcess<R> implements Child.Listener {
 
   @Override
   public boolean isAlive() {
-    return child.process.isAlive();
+    return !released && child.process.isAlive();
   }
 
   /**
@@ -124,6 +181,9 @@ final class JvmProcess<R> extends BaseProcess<R> implements Child.Listener {
   public Mono<Integer> stop() {
     return Mono.defer(
             () -> {
+              if (released) {
+                return onExit(); // its JVM runs another task now, or waits for one
+              }
               child.process.destroy();
               return onExit()
                   .timeout(
@@ -138,7 +198,9 @@ final class JvmProcess<R> extends BaseProcess<R> implements Child.Listener {
   }
 
   void kill() {
-    child.kill();
+    if (!released) {
+      child.kill();
+    }
   }
 
   @Override

@@ -105,7 +105,8 @@ public final class Launcher {
   /** How many rounds a spare warms up with by default (1-2 s of CPU, on idle cycles). */
   static final int DEFAULT_WARM_UP_ROUNDS = 1000;
 
-  private static final int WARM_UP =
+  /** The rounds a spare of the configured pool warms up with (0: spares do not warm up). */
+  static final int WARM_UP =
       Math.max(0, Integer.getInteger("io.zproc.spareWarmUp", DEFAULT_WARM_UP_ROUNDS));
 
   /** The class list entry that shows a child built the value mapper (Jackson data binding). */
@@ -124,7 +125,15 @@ public final class Launcher {
   private static final AtomicBoolean dumping = new AtomicBoolean();
 
   /** A command line, and the class list it records (made an archive when it exits), if any. */
-  record Command(List<String> args, @Nullable Path recording) {}
+  /**
+   * A child's command line, the class list it records for the archive (if it does), and whether it
+   * warms up while it waits as a spare.
+   */
+  record Command(List<String> args, @Nullable Path recording) {
+    boolean warmsUp() {
+      return args.contains("-D" + WARM_UP_ROUNDS + "=" + WARM_UP);
+    }
+  }
 
   static Command command(List<String> jvmOptions) {
     return command(jvmOptions, false);

@@ -53,6 +53,8 @@ public final class ProcessStats {
   private final AtomicInteger running = new AtomicInteger();
   private final CopyOnWriteArrayList<BootObserver> observers = new CopyOnWriteArrayList<>();
 
+  private final LongAdder reused = new LongAdder();
+
   /** No process started yet. */
   public ProcessStats() {
     for (int i = 0; i < started.length; i++) {
@@ -85,6 +87,19 @@ public final class ProcessStats {
   void start(Kind kind) {
     started[kind.ordinal()].increment();
     running.incrementAndGet();
+  }
+
+  /** A child JVM ran its task and went back to the spare pool for another. */
+  void reused() {
+    reused.increment();
+  }
+
+  /**
+   * How many times a child JVM went back to the spare pool after its task (each such JVM serves a
+   * later start of {@link Kind#SPARE}, with no boot).
+   */
+  public long reusedJvms() {
+    return reused.sum();
   }
 
   /** A process that {@link #started(Kind)} ended. */

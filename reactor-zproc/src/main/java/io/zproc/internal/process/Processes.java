@@ -13,13 +13,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongFunction;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -30,43 +26,33 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * The processes of one context: starts them (taking a pre-started spare JVM when the options
- * allow), lists them in start order, waits for and stops them.
+ * The processes of one context: starts them (taking a JVM from the context's {@link SparePool} when
+ * the options allow), lists them in start order, waits for and stops them.
  *
- * <p>The spare pool refills in the background once the process that took a spare has its result (or
- * after {@link #REFILL_DELAY} for a longer task): booting a JVM takes 0.4-0.7 s of CPU, which on a
- * small machine the task needs first. It boots one JVM at a time. It grows with demand: a start
- * that finds no ready spare (a burst, or starts closer together than a JVM boots) raises the number
- * of spares kept by one, up to {@link #MAX_SPARES}; after {@link #SHRINK_AFTER} without a take it
- * shrinks back to the configured number.
+ * <p>A child JVM whose task returned a value and left the JVM as it found it goes back to the pool
+ * ({@link JvmProcess.Reuse}), unless {@link #REUSE} is off or the process asked for {@code
+ * freshJvm()}.
  */
 public final class Processes {
   private static final Logger log = LoggerFactory.getLogger(Processes.class);
 
-  /** The most spares demand can grow the pool to (each idles in about 60 MB). */
-  static final int MAX_SPARES = 8;
+  /**
+   * The parent's system property that turns JVM reuse off ({@code -Dio.zproc.reuseJvms=false}):
+   * every process then gets a JVM of its own, as with {@code ProcessOptions.freshJvm()}.
+   */
+  public static final String REUSE = "io.zproc.reuseJvms";
 
-  /** The longest a take waits before the pool refills (sooner when the task ended). */
-  static final Duration REFILL_DELAY = Duration.ofSeconds(1);
-
-  /** How long the pool keeps the spares demand added after the last take. */
-  static final Duration SHRINK_AFTER = Duration.ofSeconds(30);
+  private static final boolean REUSING =
+      !"false".equalsIgnoreCase(System.getProperty(REUSE, "true").trim());
 
   private final Child.Spec spec;
-  private final int spareCount;
-  private final AtomicInteger target;
-  private volatile long lastTake = System.nanoTime();
-
-  /** Whether the pool has begun to fill: the first start finds it empty without any demand. */
-  private volatile boolean poolStarted;
+  private final SparePool pool;
 
   private final LongFunction<State> freshState;
   private final LongSupplier version;
   private final Supplier<ZProc> freshContext;
   private final List<ZProcess<?>> started = new CopyOnWriteArrayList<>();
-  private final ConcurrentLinkedDeque<Child> spares = new ConcurrentLinkedDeque<>();
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final ScheduledExecutorService refiller;
   private final ProcessStats stats;
 
   /**
@@ -88,21 +74,9 @@ public final class Processes {
     this.spec = spec;
     this.stats = stats;
     this.version = version;
-    this.spareCount = spareCount;
-    this.target = new AtomicInteger(spareCount);
+    this.pool = new SparePool(spec, spareCount, stats);
     this.freshState = freshState;
     this.freshContext = freshContext;
-    this.refiller =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "zproc-spare-jvms");
-              t.setDaemon(true);
-              return t;
-            });
-    if (spareCount > 0) {
-      long every = SHRINK_AFTER.toMillis() / 3;
-      refiller.scheduleWithFixedDelay(this::shrinkIfIdle, every, every, TimeUnit.MILLISECONDS);
-    }
   }
 
   /**
@@ -176,14 +150,15 @@ public final class Processes {
       requireReachable(spec, "process(...)");
       boolean plain =
           options.jvmOptions().isEmpty() && options.environment().isEmpty() && !options.isLean();
-      Child child = plain ? takeSpare() : null;
+      boolean fresh = options.isFreshJvm() || !REUSING;
+      Child child = plain ? pool.take(fresh) : null;
       ProcessStats.Kind how = ProcessStats.Kind.SPARE;
       if (child == null) {
         child = launch(options.jvmOptions(), options.environment(), options.isLean());
         how = ProcessStats.Kind.JVM;
         child.whenReady(nanos -> stats.booted(ProcessStats.Kind.JVM, nanos));
       }
-      JvmProcess<R> jvm = new JvmProcess<>(child, loader);
+      JvmProcess<R> jvm = new JvmProcess<>(child, loader, plain && !fresh ? pool : null);
       // Listen before sending: a warm spare may answer before the next line runs.
       jvm.start();
       try {
@@ -197,8 +172,8 @@ public final class Processes {
       if (plain) {
         Mono.firstWithSignal(
                 jvm.result().then().onErrorResume(e -> Mono.empty()),
-                Mono.delay(REFILL_DELAY).then())
-            .subscribe(null, e -> refill(), this::refill);
+                Mono.delay(SparePool.REFILL_DELAY).then())
+            .subscribe(null, e -> pool.refill(), pool::refill);
       }
     }
     process.onExit().subscribe(null, e -> stats.ended(), stats::ended);
@@ -247,158 +222,6 @@ public final class Processes {
     }
   }
 
-  /**
-   * Hands a pre-started spare JVM over to another use (a {@code processMap} worker), and boots its
-   * replacement a little later; null if there is none.
-   */
-  public @Nullable Child adoptSpare() {
-    if (closed.get()) {
-      return null;
-    }
-    Child child = takeSpare();
-    if (child != null) {
-      Mono.delay(REFILL_DELAY).subscribe(v -> refill());
-    }
-    return child;
-  }
-
-  /**
-   * Takes a spare (booted or still booting: either is ahead of a new JVM), a quiet one if it can;
-   * when none is ready, once the pool has begun to fill, demand grows the pool by one. Null when
-   * the pool is off or empty. The caller refills.
-   */
-  private @Nullable Child takeSpare() {
-    if (spareCount <= 0) {
-      return null;
-    }
-    lastTake = System.nanoTime();
-    Child child = takeQuiet();
-    if (child == null) {
-      while ((child = spares.poll()) != null) {
-        if (child.process.isAlive()) {
-          break;
-        }
-      }
-    }
-    boolean demand = poolStarted;
-    poolStarted = true;
-    if ((child == null || !child.isReady()) && demand) {
-      target.getAndUpdate(t -> Math.min(Math.max(MAX_SPARES, spareCount), t + 1));
-    }
-    return child;
-  }
-
-  /**
-   * The oldest ready spare that is not warming up, if any: a task sent to a spare in its warm-up
-   * waits for the call in flight and shares the JVM with the compiler's work on it (10-50 ms more
-   * to a trivial task's result, measured).
-   */
-  private @Nullable Child takeQuiet() {
-    for (Child c : spares) {
-      if (c.isReady() && !c.isWarming() && c.process.isAlive() && spares.remove(c)) {
-        return c;
-      }
-    }
-    return null;
-  }
-
-  /** Back to the configured number of spares once no take came for {@link #SHRINK_AFTER}. */
-  private void shrinkIfIdle() {
-    if (closed.get()
-        || target.get() <= spareCount
-        || System.nanoTime() - lastTake < SHRINK_AFTER.toNanos()) {
-      return;
-    }
-    target.set(spareCount);
-    Child extra;
-    while (spares.size() > spareCount && (extra = spares.pollLast()) != null) {
-      extra.retire();
-    }
-  }
-
-  private void refill() {
-    if (spareCount <= 0 || closed.get()) {
-      return;
-    }
-    try {
-      refiller.execute(this::fillSpares);
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      // closed meanwhile: no more spares
-    }
-  }
-
-  /** Boots spares one at a time, each until it is ready, up to the pool's current size. */
-  private void fillSpares() {
-    while (!closed.get() && spares.size() < target.get()) {
-      Child child;
-      try {
-        // Only the configured spares warm up: spares that demand added are taken soon, and
-        // their warm-ups would compete with the starts that made the demand.
-        child =
-            Child.start(
-                spec, Launcher.spareCommand(spares.size() < spareCount), java.util.Map.of());
-      } catch (RuntimeException e) {
-        log.warn("cannot pre-start a spare JVM: {}", e.toString());
-        return;
-      }
-      Child started = child;
-      child.whenReady(nanos -> stats.booted(ProcessStats.Kind.SPARE, nanos));
-      child.attach(
-          new Child.Listener() {
-            @Override
-            public void frame(String type, byte[] payload) {}
-
-            @Override
-            public void exited(int exitCode) {
-              spares.remove(started);
-            }
-          });
-      spares.add(child);
-      try {
-        if (!child.awaitReady(30_000) && !child.process.isAlive()) {
-          log.warn("a spare JVM exited before it was ready (exit code {})", exitCodeOf(child));
-          return;
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
-  }
-
-  private static int exitCodeOf(Child child) {
-    try {
-      return child.process.exitValue();
-    } catch (IllegalThreadStateException e) {
-      return -1;
-    }
-  }
-
-  /** How many spares the pool keeps now: the configured number, or more under demand. */
-  public int spareTarget() {
-    return target.get();
-  }
-
-  /** How many spare JVMs are booted, connected and waiting for a task now. */
-  public int sparesReady() {
-    int ready = 0;
-    for (Child c : spares) {
-      if (c.isReady() && c.process.isAlive()) {
-        ready++;
-      }
-    }
-    return ready;
-  }
-
-  /** The pids of the spare JVMs waiting now (for tests and monitoring). */
-  public List<Long> sparePids() {
-    List<Long> pids = new java.util.ArrayList<>();
-    for (Child c : spares) {
-      pids.add(c.pid());
-    }
-    return pids;
-  }
-
   /** The processes started so far, in start order. */
   public List<ZProcess<?>> list() {
     return List.copyOf(started);
@@ -435,6 +258,29 @@ public final class Processes {
             });
   }
 
+  /**
+   * Hands a pre-started spare JVM over to another use (a {@code processMap} worker), and boots its
+   * replacement a little later; null if there is none.
+   */
+  public @Nullable Child adoptSpare() {
+    return closed.get() ? null : pool.adopt();
+  }
+
+  /** How many spares the pool keeps now: the configured number, or more under demand. */
+  public int spareTarget() {
+    return pool.target();
+  }
+
+  /** How many spare JVMs are booted, connected and waiting for a task now. */
+  public int sparesReady() {
+    return pool.ready();
+  }
+
+  /** The pids of the spare JVMs waiting now (for tests and monitoring). */
+  public List<Long> sparePids() {
+    return pool.pids();
+  }
+
   /** Stops every process; completes when all have ended. */
   public Mono<Void> stopAll() {
     return Flux.fromIterable(list()).flatMap(ZProcess::stop).then();
@@ -445,26 +291,7 @@ public final class Processes {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    refiller.shutdown();
-    try {
-      refiller.awaitTermination(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    List<Child> retiring = new ArrayList<>(spares);
-    spares.clear();
-    for (Child spare : retiring) {
-      spare.retire();
-    }
-    // Let idle spares finish connecting and leave cleanly before the server may close.
-    for (Child spare : retiring) {
-      try {
-        spare.process.waitFor(30, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-    }
+    pool.close();
     try {
       stopAll().block(Duration.ofSeconds(20));
     } catch (RuntimeException e) {

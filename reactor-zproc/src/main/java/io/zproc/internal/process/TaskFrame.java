@@ -7,6 +7,9 @@ import java.util.List;
 
 /** One task: what to run and how to retry. */
 public final class TaskFrame {
+  /** Tells a waiting spare that it may warm up now ({@link ChildPipe#WARM}); not a task. */
+  public static final TaskFrame WARM = new TaskFrame((byte) 0, -1, 0, 0, List.of(), new byte[0]);
+
   /** Ends a spare that got no task. */
   public static final TaskFrame POISON = new TaskFrame((byte) 0, -1, 0, 0, List.of(), new byte[0]);
 

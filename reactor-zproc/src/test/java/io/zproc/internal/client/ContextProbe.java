@@ -31,6 +31,11 @@ public final class ContextProbe {
     return of(ctx).sparePids();
   }
 
+  /** What the context's processes did: starts, ends, reused JVMs. */
+  public static io.zproc.internal.process.ProcessStats processStats(ZProc ctx) {
+    return of(ctx).processStats();
+  }
+
   /** How many {@code processMap} workers of the kind {@code options} asks for the context holds. */
   public static int mapWorkers(ZProc ctx, MapOptions options) {
     return of(ctx).processMapWorkers(options);
