@@ -133,7 +133,10 @@ public final class ChildMain {
         String why = status == RETURNED ? scope.whyNotReusable() : "the task did not return";
         status = Math.max(status, 0);
         if (why != null) {
-          out.send(header.token, ChildPipe.NEXT, new byte[] {0});
+          byte[] reason = why.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+          byte[] payload = new byte[1 + reason.length]; // 0, then why (the parent logs it)
+          System.arraycopy(reason, 0, payload, 1, reason.length);
+          out.send(header.token, ChildPipe.NEXT, payload);
           break;
         }
         // Ready for another task of the same context, if the parent keeps this JVM. The task's

@@ -54,6 +54,11 @@ final class TaskScope {
    * #MAX_RESIDENT_BYTES}.
    */
   @Nullable String whyNotReusable() {
+    return whyNotReusable(MAX_RESIDENT_BYTES);
+  }
+
+  /** {@link #whyNotReusable()} with another limit on the resident size. */
+  @Nullable String whyNotReusable(long maxResidentBytes) {
     if (Boolean.getBoolean(Launcher.DUMPING)) {
       return "it lists its classes for the class-data archive";
     }
@@ -69,7 +74,7 @@ final class TaskScope {
       }
     }
     long resident = residentBytes();
-    if (resident > MAX_RESIDENT_BYTES) {
+    if (resident > maxResidentBytes) {
       return "its resident size grew to " + (resident >> 20) + " MB";
     }
     return null;

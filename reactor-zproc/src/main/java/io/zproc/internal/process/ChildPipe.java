@@ -50,7 +50,8 @@ public final class ChildPipe {
 
   /**
    * After a task's outcome: whether the child can run another task of the same context (payload 1)
-   * or must end (0). See {@code TaskScope} for what it judges.
+   * or must end (0, then why, in UTF-8: the parent logs it at debug level). See {@code TaskScope}
+   * for what it judges.
    */
   public static final String NEXT = "N";
 

@@ -13,6 +13,8 @@ import reactor.core.publisher.Mono;
  * waits in the pool.
  */
 final class JvmProcess<R> extends BaseProcess<R> implements Child.Listener {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(JvmProcess.class);
+
   /** Where a child JVM can go after its task instead of ending: the context's spare pool. */
   interface Reuse {
     /** Whether the pool would keep a JVM now (asked when the outcome arrives). */
@@ -54,7 +56,14 @@ final class JvmProcess<R> extends BaseProcess<R> implements Child.Listener {
   @Override
   public void frame(String type, byte[] payload) {
     if (ChildPipe.NEXT.equals(type)) {
-      next(payload.length == 1 && payload[0] == 1);
+      boolean reusable = payload.length == 1 && payload[0] == 1;
+      if (!reusable && payload.length > 1 && log.isDebugEnabled()) {
+        log.debug(
+            "child JVM {} ends after its task: {}",
+            pid(),
+            new String(payload, 1, payload.length - 1, java.nio.charset.StandardCharsets.UTF_8));
+      }
+      next(reusable);
       return;
     }
     Object o;

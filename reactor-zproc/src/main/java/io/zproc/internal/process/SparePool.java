@@ -19,10 +19,11 @@ import reactor.core.publisher.Mono;
  *
  * <p>The pool refills in the background once the process that took a spare has its result (or after
  * {@link #REFILL_DELAY} for a longer task): booting a JVM takes 0.4-0.7 s of CPU, which on a small
- * machine the task needs first. It boots one JVM at a time. It grows with demand: a start that
- * finds no ready spare (a burst, or starts closer together than a JVM boots) raises the number of
- * spares kept by one, up to {@link #MAX_SPARES}; after {@link #SHRINK_AFTER} without a take it
- * shrinks back to the configured number.
+ * machine the task needs first. It boots one JVM at a time, when the machine has a core to spare
+ * (or after {@link #BOOT_WAIT}). It grows with demand: a start that finds no ready spare (a burst,
+ * or starts closer together than a JVM boots) raises the number of spares kept by one, up to {@link
+ * #MAX_SPARES}; after {@link #SHRINK_AFTER} without a take it shrinks back to the configured
+ * number.
  *
  * <p>A child JVM whose task returned a value and left the JVM as it found it comes back ({@link
  * #offer}), up to {@link #MAX_SPARES} in the pool: the next start takes it warm, with no boot at
@@ -42,6 +43,12 @@ final class SparePool implements JvmProcess.Reuse {
   /** The longest a take waits before the pool refills (sooner when the task ended). */
   static final Duration REFILL_DELAY = Duration.ofSeconds(1);
 
+  /** The longest a spare's boot waits for the machine to calm down. */
+  static final Duration BOOT_WAIT = Duration.ofSeconds(10);
+
+  /** The share of all cores in use above which a spare's boot waits. */
+  static final double BUSY_SHARE = 0.75;
+
   /** How long the pool keeps the spares demand added after the last take. */
   static final Duration SHRINK_AFTER = Duration.ofSeconds(30);
 
@@ -53,9 +60,18 @@ final class SparePool implements JvmProcess.Reuse {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final ScheduledExecutorService refiller;
   private volatile long lastTake = System.nanoTime();
+  private final com.sun.management.@Nullable OperatingSystemMXBean os = systemBean();
 
   /** Whether the pool has begun to fill: the first start finds it empty without any demand. */
   private volatile boolean poolStarted;
+
+  private static com.sun.management.@Nullable OperatingSystemMXBean systemBean() {
+    java.lang.management.OperatingSystemMXBean bean =
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    return bean instanceof com.sun.management.OperatingSystemMXBean
+        ? (com.sun.management.OperatingSystemMXBean) bean
+        : null;
+  }
 
   /**
    * @param spec how children connect
@@ -189,6 +205,9 @@ final class SparePool implements JvmProcess.Reuse {
   /** Boots spares one at a time, each until it is ready, up to the pool's current size. */
   private void fillSpares() {
     while (!closed.get() && spares.size() < target.get()) {
+      if (!awaitQuietMachine()) {
+        return;
+      }
       Child child;
       try {
         // Only the configured spares warm up: spares that demand added are taken soon, and
@@ -213,6 +232,40 @@ final class SparePool implements JvmProcess.Reuse {
         return;
       }
     }
+  }
+
+  /**
+   * Waits, at most {@link #BOOT_WAIT}, until the machine has a core to spare for a boot (its CPU
+   * load at most {@link #BUSY_SHARE} of all cores): a boot takes 0.4-0.7 s of CPU, which running
+   * tasks need more, and a JVM back from its task often fills the place meanwhile. Boots anyway
+   * after the wait: a machine busy for longer than that may be busy with anything.
+   *
+   * @return whether the pool still needs a spare
+   */
+  private boolean awaitQuietMachine() {
+    long deadline = System.nanoTime() + BOOT_WAIT.toNanos();
+    try {
+      while (machineBusy() && System.nanoTime() - deadline < 0) {
+        Thread.sleep(100);
+        if (closed.get() || spares.size() >= target.get()) {
+          return false;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+    return true;
+  }
+
+  /** Whether the whole machine's recent CPU load is above {@link #BUSY_SHARE} of its cores. */
+  private boolean machineBusy() {
+    com.sun.management.OperatingSystemMXBean bean = os;
+    if (bean == null) {
+      return false;
+    }
+    double load = bean.getCpuLoad(); // since the previous call, over all cores
+    return load > BUSY_SHARE;
   }
 
   /** Back to the configured number of spares once no take came for {@link #SHRINK_AFTER}. */
