@@ -86,6 +86,9 @@ import org.slf4j.LoggerFactory;
  * {@link #bindTo} may be called for several registries; {@link #close()} removes this binder's
  * meters from each and stops recording.
  */
+// "exports": Micrometer's types here are not passed on (requires transitive) by the io.zproc
+// module, as Micrometer is optional; a module that uses the meters requires micrometer.core.
+@SuppressWarnings("exports")
 public final class ZProcMetrics implements MeterBinder, AutoCloseable {
 
   /** How many namespaces get their own {@code namespace} tag by default. */
