@@ -14,8 +14,8 @@ import io.zproc.ZProc;
 import io.zproc.ZProcServer;
 import io.zproc.internal.client.Introspection;
 import io.zproc.internal.process.ProcessStats;
+import io.zproc.internal.server.ServerIntrospection;
 import io.zproc.internal.server.ServerStats;
-import io.zproc.internal.server.StateServer;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashSet;
@@ -86,6 +86,9 @@ import org.slf4j.LoggerFactory;
  * {@link #bindTo} may be called for several registries; {@link #close()} removes this binder's
  * meters from each and stops recording.
  */
+// "exports": Micrometer's types here are not passed on (requires transitive) by the io.zproc
+// module, as Micrometer is optional; a module that uses the meters requires micrometer.core.
+@SuppressWarnings("exports")
 public final class ZProcMetrics implements MeterBinder, AutoCloseable {
 
   /** How many namespaces get their own {@code namespace} tag by default. */
@@ -159,13 +162,13 @@ public final class ZProcMetrics implements MeterBinder, AutoCloseable {
    */
   public ZProcMetrics(ZProcServer server, Iterable<Tag> tags, int maxTaggedNamespaces) {
     Objects.requireNonNull(server, "server");
-    if (!(server instanceof StateServer)) {
+    if (!(server instanceof ServerIntrospection)) {
       throw new IllegalArgumentException(
           "ZProcMetrics reads the servers that ZProcServer.start() makes, not a "
               + server.getClass().getName());
     }
     this.context = null;
-    this.server = ((StateServer) server).stats();
+    this.server = ((ServerIntrospection) server).stats();
     this.tags = Tags.of(Objects.requireNonNull(tags, "tags"));
     this.maxTaggedNamespaces = checkMax(maxTaggedNamespaces);
   }

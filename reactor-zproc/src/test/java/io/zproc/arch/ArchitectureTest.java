@@ -100,6 +100,20 @@ class ArchitectureTest {
   }
 
   @Test
+  void stateServer_isReachedFromOutsideTheInternalsOnlyByTheFactory() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("io.zproc.internal..")
+        .and()
+        .doNotHaveFullyQualifiedName("io.zproc.ZProcServer")
+        .should()
+        .dependOnClassesThat()
+        .haveFullyQualifiedName("io.zproc.internal.server.StateServer")
+        .because("monitoring reads a server through internal.server.ServerIntrospection")
+        .check(CLASSES);
+  }
+
+  @Test
   void publicSignatures_exposeNoInternalTransportOrLibraryType() {
     members()
         .that()

@@ -208,9 +208,7 @@ public final class Launcher {
         JvmFlags.withoutOverridden(
             List.of("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir")), jvmOptions));
     command.addAll(jvmOptions); // last, so that the user's options win
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(CHILD_MAIN);
+    command.addAll(LaunchPath.mainArgs(CHILD_MAIN)); // -cp <class path> <main>, or modules
     return new Command(command, recording);
   }
 
@@ -373,8 +371,14 @@ public final class Launcher {
     }
   }
 
-  /** The archive for this JDK and classpath, or null when the classpath has directories. */
+  /**
+   * The archive for this JDK and classpath, or null when the classpath has directories or children
+   * start on the module path (the archive keys on the class path only).
+   */
   private static @Nullable Path archivePath() {
+    if (LaunchPath.onModulePath()) {
+      return null;
+    }
     try {
       // An archive is code: only in this user's private directory, never a shared one.
       Path home = io.zproc.rsocket.internal.PrivateDir.get();

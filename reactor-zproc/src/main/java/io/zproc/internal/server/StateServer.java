@@ -15,7 +15,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /** The {@link ZProcServer}: a {@link StateEngine} served by a {@link WireServer}. */
-public final class StateServer implements ZProcServer {
+public final class StateServer implements ZProcServer, ServerIntrospection {
   private static final Duration BIND_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
@@ -30,6 +30,7 @@ public final class StateServer implements ZProcServer {
   }
 
   /** Read-only figures of this server, for monitoring. */
+  @Override
   public ServerStats stats() {
     return stats;
   }
