@@ -31,8 +31,10 @@ module io.zproc {
   requires com.fasterxml.jackson.datatype.jdk8;
   requires com.fasterxml.jackson.datatype.jsr310;
   requires org.slf4j;
-  requires java.management; // SpareWarmUp: a spare's heap use and the host's load
-  requires jdk.management; // SpareWarmUp: com.sun.management.OperatingSystemMXBean (CPU load)
+  requires java.management; // SpareWarmUp, SparePool: heap use and the host's load
+  requires jdk.management; // SpareWarmUp, SparePool: com.sun.management.OperatingSystemMXBean (CPU
+
+  // load)
 
   exports io.zproc;
   exports io.zproc.metrics;
