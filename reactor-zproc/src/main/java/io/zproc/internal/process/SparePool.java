@@ -62,6 +62,12 @@ final class SparePool implements JvmProcess.Reuse {
   private volatile long lastTake = System.nanoTime();
   private final com.sun.management.@Nullable OperatingSystemMXBean os = systemBean();
 
+  /**
+   * Held while a JVM joins the pool (a boot, or one back from its task): which JVMs warm up is
+   * decided and the JVM added in one step, so that no more than the configured number warm up.
+   */
+  private final Object joining = new Object();
+
   /** Whether the pool has begun to fill: the first start finds it empty without any demand. */
   private volatile boolean poolStarted;
 
@@ -179,10 +185,12 @@ final class SparePool implements JvmProcess.Reuse {
       return false;
     }
     child.attach(pooled(child));
-    if (Launcher.WARM_UP > 0 && !child.warms() && warmingSpares() < spareCount) {
-      child.allowWarmUp(Launcher.WARM_UP); // in a configured spare's place
+    synchronized (joining) {
+      if (Launcher.WARM_UP > 0 && !child.warms() && warmingSpares() < spareCount) {
+        child.allowWarmUp(Launcher.WARM_UP); // in a configured spare's place
+      }
+      spares.addFirst(child);
     }
-    spares.addFirst(child);
     if (closed.get() && spares.remove(child)) {
       child.retire(); // the context closed meanwhile: it retires as the other spares did
     }
@@ -209,19 +217,24 @@ final class SparePool implements JvmProcess.Reuse {
         return;
       }
       Child child;
-      try {
-        // Only the configured spares warm up: spares that demand added are taken soon, and
-        // their warm-ups would compete with the starts that made the demand.
-        child =
-            Child.start(
-                spec, Launcher.spareCommand(warmingSpares() < spareCount), java.util.Map.of());
-      } catch (RuntimeException e) {
-        log.warn("cannot pre-start a spare JVM: {}", e.toString());
-        return;
+      synchronized (joining) {
+        if (closed.get() || spares.size() >= target.get()) {
+          return; // a JVM back from its task took the place while the boot waited
+        }
+        try {
+          // Only the configured spares warm up: spares that demand added are taken soon, and
+          // their warm-ups would compete with the starts that made the demand.
+          child =
+              Child.start(
+                  spec, Launcher.spareCommand(warmingSpares() < spareCount), java.util.Map.of());
+        } catch (RuntimeException e) {
+          log.warn("cannot pre-start a spare JVM: {}", e.toString());
+          return;
+        }
+        child.whenReady(nanos -> stats.booted(ProcessStats.Kind.SPARE, nanos));
+        child.attach(pooled(child));
+        spares.add(child);
       }
-      child.whenReady(nanos -> stats.booted(ProcessStats.Kind.SPARE, nanos));
-      child.attach(pooled(child));
-      spares.add(child);
       try {
         if (!child.awaitReady(30_000) && !child.process.isAlive()) {
           log.warn("a spare JVM exited before it was ready (exit code {})", exitCodeOf(child));
