@@ -4,7 +4,8 @@
  * addresses.
  *
  * <p>This module is reactor-zproc's transport, not a user's API: it exports its API package, {@code
- * io.zproc.rsocket}, to {@code io.zproc} only, and of its internals exactly the package that holds
+ * io.zproc.rsocket}, and its entry, {@code io.zproc.rsocket.connect} ({@code Wire.connect} and
+ * {@code Wire.bind}), to {@code io.zproc} only, and of its internals exactly the package that holds
  * the two same-host helpers reactor-zproc uses, {@code PrivateDir} (the per-user private directory,
  * where children's class-data archives live too) and {@code SocketFiles} (where an embedded
  * server's connection file is). reactor-zproc's {@code ArchitectureTest} keeps it to those two
@@ -62,6 +63,8 @@ module io.zproc.rsocket {
   requires jdk.net; // ExtendedSocketOptions.SO_PEERCRED: who is on the other end of a unix socket
 
   exports io.zproc.rsocket to
+      io.zproc;
+  exports io.zproc.rsocket.connect to
       io.zproc;
   exports io.zproc.rsocket.internal to
       io.zproc;

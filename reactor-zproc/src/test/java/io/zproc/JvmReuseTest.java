@@ -83,36 +83,35 @@ class JvmReuseTest {
 
   @Test
   void aTaskThatLeavesAThreadRunning_endsItsJvm() {
-    ZProcess<Long> leaving =
-        ctx.process(
-            state -> {
-              Thread t =
-                  new Thread(
-                      () -> {
-                        try {
-                          new CountDownLatch(1).await();
-                        } catch (InterruptedException e) {
-                          Thread.currentThread().interrupt();
-                        }
-                      },
-                      "left-behind");
-              t.start();
-              return ProcessHandle.current().pid();
-            });
-    long pid = leaving.result().block(WAIT);
-    await().atMost(WAIT).until(() -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true));
-    assertThat(pidOfAProcess()).isNotEqualTo(pid);
+    assertEndsItsJvm(
+        state -> {
+          Thread t =
+              new Thread(
+                  () -> {
+                    try {
+                      new CountDownLatch(1).await();
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                    }
+                  },
+                  "left-behind");
+          t.start();
+          return ProcessHandle.current().pid();
+        });
   }
 
   @Test
   void aTaskThatSetsASystemProperty_endsItsJvm() {
-    ZProcess<Long> setting =
-        ctx.process(
-            state -> {
-              System.setProperty("zproc.test.leftBehind", "yes");
-              return ProcessHandle.current().pid();
-            });
-    long pid = setting.result().block(WAIT);
+    assertEndsItsJvm(
+        state -> {
+          System.setProperty("zproc.test.leftBehind", "yes");
+          return ProcessHandle.current().pid();
+        });
+  }
+
+  /** Runs a task that returns its pid, and checks that its JVM ends and the next task's differs. */
+  private void assertEndsItsJvm(ProcessTask<Long> task) {
+    long pid = ctx.process(task).result().block(WAIT);
     await().atMost(WAIT).until(() -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true));
     assertThat(pidOfAProcess()).isNotEqualTo(pid);
   }

@@ -1,7 +1,6 @@
 package io.zproc.rsocket;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.zproc.rsocket.client.Connector;
 import java.time.Duration;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -11,7 +10,7 @@ import reactor.netty.tcp.TcpResources;
 
 /**
  * One connection to a {@link WireServer}, multiplexing any number of concurrent requests and
- * streams.
+ * streams. {@code io.zproc.rsocket.connect.Wire.connect} opens one.
  *
  * <p>The connection takes the shortest path to the server: directly, without a socket, when the
  * server is in this JVM; through the server's unix-domain socket when it is on this host; else the
@@ -22,16 +21,6 @@ import reactor.netty.tcp.TcpResources;
  * {@link WireException#CONNECTION_CLOSED} when the connection is gone.
  */
 public interface WireClient extends Disposable {
-
-  /**
-   * Connects. Lazy: each subscription opens a new connection; the connection is checked with one
-   * round trip before it is emitted, so a refused secret key fails here.
-   *
-   * @throws IllegalArgumentException at once if the address is malformed
-   */
-  static Mono<WireClient> connect(String address, WireClientOptions options) {
-    return Connector.connect(WireAddress.parse(address), options);
-  }
 
   /**
    * Shuts down the event loops that socket connections share in this JVM (reactor-netty's global

@@ -1,17 +1,13 @@
 package io.zproc.rsocket;
 
-import io.zproc.rsocket.server.ServerAssembly;
 import java.nio.file.Path;
-import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * A bound server: accepts connections on one address and serves them with a {@link WireService}.
+ * {@code io.zproc.rsocket.connect.Wire.bind} binds one.
  *
  * <p>A {@code tcp://} server also listens, by default, on a unix-domain socket and a lane socket in
  * the user's private directory ({@code tcp-<port>.sock} and {@code tcp-<port>.lane}, owner-only;
@@ -20,91 +16,30 @@ import reactor.core.scheduler.Schedulers;
  *
  * <p><b>Threading:</b> thread-safe. {@link #dispose()} is idempotent.
  */
-public final class WireServer implements Disposable {
-  private final WireServerOptions options;
-  private final ServerAssembly assembly;
-  private final AtomicBoolean disposed = new AtomicBoolean();
-  private final Sinks.Empty<Void> onClose = Sinks.empty();
-
-  private WireServer(WireServerOptions options, ServerAssembly assembly) {
-    this.options = options;
-    this.assembly = assembly;
-  }
-
-  /**
-   * Binds a server. Lazy: each subscription binds a new server.
-   *
-   * @param address where to listen; see {@link WireAddress#ACCEPTED_FORMS}
-   * @return emits the bound server; errors if the address is taken or cannot be bound
-   * @throws IllegalArgumentException at once if the address is malformed
-   */
-  public static Mono<WireServer> bind(
-      String address, WireServerOptions options, WireService service) {
-    WireAddress parsed = WireAddress.parse(address);
-    Objects.requireNonNull(options, "options");
-    Objects.requireNonNull(service, "service");
-    // Everything that needs blocking I/O before binding: TLS material, stale socket files.
-    return Mono.fromCallable(() -> ServerAssembly.prepare(parsed, options, service))
-        .subscribeOn(Schedulers.boundedElastic())
-        .flatMap(assembly -> assembly.listen().thenReturn(new WireServer(options, assembly)));
-  }
+public interface WireServer extends Disposable {
 
   /** The bound address: for {@code tcp://} and {@code ws://} with the real port. */
-  public WireAddress address() {
-    return assembly.address();
-  }
+  WireAddress address();
 
   /** The unix-domain socket beside a {@code tcp://} server, or null. */
-  public @Nullable Path localSocket() {
-    return assembly.localSocket();
-  }
+  @Nullable Path localSocket();
 
   /** The lane socket beside a {@code tcp://} server (the same-host fast path), or null. */
-  public @Nullable Path laneSocket() {
-    return assembly.laneSocket();
-  }
+  @Nullable Path laneSocket();
 
   /** The options this server was bound with. */
-  public WireServerOptions options() {
-    return options;
-  }
+  WireServerOptions options();
 
   /** Connections refused at setup so far: a wrong key, past the limit, malformed, too long. */
-  public long rejectedSetups() {
-    return assembly.rejectedSetups();
-  }
+  long rejectedSetups();
 
   /** The connections open now: sockets (tcp, unix, ws, local) and in-JVM (direct) sessions. */
-  public int connectionCount() {
-    return assembly.connectionCount();
-  }
+  int connectionCount();
 
   /** Completes when the server has closed. */
-  public Mono<Void> onClose() {
-    return onClose.asMono();
-  }
-
-  @Override
-  public boolean isDisposed() {
-    return disposed.get();
-  }
+  Mono<Void> onClose();
 
   /** Stops listening, closes every connection and removes the local socket file. */
   @Override
-  public void dispose() {
-    if (!disposed.compareAndSet(false, true)) {
-      return;
-    }
-    assembly.close().subscribe(null, e -> onClose.tryEmitEmpty(), onClose::tryEmitEmpty);
-  }
-
-  /** What this server is made of (a seam for tests). */
-  ServerAssembly assembly() {
-    return assembly;
-  }
-
-  @Override
-  public String toString() {
-    return "WireServer[" + address() + "]";
-  }
+  void dispose();
 }

@@ -14,6 +14,7 @@ import io.rsocket.exceptions.RejectedSetupException;
 import io.rsocket.transport.netty.client.TcpClientTransport;
 import io.rsocket.util.DefaultPayload;
 import io.zproc.rsocket.codec.CborCodec;
+import io.zproc.rsocket.connect.Wire;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -56,7 +57,7 @@ class BadInputTest {
   static void bind() {
     service = new TestService();
     server =
-        WireServer.bind(
+        Wire.bind(
                 "tcp://127.0.0.1:0",
                 WireServerOptions.defaults().withMaxFrameSize(FRAME_LIMIT),
                 service)
@@ -311,7 +312,7 @@ class BadInputTest {
 
   @Test
   void request_unpairedSurrogate_invalidArgumentAndTheConnectionServes() {
-    WireClient client = WireClient.connect(server.address().toString(), tcpOnly()).block(TIMEOUT);
+    WireClient client = Wire.connect(server.address().toString(), tcpOnly()).block(TIMEOUT);
     try {
       client
           .request(TestService.echo("broken \uD800 text"))
@@ -337,7 +338,7 @@ class BadInputTest {
 
   @Test
   void request_opAddedToArgsAfterCreation_invalidArgumentNotAnotherOperation() {
-    WireClient client = WireClient.connect(server.address().toString(), tcpOnly()).block(TIMEOUT);
+    WireClient client = Wire.connect(server.address().toString(), tcpOnly()).block(TIMEOUT);
     try {
       WireRequest request = TestService.echo(1);
       request.args().put("op", "throw");

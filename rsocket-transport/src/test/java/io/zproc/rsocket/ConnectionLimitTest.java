@@ -4,6 +4,7 @@ import static io.zproc.rsocket.WirePair.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.zproc.rsocket.connect.Wire;
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
 
@@ -21,7 +22,7 @@ class ConnectionLimitTest {
     try (WirePair pair = WirePair.start("tcp://127.0.0.1:0", options, CLIENT)) {
       WireClient second = pair.connect(CLIENT);
       try {
-        WireClient.connect(pair.server.address().toString(), CLIENT)
+        Wire.connect(pair.server.address().toString(), CLIENT)
             .flatMap(third -> third.request(TestService.echo(3)).doFinally(s -> third.dispose()))
             .as(StepVerifier::create)
             .expectErrorSatisfies(

@@ -8,6 +8,7 @@ import io.rsocket.core.RSocketConnector;
 import io.rsocket.transport.netty.client.TcpClientTransport;
 import io.rsocket.util.DefaultPayload;
 import io.zproc.rsocket.codec.CborCodec;
+import io.zproc.rsocket.connect.Wire;
 import io.zproc.rsocket.internal.Setup;
 import io.zproc.rsocket.testing.Floods;
 import java.time.Duration;
@@ -42,8 +43,7 @@ class SecretKeyTest {
   static void bind() {
     service = new TestService();
     server =
-        WireServer.bind(
-                "tcp://127.0.0.1:0", WireServerOptions.defaults().withSecretKey(KEY), service)
+        Wire.bind("tcp://127.0.0.1:0", WireServerOptions.defaults().withSecretKey(KEY), service)
             .block(TIMEOUT);
   }
 
@@ -64,7 +64,7 @@ class SecretKeyTest {
   @MethodSource("paths")
   void connect_rightKey_served(WireClientOptions options, String transport) {
     WireClient client =
-        WireClient.connect(server.address().toString(), options.withSecretKey(KEY)).block(TIMEOUT);
+        Wire.connect(server.address().toString(), options.withSecretKey(KEY)).block(TIMEOUT);
     try {
       assertThat(client.transport()).isEqualTo(transport);
       client
@@ -83,7 +83,7 @@ class SecretKeyTest {
   void connect_wrongKey_unauthorizedQuickly(WireClientOptions options, String transport) {
     int sessions = service.connections.size();
 
-    WireClient.connect(server.address().toString(), options.withSecretKey(KEY + "x"))
+    Wire.connect(server.address().toString(), options.withSecretKey(KEY + "x"))
         .as(StepVerifier::create)
         .expectErrorSatisfies(
             error -> {
@@ -99,7 +99,7 @@ class SecretKeyTest {
   @MethodSource("paths")
   void connect_noKey_unauthorizedQuicklySayingOneIsRequired(
       WireClientOptions options, String transport) {
-    WireClient.connect(server.address().toString(), options.withSecretKey(null))
+    Wire.connect(server.address().toString(), options.withSecretKey(null))
         .as(StepVerifier::create)
         .expectErrorSatisfies(
             error -> {
@@ -113,7 +113,7 @@ class SecretKeyTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("paths")
   void connect_keyWithSamePrefix_unauthorized(WireClientOptions options, String transport) {
-    WireClient.connect(server.address().toString(), options.withSecretKey(KEY.substring(0, 3)))
+    Wire.connect(server.address().toString(), options.withSecretKey(KEY.substring(0, 3)))
         .as(StepVerifier::create)
         .expectErrorSatisfies(
             error ->

@@ -4,6 +4,7 @@ import static io.zproc.rsocket.WirePair.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.zproc.rsocket.connect.Wire;
 import io.zproc.rsocket.internal.PrivateDir;
 import io.zproc.rsocket.internal.SocketFiles;
 import java.io.IOException;
@@ -37,7 +38,7 @@ class SocketSquattingTest {
   @Test
   void aListenerAtTheOldSharedPath_getsNoConnection() throws IOException {
     WireServer server =
-        WireServer.bind("tcp://127.0.0.1:0", WireServerOptions.defaults(), new TestService())
+        Wire.bind("tcp://127.0.0.1:0", WireServerOptions.defaults(), new TestService())
             .block(TIMEOUT);
     Path old =
         Path.of(
@@ -57,7 +58,7 @@ class SocketSquattingTest {
     // the way another user's socket could be there at all.
     assumeTrue(isRoot(), "needs root, to give the planted socket to another uid");
     WireServer server =
-        WireServer.bind(
+        Wire.bind(
                 "tcp://127.0.0.1:0",
                 WireServerOptions.defaults().withLocalSocket(false),
                 new TestService())

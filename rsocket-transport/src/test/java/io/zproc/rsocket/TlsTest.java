@@ -3,6 +3,7 @@ package io.zproc.rsocket;
 import static io.zproc.rsocket.WirePair.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.zproc.rsocket.connect.Wire;
 import io.zproc.rsocket.testing.SelfSignedCertificate;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,7 +38,7 @@ class TlsTest {
     certificate = dir.resolve("server.pem");
     SelfSignedCertificate.make(keyStore, certificate, PASSWORD);
     service = new TestService();
-    tcpServer = WireServer.bind("tcp://127.0.0.1:0", tlsServerOptions(), service).block(TIMEOUT);
+    tcpServer = Wire.bind("tcp://127.0.0.1:0", tlsServerOptions(), service).block(TIMEOUT);
   }
 
   @AfterAll
@@ -72,7 +73,7 @@ class TlsTest {
 
   @Test
   void connect_plainClientToTlsServer_failsWithoutHanging() {
-    WireClient.connect(tcpAddress("localhost"), socketOnly())
+    Wire.connect(tcpAddress("localhost"), socketOnly())
         .as(StepVerifier::create)
         .expectErrorSatisfies(
             error -> {
@@ -85,7 +86,7 @@ class TlsTest {
   @Test
   void connect_tlsClientNotTrustingTheCertificate_failsWithoutHanging() {
     // null trust: the JVM's default trust store, which does not hold the self-signed certificate
-    WireClient.connect(tcpAddress("localhost"), socketOnly().withTls(null))
+    Wire.connect(tcpAddress("localhost"), socketOnly().withTls(null))
         .as(StepVerifier::create)
         .expectErrorSatisfies(
             error -> {
@@ -98,14 +99,14 @@ class TlsTest {
   @Test
   void connect_tlsClientToPlainServer_failsWithoutHanging() {
     WireServer plain =
-        WireServer.bind("tcp://127.0.0.1:0", WireServerOptions.defaults(), new TestService())
+        Wire.bind("tcp://127.0.0.1:0", WireServerOptions.defaults(), new TestService())
             .block(TIMEOUT);
     try {
       // The plain server reads the TLS hello as the start of a 1.4 MB frame and waits for the
       // rest, so only the connect timeout ends this.
       WireClientOptions options =
           socketOnly().withTls(certificate).withConnectTimeout(Duration.ofSeconds(1));
-      WireClient.connect(plain.address().toString(), options)
+      Wire.connect(plain.address().toString(), options)
           .as(StepVerifier::create)
           .expectErrorSatisfies(error -> assertThat(error).isInstanceOf(WireException.class))
           .verify(CONNECT_TIMEOUT.multipliedBy(3));
@@ -117,12 +118,10 @@ class TlsTest {
   @Test
   void connect_tlsClientToTlsWebsocket_served() {
     WireServer ws =
-        WireServer.bind("ws://127.0.0.1:0/zproc", tlsServerOptions(), new TestService())
-            .block(TIMEOUT);
+        Wire.bind("ws://127.0.0.1:0/zproc", tlsServerOptions(), new TestService()).block(TIMEOUT);
     try {
       String address = "ws://localhost:" + ws.address().port() + "/zproc";
-      WireClient client =
-          WireClient.connect(address, socketOnly().withTls(certificate)).block(TIMEOUT);
+      WireClient client = Wire.connect(address, socketOnly().withTls(certificate)).block(TIMEOUT);
       try {
         assertThat(client.transport()).isEqualTo("ws");
         client
@@ -143,7 +142,7 @@ class TlsTest {
   void bind_wrongKeyStorePassword_errorNamingTheKeyStore() {
     WireServerOptions wrong = WireServerOptions.defaults().withTls(keyStore, "wrong");
 
-    WireServer.bind("tcp://127.0.0.1:0", wrong, new TestService())
+    Wire.bind("tcp://127.0.0.1:0", wrong, new TestService())
         .as(StepVerifier::create)
         .expectErrorSatisfies(error -> assertThat(error).hasMessageContaining(keyStore.toString()))
         .verify(TIMEOUT);
@@ -154,7 +153,7 @@ class TlsTest {
     Path missing = dir.resolve("missing.p12");
     Files.deleteIfExists(missing);
 
-    WireServer.bind(
+    Wire.bind(
             "tcp://127.0.0.1:0",
             WireServerOptions.defaults().withTls(missing, PASSWORD),
             new TestService())

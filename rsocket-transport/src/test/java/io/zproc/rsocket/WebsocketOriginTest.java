@@ -8,6 +8,7 @@ import io.rsocket.core.RSocketConnector;
 import io.rsocket.transport.netty.client.WebsocketClientTransport;
 import io.rsocket.util.DefaultPayload;
 import io.zproc.rsocket.codec.CborCodec;
+import io.zproc.rsocket.connect.Wire;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,7 +27,7 @@ class WebsocketOriginTest {
   @BeforeAll
   static void bind() {
     server =
-        WireServer.bind(
+        Wire.bind(
                 "ws://127.0.0.1:0/zproc",
                 WireServerOptions.defaults().withAllowedOrigins(Set.of("https://app.example")),
                 new TestService())

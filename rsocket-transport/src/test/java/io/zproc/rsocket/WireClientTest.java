@@ -4,6 +4,7 @@ import static io.zproc.rsocket.WirePair.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
+import io.zproc.rsocket.connect.Wire;
 import io.zproc.rsocket.internal.SocketFiles;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -44,7 +45,7 @@ class WireClientTest {
   @Test
   void connect_malformedAddress_illegalArgumentAtOnce() {
     assertThatIllegalArgumentException()
-        .isThrownBy(() -> WireClient.connect("zproc://x", WireClientOptions.defaults()))
+        .isThrownBy(() -> Wire.connect("zproc://x", WireClientOptions.defaults()))
         .withMessageContaining(WireAddress.ACCEPTED_FORMS);
   }
 
@@ -53,7 +54,7 @@ class WireClientTest {
     WirePair pair =
         WirePair.start(WirePair.localAddress(), WireServerOptions.defaults(), socketOnly());
     try {
-      Mono<WireClient> connect = WireClient.connect(pair.server.address().toString(), socketOnly());
+      Mono<WireClient> connect = Wire.connect(pair.server.address().toString(), socketOnly());
 
       assertThat(connect).isNotNull();
       assertThat(pair.service.connections).hasSize(1);
@@ -69,7 +70,7 @@ class WireClientTest {
       port = probe.getLocalPort();
     }
 
-    WireClient.connect("tcp://127.0.0.1:" + port, socketOnly())
+    Wire.connect("tcp://127.0.0.1:" + port, socketOnly())
         .as(StepVerifier::create)
         .expectErrorSatisfies(connectionClosed("tcp://127.0.0.1:" + port))
         .verify(QUICKLY);
@@ -79,7 +80,7 @@ class WireClientTest {
   void connect_noSuchUnixSocket_connectionClosedQuickly() {
     String address = WirePair.unixAddress();
 
-    WireClient.connect(address, socketOnly())
+    Wire.connect(address, socketOnly())
         .as(StepVerifier::create)
         .expectErrorSatisfies(connectionClosed(address))
         .verify(QUICKLY);
@@ -89,7 +90,7 @@ class WireClientTest {
   void connect_noSuchLocalServer_connectionClosedQuickly() {
     String address = WirePair.localAddress();
 
-    WireClient.connect(address, socketOnly())
+    Wire.connect(address, socketOnly())
         .as(StepVerifier::create)
         .expectErrorSatisfies(connectionClosed(address))
         .verify(QUICKLY);
@@ -100,7 +101,7 @@ class WireClientTest {
     try (ServerSocket silent = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
       WireClientOptions options = socketOnly().withConnectTimeout(Duration.ofMillis(300));
 
-      WireClient.connect("tcp://127.0.0.1:" + silent.getLocalPort(), options)
+      Wire.connect("tcp://127.0.0.1:" + silent.getLocalPort(), options)
           .as(StepVerifier::create)
           .expectErrorSatisfies(connectionClosed("300 ms"))
           .verify(QUICKLY);
@@ -171,7 +172,7 @@ class WireClientTest {
     WirePair pair = WirePair.start("tcp://127.0.0.1:0", WireServerOptions.defaults(), socketOnly());
     try {
       WireClient client =
-          WireClient.connect(
+          Wire.connect(
                   "tcp://localhost:" + pair.server.address().port(), WireClientOptions.defaults())
               .block(TIMEOUT);
       try {

@@ -1,5 +1,6 @@
 package io.zproc.rsocket;
 
+import io.zproc.rsocket.connect.Wire;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
@@ -40,10 +41,9 @@ final class WirePair implements AutoCloseable {
   static WirePair start(
       String address, WireServerOptions serverOptions, WireClientOptions clientOptions) {
     TestService service = new TestService();
-    WireServer server = WireServer.bind(address, serverOptions, service).block(TIMEOUT);
+    WireServer server = Wire.bind(address, serverOptions, service).block(TIMEOUT);
     try {
-      WireClient client =
-          WireClient.connect(server.address().toString(), clientOptions).block(TIMEOUT);
+      WireClient client = Wire.connect(server.address().toString(), clientOptions).block(TIMEOUT);
       return new WirePair(service, server, client);
     } catch (RuntimeException e) {
       dispose(server);
@@ -58,7 +58,7 @@ final class WirePair implements AutoCloseable {
 
   /** Another client of the same server; the caller disposes it. */
   WireClient connect(WireClientOptions options) {
-    return WireClient.connect(server.address().toString(), options).block(TIMEOUT);
+    return Wire.connect(server.address().toString(), options).block(TIMEOUT);
   }
 
   @Override
@@ -80,7 +80,7 @@ final class WirePair implements AutoCloseable {
    * @return the transport the client took
    */
   static String assertServed(String address, WireClientOptions options, String text) {
-    WireClient client = WireClient.connect(address, options).block(TIMEOUT);
+    WireClient client = Wire.connect(address, options).block(TIMEOUT);
     try {
       client
           .request(TestService.echo(text))

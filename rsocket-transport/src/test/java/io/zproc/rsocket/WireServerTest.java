@@ -4,6 +4,7 @@ import static io.zproc.rsocket.WirePair.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
+import io.zproc.rsocket.connect.Wire;
 import io.zproc.rsocket.internal.DirectRegistry;
 import io.zproc.rsocket.internal.SocketFiles;
 import java.io.IOException;
@@ -26,7 +27,7 @@ class WireServerTest {
   }
 
   private WireServer bind(String address, WireServerOptions options) {
-    WireServer server = WireServer.bind(address, options, new TestService()).block(TIMEOUT);
+    WireServer server = Wire.bind(address, options, new TestService()).block(TIMEOUT);
     servers.add(server);
     return server;
   }
@@ -42,7 +43,8 @@ class WireServerTest {
     assertThat(server.address().scheme()).isEqualTo("tcp");
     assertThat(server.address().host()).isEqualTo("127.0.0.1");
     assertThat(server.address().port()).isPositive();
-    assertThat(DirectRegistry.find(server.address())).isSameAs(server.assembly().direct());
+    assertThat(DirectRegistry.find(server.address()))
+        .isSameAs(((io.zproc.rsocket.server.BoundServer) server).assembly().direct());
     assertThat(server).hasToString("WireServer[" + server.address() + "]");
   }
 
@@ -76,7 +78,7 @@ class WireServerTest {
   @Test
   void dispose_tcp_removesSocketUnregistersAndRefusesClients() {
     WireServer server =
-        WireServer.bind("tcp://127.0.0.1:0", WireServerOptions.defaults(), new TestService())
+        Wire.bind("tcp://127.0.0.1:0", WireServerOptions.defaults(), new TestService())
             .block(TIMEOUT);
     Path socket = server.localSocket();
 
@@ -86,7 +88,7 @@ class WireServerTest {
     assertThat(server.isDisposed()).isTrue();
     assertThat(socket).doesNotExist();
     assertThat(DirectRegistry.find(server.address())).isNull();
-    WireClient.connect(server.address().toString(), WireClientOptions.defaults())
+    Wire.connect(server.address().toString(), WireClientOptions.defaults())
         .as(StepVerifier::create)
         .expectErrorSatisfies(
             error ->
@@ -98,7 +100,7 @@ class WireServerTest {
   @Test
   void dispose_twice_closesOnce() {
     WireServer server =
-        WireServer.bind(WirePair.localAddress(), WireServerOptions.defaults(), new TestService())
+        Wire.bind(WirePair.localAddress(), WireServerOptions.defaults(), new TestService())
             .block(TIMEOUT);
 
     server.dispose();
@@ -112,8 +114,7 @@ class WireServerTest {
   void bind_notSubscribed_bindsNothing() {
     String address = WirePair.unixAddress();
 
-    Mono<WireServer> bind =
-        WireServer.bind(address, WireServerOptions.defaults(), new TestService());
+    Mono<WireServer> bind = Wire.bind(address, WireServerOptions.defaults(), new TestService());
 
     assertThat(bind).isNotNull();
     assertThat(Path.of(WireAddress.parse(address).path())).doesNotExist();
@@ -123,7 +124,7 @@ class WireServerTest {
   void bind_malformedAddress_illegalArgumentAtOnce() {
     assertThatIllegalArgumentException()
         .isThrownBy(
-            () -> WireServer.bind("tcp://nowhere", WireServerOptions.defaults(), new TestService()))
+            () -> Wire.bind("tcp://nowhere", WireServerOptions.defaults(), new TestService()))
         .withMessageContaining(WireAddress.ACCEPTED_FORMS);
   }
 
@@ -131,7 +132,7 @@ class WireServerTest {
   void bind_tcpPortTaken_connectionClosedSayingCannotBind() {
     WireServer first = bind("tcp://127.0.0.1:0", WireServerOptions.defaults());
 
-    WireServer.bind(first.address().toString(), WireServerOptions.defaults(), new TestService())
+    Wire.bind(first.address().toString(), WireServerOptions.defaults(), new TestService())
         .as(StepVerifier::create)
         .expectErrorSatisfies(
             error -> {
@@ -142,18 +143,19 @@ class WireServerTest {
             })
         .verify(TIMEOUT);
     assertThat(first.localSocket()).exists();
-    assertThat(DirectRegistry.find(first.address())).isSameAs(first.assembly().direct());
+    assertThat(DirectRegistry.find(first.address()))
+        .isSameAs(((io.zproc.rsocket.server.BoundServer) first).assembly().direct());
   }
 
   @Test
   void bind_unixPathWithLiveServer_errorSayingSo() {
     WireServer first = bind(WirePair.unixAddress(), WireServerOptions.defaults());
 
-    WireServer.bind(first.address().toString(), WireServerOptions.defaults(), new TestService())
+    Wire.bind(first.address().toString(), WireServerOptions.defaults(), new TestService())
         .as(StepVerifier::create)
         .expectErrorSatisfies(error -> assertThat(error).hasMessageContaining("already listening"))
         .verify(TIMEOUT);
-    WireClient client = WireClient.connect(first.address().toString(), socketOnly()).block(TIMEOUT);
+    WireClient client = Wire.connect(first.address().toString(), socketOnly()).block(TIMEOUT);
     client.dispose();
   }
 
@@ -165,8 +167,7 @@ class WireServerTest {
 
     WireServer server = bind(address, WireServerOptions.defaults());
 
-    WireClient client =
-        WireClient.connect(server.address().toString(), socketOnly()).block(TIMEOUT);
+    WireClient client = Wire.connect(server.address().toString(), socketOnly()).block(TIMEOUT);
     assertThat(client.transport()).isEqualTo("unix");
     client.dispose();
   }
@@ -174,7 +175,7 @@ class WireServerTest {
   @Test
   void dispose_unix_removesTheSocketFile() {
     WireServer server =
-        WireServer.bind(WirePair.unixAddress(), WireServerOptions.defaults(), new TestService())
+        Wire.bind(WirePair.unixAddress(), WireServerOptions.defaults(), new TestService())
             .block(TIMEOUT);
     Path path = Path.of(server.address().path());
     assertThat(path).exists();
@@ -188,7 +189,7 @@ class WireServerTest {
   void bind_localNameTaken_error() {
     WireServer first = bind(WirePair.localAddress(), WireServerOptions.defaults());
 
-    WireServer.bind(first.address().toString(), WireServerOptions.defaults(), new TestService())
+    Wire.bind(first.address().toString(), WireServerOptions.defaults(), new TestService())
         .as(StepVerifier::create)
         .expectError()
         .verify(TIMEOUT);

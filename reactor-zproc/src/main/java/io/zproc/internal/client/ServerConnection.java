@@ -8,6 +8,7 @@ import io.zproc.rsocket.WireClient;
 import io.zproc.rsocket.WireClientOptions;
 import io.zproc.rsocket.WireException;
 import io.zproc.rsocket.WireRequest;
+import io.zproc.rsocket.connect.Wire;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeoutException;
@@ -65,7 +66,7 @@ final class ServerConnection {
   static WireClient open(String address, ZProcOptions options) {
     try {
       return Objects.requireNonNull(
-          WireClient.connect(address, wireOptions(options))
+          Wire.connect(address, wireOptions(options))
               .block(options.connectTimeout().plusSeconds(5)));
     } catch (WireException e) {
       throw Errors.toZProc(e);
@@ -157,7 +158,7 @@ final class ServerConnection {
       Mono<WireClient> pending = reconnecting;
       if (pending == null) {
         pending =
-            Mono.defer(() -> WireClient.connect(address, wireOptions))
+            Mono.defer(() -> Wire.connect(address, wireOptions))
                 .retryWhen(
                     Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(20))
                         .maxBackoff(Duration.ofMillis(500))

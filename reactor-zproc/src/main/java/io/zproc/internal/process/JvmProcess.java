@@ -111,13 +111,17 @@ final class JvmProcess<R> extends BaseProcess<R> implements Child.Listener {
     awaitingNext = false;
     Object o = outcome;
     Reuse r = reuse;
-    if (reusable && o instanceof Value && r != null && r.offer(child)) {
-      released = true;
+    // Released before it is offered: once in the pool, the JVM may run another process's task at
+    // once, and this process's stop() must no longer reach it.
+    boolean keep = reusable && o instanceof Value;
+    released = keep && r != null;
+    if (keep && r != null && o instanceof Value && r.offer(child)) {
       recordExit(0);
       @SuppressWarnings("unchecked")
       R value = (R) ((Value) o).value;
       succeed(value);
     } else {
+      released = false;
       child.kill();
     }
   }

@@ -8,6 +8,7 @@ import io.zproc.internal.protocol.ErrorCodes;
 import io.zproc.rsocket.WireException;
 import io.zproc.rsocket.WireServer;
 import io.zproc.rsocket.WireServerOptions;
+import io.zproc.rsocket.connect.Wire;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -61,7 +62,7 @@ public final class StateServer implements ZProcServer, ServerIntrospection {
     WireServer wire;
     try {
       wire =
-          WireServer.bind(address, wireOptions, connection -> new StateSession(engine, connection))
+          Wire.bind(address, wireOptions, connection -> new StateSession(engine, connection))
               .block(BIND_TIMEOUT);
     } catch (WireException e) {
       throw new ZProcException(

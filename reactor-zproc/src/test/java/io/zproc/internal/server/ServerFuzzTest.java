@@ -12,6 +12,7 @@ import io.zproc.rsocket.WireClient;
 import io.zproc.rsocket.WireClientOptions;
 import io.zproc.rsocket.WireException;
 import io.zproc.rsocket.WireRequest;
+import io.zproc.rsocket.connect.Wire;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Duration;
@@ -101,11 +102,11 @@ class ServerFuzzTest {
         StateServer.start(
             "tcp://127.0.0.1:0", ServerOptions.defaults().localSocket(false).maxKeyLength(64));
     socket =
-        WireClient.connect(
+        Wire.connect(
                 server.address(),
                 WireClientOptions.defaults().withDirect(false).withLocalSocket(false))
             .block(ANSWER);
-    direct = WireClient.connect(server.address(), WireClientOptions.defaults()).block(ANSWER);
+    direct = Wire.connect(server.address(), WireClientOptions.defaults()).block(ANSWER);
   }
 
   @AfterContainer

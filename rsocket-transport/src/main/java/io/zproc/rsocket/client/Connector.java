@@ -42,7 +42,7 @@ import reactor.netty.tcp.TcpClient;
 
 /**
  * Chooses the shortest path to a server and opens a checked connection on it: what {@link
- * WireClient#connect} does.
+ * Wire#connect} does.
  */
 public final class Connector {
   private static final Logger log = LoggerFactory.getLogger(Connector.class);

@@ -1,5 +1,5 @@
 /**
- * The transport's server side behind {@link io.zproc.rsocket.WireServer#bind}: admission, the
+ * The transport's server side behind {@link io.zproc.rsocket.connect.Wire#bind}: admission, the
  * binding of each scheme, socket connections and direct sessions. Not API, no compatibility
  * promise.
  */

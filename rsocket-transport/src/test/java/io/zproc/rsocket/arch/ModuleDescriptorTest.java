@@ -45,7 +45,7 @@ class ModuleDescriptorTest {
   }
 
   @Test
-  void exportsItsApiAndTheSameHostHelpers_toReactorZprocOnly() {
+  void exportsItsApiItsEntryAndTheSameHostHelpers_toReactorZprocOnly() {
     Map<String, Set<String>> exports = new TreeMap<>();
     for (Exports e : MODULE.exports()) {
       exports.put(e.source(), new TreeSet<>(e.targets()));
@@ -54,6 +54,7 @@ class ModuleDescriptorTest {
         .isEqualTo(
             Map.of(
                 "io.zproc.rsocket", Set.of("io.zproc"),
+                "io.zproc.rsocket.connect", Set.of("io.zproc"),
                 "io.zproc.rsocket.internal", Set.of("io.zproc")));
     assertThat(MODULE.exports()).noneMatch(e -> !e.isQualified());
   }
@@ -86,6 +87,7 @@ class ModuleDescriptorTest {
         .contains(
             "io.zproc.rsocket",
             "io.zproc.rsocket.client",
+            "io.zproc.rsocket.connect",
             "io.zproc.rsocket.server",
             "io.zproc.rsocket.codec",
             "io.zproc.rsocket.internal",
