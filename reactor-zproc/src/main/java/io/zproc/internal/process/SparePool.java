@@ -169,14 +169,15 @@ final class SparePool implements JvmProcess.Reuse {
   }
 
   /**
-   * Keeps a JVM that ran its task and can run another, up to {@link #MAX_SPARES} in the pool (the
-   * extra ones go after {@link #SHRINK_AFTER} without a take): first in line, as it is the warmest.
-   * A JVM that ran a long task may find the pool refilled already; it is kept beside the spare that
-   * replaced it, since it is the warmer of the two.
+   * Keeps a JVM that ran its task and can run another, up to {@link #MAX_SPARES} in the pool (or
+   * the configured number, if larger; the extra ones go after {@link #SHRINK_AFTER} without a
+   * take): first in line, as it is the warmest. A JVM that ran a long task may find the pool
+   * refilled already; it is kept beside the spare that replaced it, since it is the warmer of the
+   * two.
    */
   @Override
   public boolean wants() {
-    return !closed.get() && spareCount > 0 && spares.size() < MAX_SPARES;
+    return !closed.get() && spareCount > 0 && spares.size() < Math.max(MAX_SPARES, spareCount);
   }
 
   @Override
