@@ -2,18 +2,15 @@ package io.zproc.rsocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.zproc.rsocket.testing.CancelRace;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
-import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
-import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
 import reactor.test.StepVerifier;
-import reactor.test.util.RaceTestUtils;
 
 class FluxMapErrorTest {
   private static final Duration WAIT = Duration.ofSeconds(5);
@@ -74,31 +71,8 @@ class FluxMapErrorTest {
   /** The reason this operator exists: no cancel is lost, whenever it comes (issue 3). */
   @Test
   void mapError_cancelRacingWithTheSubscription_alwaysReachesTheSource() {
-    for (int i = 0; i < 1_000; i++) {
-      AtomicBoolean sourceCancelled = new AtomicBoolean();
-      AtomicReference<Subscription> subscription = new AtomicReference<>();
-      Flux<Integer> mapped =
-          FluxMapError.mapError(
-              Flux.<Integer>never().doOnCancel(() -> sourceCancelled.set(true)), e -> e);
-      RaceTestUtils.race(
-          () ->
-              mapped.subscribe(
-                  new BaseSubscriber<Integer>() {
-                    @Override
-                    protected void hookOnSubscribe(Subscription s) {
-                      subscription.set(s);
-                      s.request(Long.MAX_VALUE);
-                    }
-                  }),
-          () -> {
-            Subscription s;
-            while ((s = subscription.get()) == null) {
-              Thread.onSpinWait();
-            }
-            s.cancel();
-          });
-      assertThat(sourceCancelled).as("attempt %d", i).isTrue();
-    }
+    CancelRace.assertEveryCancelReachesTheSource(
+        onCancel -> FluxMapError.mapError(Flux.<Integer>never().doOnCancel(onCancel), e -> e));
   }
 
   @Test

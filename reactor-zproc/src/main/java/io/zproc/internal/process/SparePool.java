@@ -103,9 +103,9 @@ final class SparePool implements JvmProcess.Reuse {
   }
 
   /**
-   * Takes a spare (booted or still booting: either is ahead of a new JVM), a quiet one if it can;
-   * when none is ready, once the pool has begun to fill, demand grows the pool by one. Null when
-   * the pool is off or empty. The caller refills ({@link #refill}).
+   * Takes a spare (booted or still booting: either is ahead of a new JVM), the best it can; when
+   * none is ready, once the pool has begun to fill, demand grows the pool by one. Null when the
+   * pool is off or empty. The caller refills ({@link #refill}).
    *
    * @param fresh whether only a JVM that never ran a task will do
    */
@@ -114,15 +114,7 @@ final class SparePool implements JvmProcess.Reuse {
       return null;
     }
     lastTake = System.nanoTime();
-    Child child = takeQuiet(fresh);
-    if (child == null) {
-      for (Child c : spares) {
-        if (c.process.isAlive() && (!fresh || c.isFresh()) && spares.remove(c)) {
-          child = c;
-          break;
-        }
-      }
-    }
+    Child child = takeBest(fresh);
     boolean demand = poolStarted;
     poolStarted = true;
     if ((child == null || !child.isReady()) && demand) {
@@ -132,17 +124,17 @@ final class SparePool implements JvmProcess.Reuse {
   }
 
   /**
-   * A ready spare that is not warming up, if any: first one that has warmed up (its state calls run
-   * compiled), then the first in line (a JVM back from its task, then the oldest spare). A task
-   * sent to a spare in its warm-up waits for the call in flight and shares the JVM with the
+   * The best spare there is, in three passes over the line (a JVM back from its task first, then
+   * the oldest spare): a ready one that is not warming up and has warmed up (its state calls run
+   * compiled); else a ready one that is not warming up; else any live one, booting or warming. A
+   * task sent to a spare in its warm-up waits for the call in flight and shares the JVM with the
    * compiler's work on it (10-50 ms more to a trivial task's result, measured).
    */
-  private @Nullable Child takeQuiet(boolean fresh) {
-    for (int pass = 0; pass < 2; pass++) {
+  private @Nullable Child takeBest(boolean fresh) {
+    for (int pass = 0; pass < 3; pass++) {
       for (Child c : spares) {
-        if ((pass == 1 || c.warmedUp())
-            && c.isReady()
-            && !c.isWarming()
+        boolean quiet = c.isReady() && !c.isWarming();
+        if ((pass == 2 || (quiet && (pass == 1 || c.warmedUp())))
             && c.process.isAlive()
             && (!fresh || c.isFresh())
             && spares.remove(c)) {

@@ -6,18 +6,15 @@ import io.zproc.ErrorCode;
 import io.zproc.ZProcException;
 import io.zproc.rsocket.BlockedCaller;
 import io.zproc.rsocket.WireException;
+import io.zproc.rsocket.testing.CancelRace;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
-import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
-import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
 import reactor.test.StepVerifier;
-import reactor.test.util.RaceTestUtils;
 
 /** {@link ZProcErrors}: the transport's errors as the library's, with no cancel lost. */
 class ZProcErrorsTest {
@@ -68,30 +65,8 @@ class ZProcErrorsTest {
   /** The reason this operator exists: no cancel is lost, whenever it comes (issue 3). */
   @Test
   void aCancelRacingWithTheSubscription_alwaysReachesTheSource() {
-    for (int i = 0; i < 1_000; i++) {
-      AtomicBoolean sourceCancelled = new AtomicBoolean();
-      AtomicReference<Subscription> subscription = new AtomicReference<>();
-      Mono<Integer> mapped =
-          ZProcErrors.of(Mono.<Integer>never().doOnCancel(() -> sourceCancelled.set(true)));
-      RaceTestUtils.race(
-          () ->
-              mapped.subscribe(
-                  new BaseSubscriber<Integer>() {
-                    @Override
-                    protected void hookOnSubscribe(Subscription s) {
-                      subscription.set(s);
-                      s.request(Long.MAX_VALUE);
-                    }
-                  }),
-          () -> {
-            Subscription s;
-            while ((s = subscription.get()) == null) {
-              Thread.onSpinWait();
-            }
-            s.cancel();
-          });
-      assertThat(sourceCancelled).as("attempt %d", i).isTrue();
-    }
+    CancelRace.assertEveryCancelReachesTheSource(
+        onCancel -> ZProcErrors.of(Mono.<Integer>never().doOnCancel(onCancel)));
   }
 
   /** The lane and the direct path see a blocked caller through this operator. */
