@@ -95,6 +95,15 @@ public interface ZProc extends AutoCloseable {
   Mono<Long> ping();
 
   /**
+   * Asks the server for the names of its namespaces: every namespace a client has used (any call on
+   * its {@link State} makes it) and not {@link State#drop() dropped}, sorted. The library's own
+   * namespaces ({@code zproc.internal.*}, where waiting spare JVMs warm up) are left out.
+   *
+   * @return emits an unmodifiable sorted list; errors with {@link ZProcException} if unreachable
+   */
+  Mono<List<String>> namespaces();
+
+  /**
    * Starts a task in a child JVM (by default) at once. The task is serialized and sent to the child
    * over its stdin; the child connects to this context's server, runs the task with a {@link State}
    * of this context's namespace, and sends back its return value. The child's output shows up in

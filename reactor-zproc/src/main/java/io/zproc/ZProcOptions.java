@@ -14,6 +14,9 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  */
 public final class ZProcOptions {
+  /** Where {@link ZProc#start()}'s embedded server listens unless told otherwise. */
+  public static final String DEFAULT_BIND = "tcp://127.0.0.1:0";
+
   private static final ZProcOptions DEFAULTS =
       new ZProcOptions(
           "default",
@@ -24,7 +27,8 @@ public final class ZProcOptions {
           ServerOptions.defaults(),
           true,
           true,
-          1);
+          1,
+          DEFAULT_BIND);
 
   private final String namespace;
   private final @Nullable String secretKey;
@@ -35,6 +39,7 @@ public final class ZProcOptions {
   private final boolean directPath;
   private final boolean localSocket;
   private final int spareProcesses;
+  private final String bind;
 
   private ZProcOptions(
       String namespace,
@@ -45,7 +50,8 @@ public final class ZProcOptions {
       ServerOptions serverOptions,
       boolean directPath,
       boolean localSocket,
-      int spareProcesses) {
+      int spareProcesses,
+      String bind) {
     this.namespace = namespace;
     this.secretKey = secretKey;
     this.tls = tls;
@@ -55,6 +61,7 @@ public final class ZProcOptions {
     this.directPath = directPath;
     this.localSocket = localSocket;
     this.spareProcesses = spareProcesses;
+    this.bind = bind;
   }
 
   /**
@@ -84,7 +91,8 @@ public final class ZProcOptions {
         serverOptions,
         directPath,
         localSocket,
-        spareProcesses);
+        spareProcesses,
+        bind);
   }
 
   /**
@@ -109,7 +117,8 @@ public final class ZProcOptions {
         serverOptions,
         directPath,
         localSocket,
-        spareProcesses);
+        spareProcesses,
+        bind);
   }
 
   /**
@@ -126,7 +135,8 @@ public final class ZProcOptions {
         serverOptions,
         directPath,
         localSocket,
-        spareProcesses);
+        spareProcesses,
+        bind);
   }
 
   /**
@@ -148,7 +158,8 @@ public final class ZProcOptions {
         serverOptions,
         directPath,
         localSocket,
-        spareProcesses);
+        spareProcesses,
+        bind);
   }
 
   /**
@@ -167,7 +178,8 @@ public final class ZProcOptions {
         options,
         directPath,
         localSocket,
-        spareProcesses);
+        spareProcesses,
+        bind);
   }
 
   /**
@@ -184,7 +196,8 @@ public final class ZProcOptions {
         serverOptions,
         enabled,
         localSocket,
-        spareProcesses);
+        spareProcesses,
+        bind);
   }
 
   /**
@@ -201,7 +214,8 @@ public final class ZProcOptions {
         serverOptions,
         directPath,
         enabled,
-        spareProcesses);
+        spareProcesses,
+        bind);
   }
 
   /**
@@ -227,7 +241,54 @@ public final class ZProcOptions {
         serverOptions,
         directPath,
         localSocket,
-        count);
+        count,
+        bind);
+  }
+
+  /**
+   * Where the embedded server of {@link ZProc#start(ZProcOptions)} listens: {@code tcp://host:port}
+   * (port 0 picks a free one), {@code ws://host:port/path} or {@code unix:///path}. By default
+   * {@value #DEFAULT_BIND}, this host only. Ignored by {@link ZProc#connect}.
+   *
+   * <p>{@code tcp://0.0.0.0:0} serves every interface, so that workers and clients on other
+   * machines can join ({@code ZProcWorker}, {@code ZProc.connect}); the context, its children and
+   * the connection file then use the loopback form of the address ({@link ZProc#address()} is
+   * {@code tcp://127.0.0.1:<port>}): tell other machines this host's name with that port. A
+   * context's server always has a secret key (a random one unless {@link #secretKey(String)} says
+   * which), but without TLS ({@link ServerOptions#tls} through {@link #serverOptions}) the key and
+   * every value cross the network in clear: the context logs a warning when it serves beyond this
+   * host without TLS.
+   *
+   * <p>{@code local:} addresses are refused at {@link ZProc#start(ZProcOptions)}: child JVMs could
+   * not reach them.
+   *
+   * @throws IllegalArgumentException if blank; a malformed address fails at {@link
+   *     ZProc#start(ZProcOptions)} with the accepted forms
+   */
+  public ZProcOptions bind(String address) {
+    Objects.requireNonNull(address, "address");
+    if (address.isBlank()) {
+      throw new IllegalArgumentException(
+          "bind address is blank; give one like tcp://0.0.0.0:0 (every interface) or "
+              + DEFAULT_BIND
+              + " (this host only, the default)");
+    }
+    return new ZProcOptions(
+        namespace,
+        secretKey,
+        tls,
+        tlsTrust,
+        connectTimeout,
+        serverOptions,
+        directPath,
+        localSocket,
+        spareProcesses,
+        address.strip());
+  }
+
+  /** Where the embedded server listens (see {@link #bind(String)}). */
+  public String bind() {
+    return bind;
   }
 
   /** How many child JVMs are kept pre-started. */
@@ -285,6 +346,8 @@ public final class ZProcOptions {
         + tls
         + ", connectTimeout="
         + connectTimeout
+        + ", bind="
+        + bind
         + "]";
   }
 }

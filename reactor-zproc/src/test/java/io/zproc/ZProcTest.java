@@ -47,6 +47,31 @@ class ZProcTest {
   }
 
   @Test
+  void namespaces_listsTheUsedOnesSorted_notDroppedOnesNorTheLibrarysOwn() {
+    try (ZProcServer server = ZProcServer.start("tcp://127.0.0.1:0");
+        ZProc ctx = ZProc.connect(server.address(), ZProcOptions.defaults().namespace("jobs"))) {
+      // the context's own state starts its cursor at creation, which makes its namespace
+      StepVerifier.create(ctx.namespaces()).expectNext(java.util.List.of("jobs")).verifyComplete();
+      ctx.state().put("a", 1).block();
+      ctx.state("beta").get("x").block();
+      ctx.state("alpha").put("y", 2).block();
+      ctx.state("zproc.internal.warm-up").put("z", 3).block();
+      StepVerifier.create(ctx.namespaces())
+          .expectNext(java.util.List.of("alpha", "beta", "jobs"))
+          .verifyComplete();
+      ctx.state("beta").drop().block();
+      StepVerifier.create(ctx.namespaces())
+          .assertNext(
+              names -> {
+                assertThat(names).containsExactly("alpha", "jobs");
+                assertThatThrownBy(() -> names.add("x"))
+                    .isInstanceOf(UnsupportedOperationException.class);
+              })
+          .verifyComplete();
+    }
+  }
+
+  @Test
   void options_namespace_setsContextState() {
     try (ZProc ctx = ZProc.start(ZProcOptions.defaults().namespace("jobs"))) {
       assertThat(ctx.namespace()).isEqualTo("jobs");

@@ -28,6 +28,7 @@ import io.zproc.rsocket.BlockedCaller;
 import io.zproc.rsocket.WireClient;
 import io.zproc.rsocket.WireRequest;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
@@ -85,13 +86,15 @@ public final class ClientContext implements ChildConnection, Introspection {
       options = options.secretKey(key);
     }
     serverOptions = serverOptions.secretKey(options.secretKey());
-    StateServer server = StateServer.start("tcp://127.0.0.1:0", serverOptions);
+    String bind = BindAddress.check(options.bind(), serverOptions.tlsKeyStore() != null);
+    StateServer server = StateServer.start(bind, serverOptions);
+    String address = BindAddress.reachable(server.address());
     try {
-      ConnectionFiles.write(server.address(), Objects.requireNonNull(options.secretKey()));
-      WireClient wire = ServerConnection.open(server.address(), options);
-      return new ClientContext(wire, server, server.address(), options);
+      ConnectionFiles.write(address, Objects.requireNonNull(options.secretKey()));
+      WireClient wire = ServerConnection.open(address, options);
+      return new ClientContext(wire, server, address, options);
     } catch (RuntimeException e) {
-      ConnectionFiles.delete(server.address());
+      ConnectionFiles.delete(address);
       server.close();
       throw e;
     }
@@ -179,6 +182,17 @@ public final class ClientContext implements ChildConnection, Introspection {
   @Override
   public Mono<Long> ping() {
     return call(WireRequest.of(Op.PING.wireName())).map(JsonNode::longValue);
+  }
+
+  @Override
+  public Mono<List<String>> namespaces() {
+    return call(WireRequest.of(Op.NAMESPACES.wireName()))
+        .map(
+            names -> {
+              List<String> list = new ArrayList<>(names.size());
+              names.forEach(n -> list.add(n.asText()));
+              return Collections.unmodifiableList(list);
+            });
   }
 
   private Processes processManager() {

@@ -49,7 +49,9 @@ public enum Op {
   /** Stream: the changes of a namespace after a version. */
   WATCH("watch", false),
   /** Forgets a namespace: its state, journal and watches. Replies whether there was one. */
-  DROP("drop", false);
+  DROP("drop", false),
+  /** The names of the server's namespaces, sorted, without the library's own. */
+  NAMESPACES("namespaces", false);
 
   private static final Map<String, Op> BY_WIRE_NAME = new HashMap<>();
 

@@ -3,10 +3,12 @@ package io.zproc.internal.server;
 import io.zproc.ServerOptions;
 import io.zproc.rsocket.WireException;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /** Every namespace of one server, made on first use. Thread-safe. */
@@ -111,6 +113,20 @@ final class StateEngine {
     observers.add(observer);
     return () -> observers.remove(observer);
   }
+
+  /**
+   * The names of the namespaces made so far and not dropped, sorted, without the library's own
+   * ({@value #LIBRARY_PREFIX}...).
+   */
+  List<String> names() {
+    return namespaces.keySet().stream()
+        .filter(n -> !n.startsWith(LIBRARY_PREFIX))
+        .sorted()
+        .collect(Collectors.toList());
+  }
+
+  /** The prefix of the namespaces the library uses for itself (a spare's warm-up). */
+  static final String LIBRARY_PREFIX = "zproc.internal.";
 
   /** Every namespace made so far. */
   Iterable<Namespace> namespaces() {
