@@ -1,0 +1,139 @@
+package io.zproc.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code bin/zproc} on the runnable jar, as a user runs it: a standalone server in its own process,
+ * and each client command its own JVM over TCP. Shows the jar is complete (one Netty, the services
+ * merged) and the script finds it.
+ */
+class CommandIT {
+  private static final Duration WAIT = Duration.ofSeconds(60);
+  private static final Pattern LISTENING = Pattern.compile("listening on (tcp://[0-9.]+:\\d+)");
+
+  @TempDir static Path dir;
+  private static Path keyFile;
+  private static Process server;
+  private static Path serverOut;
+  private static String address;
+
+  @BeforeAll
+  static void startServer() throws Exception {
+    keyFile = dir.resolve("key");
+    Files.writeString(keyFile, "it-key\n");
+    Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
+    serverOut = dir.resolve("server.out");
+    server =
+        command("server", "--address", "tcp://127.0.0.1:0", "--secret-key-file", keyFile.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(serverOut.toFile())
+            .start();
+    Awaitility.await()
+        .atMost(WAIT)
+        .until(() -> LISTENING.matcher(Files.readString(serverOut)).find() || !server.isAlive());
+    Matcher m = LISTENING.matcher(Files.readString(serverOut));
+    assertThat(m.find()).as("the server's output: %s", Files.readString(serverOut)).isTrue();
+    address = m.group(1);
+  }
+
+  @AfterAll
+  static void stopServer() throws Exception {
+    if (server != null) {
+      server.destroy(); // SIGTERM: the shutdown hook closes the server
+      if (!server.waitFor(30, TimeUnit.SECONDS)) {
+        server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  static ProcessBuilder command(String... args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("zproc.cli.home"), "bin", "zproc").toString());
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    Map<String, String> env = pb.environment();
+    env.put("ZPROC_JAR", System.getProperty("zproc.cli.jar"));
+    env.put("JAVA_HOME", System.getProperty("java.home"));
+    env.remove("CLASSPATH");
+    env.remove("JAVA_OPTS");
+    return pb;
+  }
+
+  record Run(int code, String out, String err) {}
+
+  static Run run(String... args) throws IOException, InterruptedException {
+    Path out = Files.createTempFile(dir, "out", ".txt");
+    Path err = Files.createTempFile(dir, "err", ".txt");
+    Process p = command(args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    if (!p.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("zproc " + String.join(" ", args) + " did not end in " + WAIT);
+    }
+    return new Run(
+        p.exitValue(),
+        Files.readString(out, StandardCharsets.UTF_8),
+        Files.readString(err, StandardCharsets.UTF_8));
+  }
+
+  static Run client(String command, String... rest) throws IOException, InterruptedException {
+    List<String> args = new ArrayList<>(List.of(command, "--address", address));
+    args.add("--secret-key-file");
+    args.add(keyFile.toString());
+    args.addAll(List.of(rest));
+    return run(args.toArray(new String[0]));
+  }
+
+  @Test
+  void putGetWatchNamespaces_againstAStandaloneServer() throws Exception {
+    assertThat(client("put", "-n", "jobs", "cookies", "5").code()).isZero();
+    assertThat(client("put", "-n", "jobs", "who", "Alice").code()).isZero();
+
+    Run get = client("get", "-n", "jobs");
+    assertThat(get.code()).as(get.err()).isZero();
+    assertThat(get.out().strip()).isEqualTo("{\"cookies\":5,\"who\":\"Alice\"}");
+
+    Run watch = client("watch", "-n", "jobs", "--after", "0", "--count", "2");
+    assertThat(watch.code()).as(watch.err()).isZero();
+    assertThat(watch.out().lines().toList())
+        .hasSize(2)
+        .allSatisfy(l -> assertThat(l).startsWith("{\"namespace\":\"jobs\",\"version\":"));
+
+    Run names = client("namespaces");
+    assertThat(names.code()).isZero();
+    assertThat(names.out().lines().toList()).contains("jobs");
+  }
+
+  @Test
+  void serverRefusesEveryInterfaceWithoutTls_andHelpLists() throws Exception {
+    Run refused =
+        run("server", "--address", "tcp://0.0.0.0:0", "--secret-key-file", keyFile.toString());
+    assertThat(refused.code()).isEqualTo(2);
+    assertThat(refused.err()).contains("refusing to serve").contains("--insecure");
+
+    Run help = run("--help");
+    assertThat(help.code()).isZero();
+    assertThat(help.out()).contains("server", "get", "put", "watch", "namespaces");
+
+    Run noKey = run("get", "--address", address, "--timeout", "5");
+    assertThat(noKey.code()).isEqualTo(1);
+    assertThat(noKey.err()).contains("--secret-key-file FILE").contains("(UNAUTHORIZED)");
+  }
+}
