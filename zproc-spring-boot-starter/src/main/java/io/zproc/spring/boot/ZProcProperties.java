@@ -213,7 +213,12 @@ public class ZProcProperties {
     if (tls.isEnabled()) {
       options = options.tls(tls.getTrustedCertificates());
     }
-    return connects() ? options : options.serverOptions(server.toOptions());
+    if (connects()) {
+      return options;
+    }
+    ZProcOptions local = options;
+    options = check("server.bind", () -> local.bind(server.getBind()));
+    return options.serverOptions(server.toOptions());
   }
 
   private static String blankIsBad(String value) {
@@ -285,6 +290,9 @@ public class ZProcProperties {
 
   /** The embedded server's settings: {@code zproc.server.*}. */
   public static class Server {
+    /** Where the embedded server listens (tcp://127.0.0.1:0, this host only, by default). */
+    private String bind = ZProcOptions.DEFAULT_BIND;
+
     /** Changes the server keeps per namespace, for resumed streams and buffered watchers. */
     private int journalSize = ServerOptions.defaults().journalSize();
 
@@ -302,6 +310,26 @@ public class ZProcProperties {
 
     /** Made by Spring Boot's binder; every setting starts at {@link ServerOptions#defaults()}. */
     public Server() {}
+
+    /**
+     * Where the embedded server listens, as {@link ZProcOptions#bind(String)}: {@value
+     * ZProcOptions#DEFAULT_BIND} (this host only, a free port) by default; {@code
+     * tcp://0.0.0.0:5000} serves other machines too (give it TLS: {@code zproc.server.tls.*}).
+     *
+     * @return the address
+     */
+    public String getBind() {
+      return bind;
+    }
+
+    /**
+     * Sets {@link #getBind()}.
+     *
+     * @param bind a tcp://, ws:// or unix:// address
+     */
+    public void setBind(String bind) {
+      this.bind = bind;
+    }
 
     /**
      * How many changes the server keeps per namespace, for watchers and resumed change streams that

@@ -35,6 +35,7 @@ class ZProcPropertiesTest {
     assertThat(options.tls()).isFalse();
     assertThat(options.connectTimeout()).isEqualTo(defaults.connectTimeout());
     assertThat(options.spareProcesses()).isEqualTo(defaults.spareProcesses());
+    assertThat(options.bind()).isEqualTo(defaults.bind());
     ServerOptions server = options.serverOptions();
     assertThat(server.journalSize()).isEqualTo(ServerOptions.defaults().journalSize());
     assertThat(server.journalBytes()).isEqualTo(ServerOptions.defaults().journalBytes());
@@ -54,6 +55,7 @@ class ZProcPropertiesTest {
             "zproc.spare-processes=0",
             "zproc.tls.enabled=true",
             "zproc.tls.trusted-certificates=/etc/zproc/ca.pem",
+            "zproc.server.bind=tcp://0.0.0.0:5000",
             "zproc.server.journal-size=42",
             "zproc.server.journal-bytes=2MB",
             "zproc.server.max-frame-size=64KB",
@@ -71,6 +73,7 @@ class ZProcPropertiesTest {
               assertThat(options.spareProcesses()).isZero();
               assertThat(options.tls()).isTrue();
               assertThat(options.tlsTrust()).isEqualTo(Path.of("/etc/zproc/ca.pem"));
+              assertThat(options.bind()).isEqualTo("tcp://0.0.0.0:5000");
               ServerOptions server = options.serverOptions();
               assertThat(server.journalSize()).isEqualTo(42);
               assertThat(server.journalBytes()).isEqualTo(2L * 1024 * 1024);
@@ -129,6 +132,12 @@ class ZProcPropertiesTest {
     ZProcProperties journal = new ZProcProperties();
     journal.getServer().setJournalBytes(DataSize.ofBytes(1));
     assertThatThrownBy(journal::toOptions).hasMessageStartingWith("zproc.server.journal-bytes: ");
+
+    ZProcProperties bind = new ZProcProperties();
+    bind.getServer().setBind(" ");
+    assertThatThrownBy(bind::toOptions)
+        .hasMessageStartingWith("zproc.server.bind: ")
+        .hasMessageContaining("blank");
   }
 
   @Test
@@ -150,6 +159,7 @@ class ZProcPropertiesTest {
             "zproc.spare-processes",
             "zproc.tls.enabled",
             "zproc.tls.trusted-certificates",
+            "zproc.server.bind",
             "zproc.server.journal-size",
             "zproc.server.journal-bytes",
             "zproc.server.max-frame-size",
