@@ -42,7 +42,8 @@ class ProtocolTest {
             "abort",
             "when",
             "watch",
-            "drop");
+            "drop",
+            "namespaces");
   }
 
   @Test
