@@ -163,6 +163,25 @@ class RemoteWorkerTest {
   }
 
   @Test
+  void processMap_remote_batchOverTheRequestLimit_isCutSmaller() {
+    List<byte[]> big = List.of(new byte[3 << 20], new byte[3 << 20], new byte[3 << 20]);
+    List<Integer> sizes =
+        ctx.processMap(big, (byte[] b) -> b.length, REMOTE.chunkSize(3)).collectList().block(WAIT);
+    assertThat(sizes).containsExactly(3 << 20, 3 << 20, 3 << 20);
+  }
+
+  @Test
+  void processMap_remote_itemOverTheRequestLimit_failsClearly() {
+    StepVerifier.create(ctx.processMap(List.of(new byte[9 << 20]), (byte[] b) -> b.length, REMOTE))
+        .expectErrorSatisfies(
+            e ->
+                assertThat(e)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("item 0 of processMap encodes to"))
+        .verify(WAIT);
+  }
+
+  @Test
   void start_wrongKey_refused() {
     assertThatThrownBy(() -> ZProcWorker.start(ctx.address(), WORKER.secretKey("not-the-key")))
         .isInstanceOfSatisfying(

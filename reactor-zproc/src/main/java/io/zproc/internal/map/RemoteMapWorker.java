@@ -1,5 +1,7 @@
 package io.zproc.internal.map;
 
+import io.zproc.ErrorCode;
+import io.zproc.ZProcException;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
@@ -112,7 +114,14 @@ final class RemoteMapWorker extends MapWorker {
 
           @Override
           protected void hookOnError(Throwable error) {
-            MapRequeue.lost(pool, RemoteMapWorker.this, batch, true, error);
+            if (error instanceof ZProcException
+                && ((ZProcException) error).code() == ErrorCode.LIMIT_EXCEEDED
+                && batch.items.length > 1) {
+              // a server with a frame limit below this batch: smaller ones may pass
+              MapRequeue.split(pool, RemoteMapWorker.this, batch, items.length);
+            } else {
+              MapRequeue.lost(pool, RemoteMapWorker.this, batch, true, error);
+            }
           }
 
           @Override

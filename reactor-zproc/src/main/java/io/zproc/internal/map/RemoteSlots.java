@@ -1,7 +1,10 @@
 package io.zproc.internal.map;
 
+import io.zproc.RemoteException;
 import io.zproc.State;
+import io.zproc.internal.process.ChildPipe;
 import io.zproc.internal.protocol.Fields;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -123,6 +126,7 @@ public final class RemoteSlots implements AutoCloseable {
   /** A call ended at its context: its running batches stop between items; its task goes. */
   public void drop(long task) {
     codes.remove(task);
+    namespaces.remove(task);
     forget(task, true);
   }
 
@@ -150,6 +154,34 @@ public final class RemoteSlots implements AutoCloseable {
     for (Slot s : slots) {
       LockSupport.unpark(s.thread);
     }
+  }
+
+  /** The most bytes of an outcome posted in one request (the frame limit is 16 MiB). */
+  static final int MAX_OUTCOME_BYTES = 12 << 20;
+
+  /** A failed outcome in place of one too big to post. */
+  private static byte[] tooBig(Work w, int bytes) {
+    MapBuffer buffer = new MapBuffer();
+    byte[] error;
+    try {
+      error =
+          ChildPipe.serialize(
+              RemoteException.of(
+                  new IllegalStateException(
+                      "the results of the batch from item "
+                          + w.first()
+                          + " encode to "
+                          + bytes
+                          + " bytes, more than the "
+                          + MAX_OUTCOME_BYTES
+                          + " a remote worker may send back at once; set a smaller"
+                          + " MapOptions.chunkSize, or return smaller results")));
+      MapFrames.outcome(buffer, w.batch(), MapFrames.FAILED, 0, error);
+      MapCodec.encode(buffer, new Object[0], 0);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot encode an error outcome", e);
+    }
+    return Arrays.copyOfRange(buffer.array(), MapFrames.HEADER, buffer.size());
   }
 
   private record Work(
@@ -211,6 +243,9 @@ public final class RemoteSlots implements AutoCloseable {
           new MapFrames.Batch(w.task(), w.batch(), w.first(), w.items(), 0, w.items().length));
       byte[] out = outcome;
       outcome = null;
+      if (out != null && out.length > MAX_OUTCOME_BYTES) {
+        out = tooBig(w, out.length);
+      }
       idle.add(this);
       if (out != null) {
         done.done(w.job(), out);
