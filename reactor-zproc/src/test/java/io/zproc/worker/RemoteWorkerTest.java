@@ -163,6 +163,17 @@ class RemoteWorkerTest {
   }
 
   @Test
+  void processMap_remote_resultOfAClassOutsideTheTasksPackage_refusedHere() {
+    StepVerifier.create(ctx.processMap(range(3), (Integer x) -> new Secret(x), REMOTE))
+        .expectErrorSatisfies(
+            e ->
+                assertThat(e)
+                    .hasMessageContaining("io.zproc.remote.Secret")
+                    .hasMessageContaining("results of remote workers are read only for"))
+        .verify(WAIT);
+  }
+
+  @Test
   void processMap_remote_batchOverTheRequestLimit_isCutSmaller() {
     List<byte[]> big = List.of(new byte[3 << 20], new byte[3 << 20], new byte[3 << 20]);
     List<Integer> sizes =
