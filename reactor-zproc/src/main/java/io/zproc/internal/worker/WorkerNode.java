@@ -19,6 +19,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.util.retry.Retry;
@@ -95,6 +96,12 @@ public final class WorkerNode implements ZProcWorker {
   private void join(int count) {
     stream =
         link.join(count)
+            // a stream the server ends without an error is a lost connection too: join again
+            .concatWith(
+                Flux.error(
+                    () ->
+                        new ZProcException(
+                            ErrorCode.CONNECTION_CLOSED, "the server ended the worker's stream")))
             .retryWhen(
                 Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(100))
                     .maxBackoff(Duration.ofSeconds(2))
