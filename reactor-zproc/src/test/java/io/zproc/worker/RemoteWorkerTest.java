@@ -138,8 +138,15 @@ class RemoteWorkerTest {
 
   @Test
   void processMap_remote_twoContextsShareTheWorker() {
+    // the other context over tcp (RSocket), as one on another machine
     try (ZProc other =
-        ZProc.connect(ctx.address(), ZProcOptions.defaults().secretKey(KEY).spareProcesses(0))) {
+        ZProc.connect(
+            ctx.address(),
+            ZProcOptions.defaults()
+                .secretKey(KEY)
+                .directPath(false)
+                .localSocket(false)
+                .spareProcesses(0))) {
       Flux<Integer> a = ctx.processMap(range(400), (Integer x) -> x, REMOTE.chunkSize(3));
       Flux<Integer> b = other.processMap(range(400), (Integer x) -> -x, REMOTE.chunkSize(3));
       List<List<Integer>> both =

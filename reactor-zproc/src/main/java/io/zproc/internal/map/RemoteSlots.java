@@ -36,6 +36,7 @@ public final class RemoteSlots implements AutoCloseable {
 
   /** Posts a batch's outcome: the broker's job id and the {@link MapFrames#outcome} payload. */
   public interface Done {
+    /** Posts one outcome (on a slot thread; must not throw). */
     void done(long job, byte[] outcome);
   }
 

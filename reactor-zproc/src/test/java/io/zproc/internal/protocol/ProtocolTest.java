@@ -42,7 +42,11 @@ class ProtocolTest {
             "abort",
             "when",
             "watch",
-            "drop");
+            "drop",
+            "worker",
+            "mapBatch",
+            "mapDone",
+            "mapDrop");
   }
 
   @Test
