@@ -42,20 +42,22 @@ final class MapSessionOps {
   Mono<JsonNode> batch(ObjectNode args) {
     long run = number(Op.MAP_BATCH, args, Fields.RUN);
     byte[] code = bytesOrNull(Op.MAP_BATCH, args, Fields.CODE);
+    JsonNode ns = args.get(Fields.NS);
+    String namespace = ns != null && ns.isTextual() ? ns.asText() : null;
+    long batch = number(Op.MAP_BATCH, args, Fields.BATCH);
+    long first = number(Op.MAP_BATCH, args, Fields.FIRST);
+    byte[] items = bytes(Op.MAP_BATCH, args, Fields.ITEMS);
     MapBroker.Task task = tasks.get(run);
     if (task == null) {
       if (code == null) {
         return Mono.just(NODES.objectNode().put(Fields.UNKNOWN, true));
       }
-      JsonNode ns = args.get(Fields.NS);
-      if (ns == null || !ns.isTextual()) {
+      if (namespace == null) {
         throw Arguments.invalid(Op.MAP_BATCH, Fields.NS + "' must be a namespace name");
       }
-      task = tasks.computeIfAbsent(run, r -> broker.register(code, ns.asText(), session));
+      String name = namespace;
+      task = tasks.computeIfAbsent(run, r -> broker.register(code, name, session));
     }
-    long batch = number(Op.MAP_BATCH, args, Fields.BATCH);
-    long first = number(Op.MAP_BATCH, args, Fields.FIRST);
-    byte[] items = bytes(Op.MAP_BATCH, args, Fields.ITEMS);
     if (jobs.incrementAndGet() > MAX_JOBS) {
       jobs.decrementAndGet();
       throw new WireException(
