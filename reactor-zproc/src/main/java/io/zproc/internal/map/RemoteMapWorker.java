@@ -98,7 +98,7 @@ final class RemoteMapWorker extends MapWorker {
             }
             tasks.arrived(run);
             byte[] outcome = r.outcome();
-            if (outcome != null) {
+            if (outcome != null && answers(outcome, batch)) {
               pool.outcome(RemoteMapWorker.this, outcome, 0, outcome.length);
             } else {
               MapRequeue.lost(pool, RemoteMapWorker.this, batch, r.lost(), null);
@@ -131,6 +131,15 @@ final class RemoteMapWorker extends MapWorker {
         };
     pending.add(reply);
     remote.batch(run, code, batch.id, batch.first, items).subscribe(reply);
+  }
+
+  /** Whether an outcome is the batch's (a worker's stale answer to another job is not). */
+  private static boolean answers(byte[] outcome, MapBatch batch) {
+    try {
+      return MapFrames.readOutcome(outcome, 0, outcome.length).batch() == batch.id;
+    } catch (java.io.IOException e) {
+      return false;
+    }
   }
 
   @Override

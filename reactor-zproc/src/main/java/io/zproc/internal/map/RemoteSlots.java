@@ -48,6 +48,9 @@ public final class RemoteSlots implements AutoCloseable {
   private final Runnable fatal;
   private volatile boolean closed;
 
+  /** Which joining the work belongs to: outcomes of work from before a re-join are not posted. */
+  private volatile int generation;
+
   private final LinkedHashMap<Long, byte[]> codes =
       new LinkedHashMap<>(16, 0.75f, true) {
         private static final long serialVersionUID = 1L;
@@ -121,7 +124,7 @@ public final class RemoteSlots implements AutoCloseable {
       log.warn("the server sent batch {} to a worker with no free slot; it waits for one", job);
       slot = slots[(int) (job % slots.length)];
     }
-    slot.offer(new Work(job, task, known, batch, first, items));
+    slot.offer(new Work(generation, job, task, known, batch, first, items));
   }
 
   /** A call ended at its context: its running batches stop between items; its task goes. */
@@ -133,6 +136,7 @@ public final class RemoteSlots implements AutoCloseable {
 
   /** The worker joined anew: the server knows none of the tasks kept so far. */
   public void reset() {
+    generation++;
     for (Long task : new ArrayList<>(codes.keySet())) {
       codes.remove(task);
       forget(task, false);
@@ -186,7 +190,13 @@ public final class RemoteSlots implements AutoCloseable {
   }
 
   private record Work(
-      long job, long task, byte @Nullable [] code, long batch, long first, byte[] items) {}
+      int generation,
+      long job,
+      long task,
+      byte @Nullable [] code,
+      long batch,
+      long first,
+      byte[] items) {}
 
   private final class Slot implements Runnable {
     final ConcurrentLinkedQueue<Object> inbox = new ConcurrentLinkedQueue<>();
@@ -248,7 +258,7 @@ public final class RemoteSlots implements AutoCloseable {
         out = tooBig(w, out.length);
       }
       idle.add(this);
-      if (out != null) {
+      if (out != null && w.generation() == generation) {
         done.done(w.job(), out);
       }
     }
