@@ -31,7 +31,7 @@ public final class MapOptions {
   private static final Duration DEFAULT_KEEP_ALIVE = Duration.ofSeconds(60);
 
   private static final MapOptions DEFAULTS =
-      new MapOptions(0, 0, 0, 3, Backend.JVM, List.of(), Map.of(), DEFAULT_KEEP_ALIVE);
+      new MapOptions(0, 0, 0, 3, Backend.JVM, List.of(), Map.of(), DEFAULT_KEEP_ALIVE, false);
 
   private final int count;
   private final int chunkSize;
@@ -41,6 +41,7 @@ public final class MapOptions {
   private final List<String> jvmOptions;
   private final Map<String, String> environment;
   private final Duration keepAlive;
+  private final boolean remote;
 
   private MapOptions(
       int count,
@@ -50,7 +51,8 @@ public final class MapOptions {
       Backend backend,
       List<String> jvmOptions,
       Map<String, String> environment,
-      Duration keepAlive) {
+      Duration keepAlive,
+      boolean remote) {
     this.count = count;
     this.chunkSize = chunkSize;
     this.prefetch = prefetch;
@@ -59,6 +61,7 @@ public final class MapOptions {
     this.jvmOptions = jvmOptions;
     this.environment = environment;
     this.keepAlive = keepAlive;
+    this.remote = remote;
   }
 
   /**
@@ -88,7 +91,15 @@ public final class MapOptions {
               + "; each worker is a JVM (or a thread with Backend.THREAD)");
     }
     return new MapOptions(
-        workers, chunkSize, prefetch, maxRedeliveries, backend, jvmOptions, environment, keepAlive);
+        workers,
+        chunkSize,
+        prefetch,
+        maxRedeliveries,
+        backend,
+        jvmOptions,
+        environment,
+        keepAlive,
+        remote);
   }
 
   /**
@@ -109,7 +120,15 @@ public final class MapOptions {
           "chunkSize must be between 1 and " + MAX_CHUNK_SIZE + " items, got " + items);
     }
     return new MapOptions(
-        count, items, prefetch, maxRedeliveries, backend, jvmOptions, environment, keepAlive);
+        count,
+        items,
+        prefetch,
+        maxRedeliveries,
+        backend,
+        jvmOptions,
+        environment,
+        keepAlive,
+        remote);
   }
 
   /**
@@ -129,7 +148,15 @@ public final class MapOptions {
           "prefetch must be at least 1 item, got " + items + "; it bounds the items in flight");
     }
     return new MapOptions(
-        count, chunkSize, items, maxRedeliveries, backend, jvmOptions, environment, keepAlive);
+        count,
+        chunkSize,
+        items,
+        maxRedeliveries,
+        backend,
+        jvmOptions,
+        environment,
+        keepAlive,
+        remote);
   }
 
   /**
@@ -145,7 +172,7 @@ public final class MapOptions {
       throw new IllegalArgumentException("maxRedeliveries must be >= 0, got " + times);
     }
     return new MapOptions(
-        count, chunkSize, prefetch, times, backend, jvmOptions, environment, keepAlive);
+        count, chunkSize, prefetch, times, backend, jvmOptions, environment, keepAlive, remote);
   }
 
   /**
@@ -155,7 +182,15 @@ public final class MapOptions {
   public MapOptions backend(Backend where) {
     Objects.requireNonNull(where, "where");
     return new MapOptions(
-        count, chunkSize, prefetch, maxRedeliveries, where, jvmOptions, environment, keepAlive);
+        count,
+        chunkSize,
+        prefetch,
+        maxRedeliveries,
+        where,
+        jvmOptions,
+        environment,
+        keepAlive,
+        remote);
   }
 
   /**
@@ -176,7 +211,8 @@ public final class MapOptions {
         backend,
         List.of(options),
         environment,
-        keepAlive);
+        keepAlive,
+        remote);
   }
 
   /** An environment variable for worker JVMs (added to the parent's); a separate pool group. */
@@ -193,7 +229,8 @@ public final class MapOptions {
         backend,
         jvmOptions,
         Collections.unmodifiableMap(env),
-        keepAlive);
+        keepAlive,
+        remote);
   }
 
   /**
@@ -210,7 +247,49 @@ public final class MapOptions {
       throw new IllegalArgumentException("keepAlive must be >= 0, got " + idle);
     }
     return new MapOptions(
-        count, chunkSize, prefetch, maxRedeliveries, backend, jvmOptions, environment, idle);
+        count,
+        chunkSize,
+        prefetch,
+        maxRedeliveries,
+        backend,
+        jvmOptions,
+        environment,
+        idle,
+        remote);
+  }
+
+  /**
+   * Whether batches go to the remote workers that joined this context's server ({@code zproc
+   * worker}, {@link ZProcWorker}) instead of worker JVMs this context starts. By default false.
+   *
+   * <p>With {@code true}: the server hands each batch to a joined worker with a free slot; the
+   * {@code Flux} keeps every guarantee of a local {@code processMap} (order, demand, cancel, errors
+   * naming the item's index, batches of a worker that leaves re-run on another). {@link
+   * #count(int)} bounds the batches this call keeps at the workers ({@code 2 × count}); {@link
+   * #backend}, {@link #jvmOptions}, {@link #environment} and {@link #keepAlive} do not apply. With
+   * no worker joined, the batches wait at the server for one (the call's demand stays bounded); use
+   * {@code Flux.timeout} to give up. Results are deserialized here only for {@code java.base} value
+   * types, {@code io.zproc} classes and the classes of the task's own package and its sub-packages
+   * (see docs/process-map.md, "Remote workers").
+   *
+   * @param enabled true to send batches to remote workers
+   */
+  public MapOptions remote(boolean enabled) {
+    return new MapOptions(
+        count,
+        chunkSize,
+        prefetch,
+        maxRedeliveries,
+        backend,
+        jvmOptions,
+        environment,
+        keepAlive,
+        enabled);
+  }
+
+  /** Whether batches go to remote workers (see {@link #remote(boolean)}). */
+  public boolean remote() {
+    return remote;
   }
 
   /** How long idle workers of this kind stay. */
@@ -275,6 +354,7 @@ public final class MapOptions {
         + environment.keySet()
         + ", keepAlive="
         + keepAlive
+        + (remote ? ", remote" : "")
         + "]";
   }
 }

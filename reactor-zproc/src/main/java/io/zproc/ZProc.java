@@ -188,7 +188,9 @@ public interface ZProc extends AutoCloseable {
    * its stdin; items and results travel in binary frames over the workers' stdin and stdout (never
    * over the network), plain values (numbers, strings, booleans, lists and arrays of them) packed,
    * other objects by Java serialization: those must be {@link java.io.Serializable}. Results must
-   * not be null.
+   * not be null. With {@link MapOptions#remote(boolean) MapOptions.remote(true)} the batches go
+   * instead, through the server, to the {@link ZProcWorker}s that joined it (other machines), with
+   * the same guarantees; they wait for one if none has joined.
    *
    * <pre>{@code
    * int exp = 3;                                              // a common argument

@@ -63,6 +63,8 @@ class ArchitectureTest {
         .doNotHaveSimpleName("ZProc")
         .and()
         .doNotHaveSimpleName("ZProcServer")
+        .and()
+        .doNotHaveSimpleName("ZProcWorker")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("io.zproc.internal..", "io.zproc.rsocket..")
@@ -72,14 +74,21 @@ class ArchitectureTest {
         .haveSimpleName("ZProc")
         .or()
         .haveSimpleName("ZProcServer")
+        .or()
+        .haveSimpleName("ZProcWorker")
         .should()
         .onlyDependOnClassesThat(
             DescribedPredicate.describe(
-                "the API, the JDK, Reactor, or the entry points ClientContext, StateServer and"
-                    + " ServerMain",
+                "the API, the JDK, Reactor, or the entry points ClientContext, StateServer,"
+                    + " ServerMain, WorkerNode and WorkerMain",
                 c ->
                     !c.getPackageName().startsWith("io.zproc.")
-                        || Set.of("ClientContext", "StateServer", "ServerMain")
+                        || Set.of(
+                                "ClientContext",
+                                "StateServer",
+                                "ServerMain",
+                                "WorkerNode",
+                                "WorkerMain")
                             .contains(c.getSimpleName())
                         || c.getPackageName().equals("io.zproc")))
         .check(CLASSES);
@@ -135,7 +144,17 @@ class ArchitectureTest {
 
   @Test
   void internalLayers_pointOneWay() {
-    // child > client > map > process; client > server > protocol
+    // worker > client; child > client > map > process; client > server > protocol
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("io.zproc.internal.worker..")
+        .and()
+        .doNotHaveFullyQualifiedName("io.zproc.ZProcWorker")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.zproc.internal.worker..")
+        .because("the remote worker is reached only through ZProcWorker")
+        .check(CLASSES);
     noClasses()
         .that()
         .resideInAPackage("io.zproc.internal.process..")
@@ -145,7 +164,8 @@ class ArchitectureTest {
             "io.zproc.internal.child..",
             "io.zproc.internal.client..",
             "io.zproc.internal.map..",
-            "io.zproc.internal.server..")
+            "io.zproc.internal.server..",
+            "io.zproc.internal.worker..")
         .check(CLASSES);
     noClasses()
         .that()
@@ -153,7 +173,10 @@ class ArchitectureTest {
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(
-            "io.zproc.internal.child..", "io.zproc.internal.client..", "io.zproc.internal.server..")
+            "io.zproc.internal.child..",
+            "io.zproc.internal.client..",
+            "io.zproc.internal.server..",
+            "io.zproc.internal.worker..")
         .check(CLASSES);
     noClasses()
         .that()

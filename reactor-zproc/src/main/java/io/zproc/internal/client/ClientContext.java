@@ -353,7 +353,8 @@ public final class ClientContext implements ChildConnection, Introspection {
               new MapPool(
                   Processes.spec(address, namespace, options),
                   () -> new StateClient(this, namespace),
-                  () -> processes);
+                  () -> processes,
+                  new RemoteMapClient(this, namespace));
           mapPool = m;
         }
       }

@@ -253,10 +253,26 @@ public final class MapCodec {
    */
   public static Object[] decode(byte[] bytes, int off, int len, @Nullable ClassLoader loader)
       throws IOException, ClassNotFoundException {
-    return decode(new MapBuffer.Reader(bytes, off, len), loader);
+    return decode(new MapBuffer.Reader(bytes, off, len), loader, null);
+  }
+
+  /**
+   * Decodes a batch as {@link #decode(byte[], int, int, ClassLoader)}, reading serialized values
+   * only for the classes an allow-list passes (none: every class).
+   */
+  static Object[] decode(
+      byte[] bytes, int off, int len, @Nullable ClassLoader loader, @Nullable AllowList allow)
+      throws IOException, ClassNotFoundException {
+    return decode(new MapBuffer.Reader(bytes, off, len), loader, allow);
   }
 
   static Object[] decode(MapBuffer.Reader in, @Nullable ClassLoader loader)
+      throws IOException, ClassNotFoundException {
+    return decode(in, loader, null);
+  }
+
+  private static Object[] decode(
+      MapBuffer.Reader in, @Nullable ClassLoader loader, @Nullable AllowList allow)
       throws IOException, ClassNotFoundException {
     byte kind = in.getByte();
     int n = in.getInt();
@@ -301,8 +317,11 @@ public final class MapCodec {
         {
           int size = in.getInt();
           in.needElements(size, 1);
+          byte[] serial = Arrays.copyOfRange(in.b, in.pos, in.pos + size);
           Object batch =
-              ChildPipe.deserialize(Arrays.copyOfRange(in.b, in.pos, in.pos + size), loader);
+              allow == null
+                  ? ChildPipe.deserialize(serial, loader)
+                  : allow.deserialize(serial, loader);
           in.skipBytes(size);
           if (!(batch instanceof Object[]) || ((Object[]) batch).length != n) {
             throw new StreamCorruptedException("a serialized map batch is not " + n + " values");

@@ -17,10 +17,12 @@ import org.jspecify.annotations.Nullable;
 public final class MapJob<T, R> {
   final byte[] bytes;
   final @Nullable ClassLoader loader;
+  final Class<?> taskClass;
 
   private MapJob(Object task) {
     this.bytes = serialize(task);
     this.loader = task.getClass().getClassLoader();
+    this.taskClass = task.getClass();
   }
 
   /**

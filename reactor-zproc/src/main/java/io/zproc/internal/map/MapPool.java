@@ -9,7 +9,6 @@ import io.zproc.internal.process.Processes;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -47,12 +46,15 @@ public final class MapPool {
   /** Batches in flight per worker. */
   static final int CAPACITY = 2;
 
-  /** A kind of worker. */
-  record Flavor(Backend backend, List<String> jvmOptions, Map<String, String> environment) {}
+  /** A kind of worker: remote ones are lanes to the server's joined workers. */
+  record Flavor(
+      Backend backend, List<String> jvmOptions, Map<String, String> environment, boolean remote) {}
 
   private final Child.Spec spec;
   private final Supplier<State> threadState;
   private final Supplier<@Nullable Processes> processes;
+  private final @Nullable RemoteBatches remote;
+  private final RemoteMapWorker.Tasks remoteTasks = new RemoteMapWorker.Tasks();
   private final List<MapRun<?>> runs = new ArrayList<>();
   private final AtomicLong ids = new AtomicLong();
   private final AtomicInteger threadNames = new AtomicInteger();
@@ -76,9 +78,22 @@ public final class MapPool {
    */
   public MapPool(
       Child.Spec spec, Supplier<State> threadState, Supplier<@Nullable Processes> processes) {
+    this(spec, threadState, processes, null);
+  }
+
+  /**
+   * @param remote how batches reach the remote workers of the context's server ({@code
+   *     MapOptions.remote}), or null if this pool has none
+   */
+  public MapPool(
+      Child.Spec spec,
+      Supplier<State> threadState,
+      Supplier<@Nullable Processes> processes,
+      @Nullable RemoteBatches remote) {
     this.spec = spec;
     this.threadState = threadState;
     this.processes = processes;
+    this.remote = remote;
     ExecutorService starter =
         Executors.newCachedThreadPool(
             r -> {
@@ -143,7 +158,10 @@ public final class MapPool {
       }
     }
     Flavor flavor = flavor(options);
-    if (flavor.backend() == Backend.JVM) {
+    if (flavor.remote() && remote == null) {
+      throw new IllegalStateException("this context cannot reach remote processMap workers");
+    }
+    if (flavor.backend() == Backend.JVM && !flavor.remote()) {
       Processes.requireReachable(spec, "processMap");
     }
     return new Flux<R>() {
@@ -161,6 +179,9 @@ public final class MapPool {
                 BatchSizer.of(options, CAPACITY),
                 options.prefetch(),
                 options.maxRedeliveries());
+        if (flavor.remote()) {
+          run.allow = AllowList.results(job.taskClass);
+        }
         actual.onSubscribe(run);
         if (open(run, options.keepAlive())) {
           items.subscribe(run);
@@ -229,13 +250,20 @@ public final class MapPool {
 
   /** The kind of worker the options ask for. */
   private static Flavor flavor(MapOptions options) {
+    if (options.remote()) {
+      return new Flavor(Backend.JVM, List.of(), Map.of(), true);
+    }
     return options.backend() == Backend.THREAD
-        ? new Flavor(Backend.THREAD, List.of(), Map.of())
-        : new Flavor(Backend.JVM, options.jvmOptions(), options.environment());
+        ? new Flavor(Backend.THREAD, List.of(), Map.of(), false)
+        : new Flavor(Backend.JVM, options.jvmOptions(), options.environment(), false);
   }
 
   /** Makes a worker of a kind: a thread, the context's spare JVM, or a new JVM. Blocking. */
   private MapWorker startWorker(Flavor flavor) {
+    RemoteBatches r = remote;
+    if (flavor.remote() && r != null) {
+      return new RemoteMapWorker(this, flavor, r, remoteTasks, threadNames.incrementAndGet());
+    }
     if (flavor.backend() == Backend.THREAD) {
       return new MapWorker.InThread(this, flavor, threadState, threadNames.incrementAndGet());
     }
@@ -330,37 +358,6 @@ public final class MapPool {
           run.sizer.idle();
         }
       }
-      dispatch();
-    }
-    run.drain();
-  }
-
-  /** A batch's items could not be serialized (on the worker's sender thread). */
-  void unserializable(MapWorker worker, MapBatch batch, int offset, IOException e) {
-    MapRun<?> run = batch.run;
-    synchronized (this) {
-      if (worker.inFlight.remove(batch.id) == null) {
-        return;
-      }
-      run.release(worker);
-      int bad = Math.min(offset, batch.items.length - 1);
-      long index = batch.first + bad;
-      if (bad > 0) {
-        run.ready.addFirst(
-            new MapBatch(nextId(), run, batch.first, Arrays.copyOf(batch.items, bad)));
-      }
-      Object item = batch.items[bad];
-      run.fail(
-          index,
-          new IllegalArgumentException(
-              "item "
-                  + index
-                  + " of processMap"
-                  + (item == null ? "" : " (a " + item.getClass().getName() + ")")
-                  + " cannot be sent to a worker: "
-                  + e
-                  + "; items must be Serializable (records, strings, numbers, ...)",
-              e));
       dispatch();
     }
     run.drain();

@@ -25,11 +25,17 @@ record MapResults(Object[] values, @Nullable RemoteException error) {
     MapRun<?> run = batch.run;
     try {
       Object[] results =
-          MapCodec.decode(payload, outcome.resultsAt(), end - outcome.resultsAt(), run.loader);
+          MapCodec.decode(
+              payload, outcome.resultsAt(), end - outcome.resultsAt(), run.loader, run.allow);
       RemoteException error = null;
       byte[] e = outcome.error();
       if (e != null) {
-        error = (RemoteException) ChildPipe.deserialize(e, run.loader);
+        AllowList allow = run.allow;
+        error =
+            (RemoteException)
+                (allow == null
+                    ? ChildPipe.deserialize(e, run.loader)
+                    : allow.deserialize(e, run.loader));
       } else if (outcome.status() == MapFrames.FAILED) {
         error = RemoteException.of(new IllegalStateException("the worker failed on this item"));
       }

@@ -31,6 +31,10 @@ final class MapRun<R> implements Subscription, CoreSubscriber<Object> {
   final MapPool.Flavor flavor;
   final byte[] task;
   final @Nullable ClassLoader loader;
+
+  /** What results may be deserialized as (remote workers only; set before the run starts). */
+  @Nullable AllowList allow;
+
   final int count;
   final int maxRedeliveries;
   private final CoreSubscriber<? super R> actual;

@@ -93,10 +93,11 @@ abstract class MapWorker {
             MapFrames.batch(
                 buffer, batch.run.id, batch.id, batch.first, batch.items, batch.items.length);
           } catch (IOException e) {
-            pool.unserializable(this, batch, MapWorkerLoop.firstUnserializable(batch.items), e);
+            MapRequeue.unserializable(
+                pool, this, batch, MapWorkerLoop.firstUnserializable(batch.items), e);
             continue;
           }
-          deliverBatch(buffer);
+          deliverBatch(batch, buffer);
         } else {
           deliver(message);
         }
@@ -114,7 +115,7 @@ abstract class MapWorker {
   abstract void deliver(Object frame) throws IOException;
 
   /** Hands an encoded batch frame ({@link MapFrames#batch}) to the worker, on its thread. */
-  abstract void deliverBatch(MapBuffer frame) throws IOException;
+  abstract void deliverBatch(MapBatch batch, MapBuffer frame) throws IOException;
 
   abstract long pid();
 
@@ -193,7 +194,7 @@ abstract class MapWorker {
     }
 
     @Override
-    void deliverBatch(MapBuffer frame) throws IOException {
+    void deliverBatch(MapBatch batch, MapBuffer frame) throws IOException {
       child.write(frame.array(), 0, frame.size());
     }
 
@@ -249,8 +250,9 @@ abstract class MapWorker {
       this.ready = true; // nothing to boot
       this.loop =
           new MapWorkerLoop(
-              newState,
+              run -> newState.get(),
               MapWorker.class.getClassLoader(),
+              null,
               dropped,
               frame ->
                   pool.outcome(
@@ -272,7 +274,7 @@ abstract class MapWorker {
     }
 
     @Override
-    void deliverBatch(MapBuffer frame) {
+    void deliverBatch(MapBatch batch, MapBuffer frame) {
       MapBuffer.Reader in = new MapBuffer.Reader(frame.array(), 1, frame.size() - 1);
       try {
         long run = in.getLong();

@@ -11,8 +11,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.LongFunction;
 import java.util.function.LongSupplier;
-import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -20,8 +20,9 @@ import org.jspecify.annotations.Nullable;
  * item and sends one outcome per batch. Shared by worker JVMs and thread workers.
  */
 final class MapWorkerLoop {
-  private final Supplier<State> newState;
+  private final LongFunction<State> newState;
   private final @Nullable ClassLoader loader;
+  private final @Nullable AllowList allow;
   private final Set<Long> dropped;
   private final Consumer<MapBuffer> out;
   private final LongSupplier nanoTime;
@@ -32,19 +33,22 @@ final class MapWorkerLoop {
   /**
    * @param newState a new state client of the context's namespace (one per call, made lazily)
    * @param loader resolves the task's, items' and results' classes
+   * @param allow the classes a task and its items may be (null: any; a remote worker has one)
    * @param dropped calls dropped by the parent: updated out of band, checked between items
    * @param out sends an outcome: {@link MapFrames#HEADER} bytes of room, then the payload (the
    *     buffer is reused once it returns)
    * @param nanoTime the clock that times a batch
    */
   MapWorkerLoop(
-      Supplier<State> newState,
+      LongFunction<State> newState,
       @Nullable ClassLoader loader,
+      @Nullable AllowList allow,
       Set<Long> dropped,
       Consumer<MapBuffer> out,
       LongSupplier nanoTime) {
     this.newState = newState;
     this.loader = loader;
+    this.allow = allow;
     this.dropped = dropped;
     this.out = out;
     this.nanoTime = nanoTime;
@@ -69,7 +73,10 @@ final class MapWorkerLoop {
       Throwable failure = null;
       ClassLoader taskLoader = r.loader() != null ? r.loader() : loader;
       try {
-        task = ChildPipe.deserialize(r.task(), taskLoader);
+        task =
+            allow == null
+                ? ChildPipe.deserialize(r.task(), taskLoader)
+                : allow.deserialize(r.task(), taskLoader);
       } catch (Exception | LinkageError e) {
         failure = new IllegalStateException("the worker cannot read the processMap task: " + e, e);
       }
@@ -96,7 +103,7 @@ final class MapWorkerLoop {
     }
     Object[] items;
     try {
-      items = MapCodec.decode(batch.bytes(), batch.off(), batch.len(), registered.loader);
+      items = MapCodec.decode(batch.bytes(), batch.off(), batch.len(), registered.loader, allow);
     } catch (Exception | LinkageError e) {
       send(
           batch.id(),
@@ -116,7 +123,7 @@ final class MapWorkerLoop {
       try {
         if (task instanceof StatefulMapTask) {
           if (registered.state == null) {
-            registered.state = newState.get();
+            registered.state = newState.apply(batch.run());
           }
           result = ((StatefulMapTask) task).apply(registered.state, items[i]);
         } else {

@@ -82,8 +82,9 @@ public final class MapWorkerMain {
     MapWorkerOut frames = MapWorkerOut.install(out, token);
     MapWorkerLoop loop =
         new MapWorkerLoop(
-            () -> ctx.state(ctx.namespace()),
+            run -> ctx.state(ctx.namespace()),
             MapWorkerMain.class.getClassLoader(),
+            null,
             dropped,
             frames::outcome,
             new WorkClock());

@@ -5,6 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.NotSerializableException;
+import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
@@ -138,8 +139,18 @@ public final class ChildPipe {
 
   public static @Nullable Object deserialize(byte[] bytes, @Nullable ClassLoader loader)
       throws IOException, ClassNotFoundException {
+    return deserialize(bytes, loader, null);
+  }
+
+  /** Deserializes with a filter that every class read must pass (null: the JVM's own, if any). */
+  public static @Nullable Object deserialize(
+      byte[] bytes, @Nullable ClassLoader loader, @Nullable ObjectInputFilter filter)
+      throws IOException, ClassNotFoundException {
     try (ObjectInputStream in =
         new LoaderObjectInputStream(new ByteArrayInputStream(bytes), loader)) {
+      if (filter != null) {
+        in.setObjectInputFilter(filter);
+      }
       return in.readObject();
     }
   }

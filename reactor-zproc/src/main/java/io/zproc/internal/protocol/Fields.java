@@ -112,4 +112,46 @@ public final class Fields {
 
   /** Change event: every value is as it was before. */
   public static final String IDENTICAL = "same";
+
+  /** Worker: how many batches the worker runs at once. */
+  public static final String SLOTS = "slots";
+
+  /** Map: the call's id (client side) or the task's id (worker side). */
+  public static final String RUN = "run";
+
+  /** Map: the serialized task, when the receiver may not have it yet. */
+  public static final String CODE = "code";
+
+  /** Map: the client's id of a batch. */
+  public static final String BATCH = "bid";
+
+  /** Map: the index of a batch's first item. */
+  public static final String FIRST = "first";
+
+  /** Map: a batch's items, encoded by the map codec. */
+  public static final String ITEMS = "items";
+
+  /** Map: the broker's id of a batch given to a worker. */
+  public static final String JOB = "job";
+
+  /** Map: a batch's outcome, as the worker wrote it. */
+  public static final String OUTCOME = "out";
+
+  /** Map reply: the batch's worker left before it answered; run it again. */
+  public static final String LOST = "lost";
+
+  /** Map reply: the server does not have the call's task; send it with the batch. */
+  public static final String UNKNOWN = "unknown";
+
+  /** Worker element: the task of this call ended; forget it. */
+  public static final String DROPPED = "dropped";
+
+  /** Worker element: the server registered the worker (the first element). */
+  public static final String JOINED = "joined";
+
+  /**
+   * Worker: how many tasks a worker keeps; the server mirrors its cache (least recently used out
+   * first) to send a task's code only to a worker that does not have it.
+   */
+  public static final int WORKER_TASKS = 256;
 }

@@ -51,7 +51,19 @@ public enum Op {
   /** Forgets a namespace: its state, journal and watches. Replies whether there was one. */
   DROP("drop", false),
   /** The names of the server's namespaces, sorted, without the library's own. */
-  NAMESPACES("namespaces", false);
+  NAMESPACES("namespaces", false),
+  /**
+   * Stream: a remote {@code processMap} worker joins with its {@link Fields#SLOTS}; elements are
+   * batches to run and notices of calls that ended (see {@code
+   * docs/wire-format.md#remote-workers}).
+   */
+  WORKER("worker", false),
+  /** A batch of a {@code processMap} call for the remote workers; answers with its outcome. */
+  MAP_BATCH("mapBatch", false),
+  /** A remote worker's outcome of a batch it was given. */
+  MAP_DONE("mapDone", false),
+  /** A {@code processMap} call with remote workers ended: forget its task. */
+  MAP_DROP("mapDrop", false);
 
   private static final Map<String, Op> BY_WIRE_NAME = new HashMap<>();
 

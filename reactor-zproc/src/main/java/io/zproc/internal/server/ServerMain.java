@@ -116,7 +116,7 @@ public final class ServerMain {
   }
 
   /** Whether a server bound to {@code host} listens on the loopback interface only. */
-  static boolean servesLoopbackOnly(String host) {
+  public static boolean servesLoopbackOnly(String host) {
     String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
     return h.equalsIgnoreCase("localhost")
         || h.startsWith("127.")
@@ -128,7 +128,7 @@ public final class ServerMain {
    * The stripped content of a file holding a secret, refused when empty or when other users may
    * read it (as ssh refuses a private key others can read).
    */
-  private static String readSecret(Path file, String what) throws IOException {
+  public static String readSecret(Path file, String what) throws IOException {
     try {
       Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
       perms.retainAll(EnumSet.of(PosixFilePermission.GROUP_READ, PosixFilePermission.OTHERS_READ));

@@ -59,10 +59,12 @@ public final class StateServer implements ZProcServer, ServerIntrospection {
       wireOptions =
           wireOptions.withTls(options.tlsKeyStore(), Objects.requireNonNull(options.tlsPassword()));
     }
+    MapBroker broker = new MapBroker();
     WireServer wire;
     try {
       wire =
-          Wire.bind(address, wireOptions, connection -> new StateSession(engine, connection))
+          Wire.bind(
+                  address, wireOptions, connection -> new StateSession(engine, broker, connection))
               .block(BIND_TIMEOUT);
     } catch (WireException e) {
       throw new ZProcException(

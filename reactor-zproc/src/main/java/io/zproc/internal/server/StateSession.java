@@ -45,11 +45,15 @@ final class StateSession implements WireSession {
 
   private final int maxAtomicWaiters;
 
+  /** This connection's remote processMap operations. */
+  private final MapSessionOps maps;
+
   /** The change streams and waits this connection holds open. */
   private final Watch.Budget watches;
 
-  StateSession(StateEngine engine, WireConnection connection) {
+  StateSession(StateEngine engine, MapBroker broker, WireConnection connection) {
     this.engine = engine;
+    this.maps = new MapSessionOps(broker, connection.id());
     this.connection = connection;
     this.arguments = new Arguments(engine.options().maxKeyLength());
     this.watches = new Watch.Budget(engine.options().maxWatchesPerConnection());
@@ -79,7 +83,16 @@ final class StateSession implements WireSession {
       if (op == Op.WHEN) {
         return when(op, request.args(), request.progress());
       }
-      if (op == null || op == Op.WATCH) {
+      if (op == Op.MAP_BATCH) {
+        return maps.batch(request.args());
+      }
+      if (op == Op.MAP_DONE) {
+        return maps.done(request.args());
+      }
+      if (op == Op.MAP_DROP) {
+        return maps.drop(request.args());
+      }
+      if (op == null || op == Op.WATCH || op == Op.WORKER) {
         throw unknown(request.op());
       }
       JsonNode result = handle(op, request.args());
@@ -98,6 +111,9 @@ final class StateSession implements WireSession {
     engine.stats().record(op, 0);
     ObjectNode args = request.args();
     try {
+      if (op == Op.WORKER) {
+        return maps.join(args);
+      }
       if (op != Op.WATCH) {
         throw new WireException(
             WireException.UNKNOWN_OPERATION, "unknown stream operation '" + request.op() + "'");
@@ -283,6 +299,7 @@ final class StateSession implements WireSession {
   /** Hands on every atomic lock this connection held, and drops its places in the queues. */
   @Override
   public void closed() {
+    maps.closed();
     long now = System.nanoTime();
     for (Namespace ns : engine.namespaces()) {
       AtomicLock.Grant next = ns.lock().releaseOwner(this, now);

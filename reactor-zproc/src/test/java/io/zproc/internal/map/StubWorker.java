@@ -6,7 +6,7 @@ import java.util.Map;
 
 /** A map worker for unit tests: no thread, no process; records what happens to it. */
 final class StubWorker extends MapWorker {
-  static final MapPool.Flavor KIND = new MapPool.Flavor(Backend.THREAD, List.of(), Map.of());
+  static final MapPool.Flavor KIND = new MapPool.Flavor(Backend.THREAD, List.of(), Map.of(), false);
 
   final String name;
   volatile boolean begun;
@@ -34,7 +34,7 @@ final class StubWorker extends MapWorker {
   void deliver(Object frame) {}
 
   @Override
-  void deliverBatch(MapBuffer frame) {}
+  void deliverBatch(MapBatch batch, MapBuffer frame) {}
 
   @Override
   long pid() {

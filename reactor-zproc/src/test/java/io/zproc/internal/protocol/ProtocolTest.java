@@ -43,7 +43,11 @@ class ProtocolTest {
             "when",
             "watch",
             "drop",
-            "namespaces");
+            "namespaces",
+            "worker",
+            "mapBatch",
+            "mapDone",
+            "mapDrop");
   }
 
   @Test

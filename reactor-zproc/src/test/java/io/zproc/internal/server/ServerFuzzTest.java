@@ -81,6 +81,14 @@ class ServerFuzzTest {
           Fields.ONCE,
           Fields.RETURN_PREVIOUS,
           Fields.NULL_IS_ABSENT,
+          Fields.SLOTS,
+          Fields.RUN,
+          Fields.CODE,
+          Fields.BATCH,
+          Fields.FIRST,
+          Fields.ITEMS,
+          Fields.JOB,
+          Fields.OUTCOME,
           "unknown");
 
   /** Codes a client may be answered with; anything else is the server's own failure. */
