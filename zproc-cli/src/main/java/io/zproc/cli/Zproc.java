@@ -5,14 +5,16 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code zproc} command: {@code server} runs a standalone state server, {@code get}, {@code
- * put}, {@code watch} and {@code namespaces} read and change a server's state from a shell.
+ * The {@code zproc} command: {@code server} runs a standalone state server, {@code worker} a remote
+ * {@code processMap} worker, {@code get}, {@code put}, {@code watch} and {@code namespaces} read
+ * and change a server's state from a shell.
  *
  * <pre>
  * zproc server --address tcp://0.0.0.0:5000 --secret-key-file key [--tls-keystore K --tls-password-file P]
  * zproc put    --address tcp://127.0.0.1:5000 --secret-key-file key cookies 5
  * zproc get    --address tcp://127.0.0.1:5000 --secret-key-file key cookies
  * zproc watch  --address tcp://127.0.0.1:5000 --secret-key-file key cookies
+ * CLASSPATH=app.jar zproc worker --connect tcp://127.0.0.1:5000 --secret-key-file key --allow 'com.acme.**'
  * </pre>
  *
  * <p>Exit codes: 0 done, 1 the command failed (a server error, a key not found), 2 a usage error.
@@ -24,6 +26,7 @@ import picocli.CommandLine.Command;
     description = "reactor-zproc's command: a state server, and the state from a shell.",
     subcommands = {
       ServerCommand.class,
+      WorkerCommand.class,
       GetCommand.class,
       PutCommand.class,
       WatchCommand.class,
@@ -58,14 +61,15 @@ public final class Zproc implements Runnable {
           cmd.getErr().flush();
           return 1;
         });
-    // `zproc server` hands its arguments to ZProcServer.main as they are
+    // `zproc server` and `zproc worker` hand their arguments to the mains as they are
     line.getSubcommands().get("server").setUnmatchedOptionsArePositionalParams(true);
+    line.getSubcommands().get("worker").setUnmatchedOptionsArePositionalParams(true);
     return line;
   }
 
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "name a command: server, get, put, watch or namespaces");
+        spec.commandLine(), "name a command: server, worker, get, put, watch or namespaces");
   }
 }

@@ -2,6 +2,9 @@ package io.zproc.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.zproc.MapOptions;
+import io.zproc.ZProc;
+import io.zproc.ZProcOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -122,6 +125,43 @@ class CommandIT {
   }
 
   @Test
+  void worker_servesARemoteProcessMap_withTheApplicationsClassesOnItsClassPath() throws Exception {
+    Path workerOut = dir.resolve("worker.out");
+    ProcessBuilder pb =
+        command(
+                "worker",
+                "--connect",
+                address,
+                "--secret-key-file",
+                keyFile.toString(),
+                "--slots",
+                "2",
+                "--allow",
+                "io.zproc.cli.**")
+            .redirectErrorStream(true)
+            .redirectOutput(workerOut.toFile());
+    // the application's classes: here the test's own, whose lambda is the task
+    pb.environment()
+        .put("CLASSPATH", Path.of("target", "test-classes").toAbsolutePath().toString());
+    Process worker = pb.start();
+    try (ZProc ctx =
+        ZProc.connect(address, ZProcOptions.defaults().secretKey("it-key").namespace("map"))) {
+      List<Integer> items = java.util.stream.IntStream.range(0, 50).boxed().toList();
+      List<Integer> doubled =
+          ctx.processMap(items, (Integer x) -> x * 2, MapOptions.defaults().remote(true))
+              .collectList()
+              .block(WAIT);
+      assertThat(doubled).isEqualTo(items.stream().map(x -> x * 2).toList());
+    } finally {
+      worker.destroy();
+      if (!worker.waitFor(30, TimeUnit.SECONDS)) {
+        worker.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+    assertThat(Files.readString(workerOut)).doesNotContain("Exception");
+  }
+
+  @Test
   void serverRefusesEveryInterfaceWithoutTls_andHelpLists() throws Exception {
     Run refused =
         run("server", "--address", "tcp://0.0.0.0:0", "--secret-key-file", keyFile.toString());
@@ -130,7 +170,12 @@ class CommandIT {
 
     Run help = run("--help");
     assertThat(help.code()).isZero();
-    assertThat(help.out()).contains("server", "get", "put", "watch", "namespaces");
+    assertThat(help.out()).contains("server", "worker", "get", "put", "watch", "namespaces");
+
+    Run workerRefused =
+        run("worker", "--connect", "tcp://10.0.0.5:5000", "--secret-key-file", keyFile.toString());
+    assertThat(workerRefused.code()).isEqualTo(2);
+    assertThat(workerRefused.err()).contains("--insecure");
 
     Run noKey = run("get", "--address", address, "--timeout", "5");
     assertThat(noKey.code()).isEqualTo(1);

@@ -161,7 +161,8 @@ class CommandTest {
   void usageErrors_exitWith2_namingWhatIsMissing() {
     Run none = zproc();
     assertThat(none.code()).isEqualTo(2);
-    assertThat(none.err()).contains("name a command: server, get, put, watch or namespaces");
+    assertThat(none.err())
+        .contains("name a command: server, worker, get, put, watch or namespaces");
 
     Run noAddress = zproc("get", "k");
     assertThat(noAddress.code()).isEqualTo(2);
