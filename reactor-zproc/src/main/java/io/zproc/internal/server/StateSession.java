@@ -64,12 +64,16 @@ final class StateSession implements WireSession {
     long start = System.nanoTime();
     Op op = Op.of(request.op());
     try {
-      return serve(op, request);
+      ReplicatedOps replicated = engine.replicated();
+      return replicated == null ? serve(op, request) : replicated.request(op, request, this::serve);
+    } catch (RuntimeException e) {
+      return Mono.error(e);
     } finally {
       engine.stats().record(op, System.nanoTime() - start);
     }
   }
 
+  /** Serves a request on the namespaces of this server (for a replicated store, caught up). */
   private Mono<JsonNode> serve(@Nullable Op op, WireRequest request) {
     try {
       if (op == Op.BEGIN) {
@@ -95,6 +99,18 @@ final class StateSession implements WireSession {
   public Flux<JsonNode> stream(WireRequest request) {
     Op op = Op.of(request.op());
     engine.stats().record(op, 0);
+    ReplicatedOps replicated = engine.replicated();
+    if (replicated != null && op == Op.WATCH) {
+      try {
+        return replicated.stream(op, request, Flux.defer(() -> watch(op, request)));
+      } catch (RuntimeException e) {
+        return Flux.error(e);
+      }
+    }
+    return watch(op, request);
+  }
+
+  private Flux<JsonNode> watch(@Nullable Op op, WireRequest request) {
     ObjectNode args = request.args();
     try {
       if (op != Op.WATCH) {

@@ -1,0 +1,110 @@
+package io.zproc.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.zproc.ServerOptions;
+import io.zproc.State;
+import io.zproc.ZProc;
+import io.zproc.ZProcOptions;
+import io.zproc.ZProcServer;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * {@code ServerOptions.store}: its checks, its default, and the {@code io.zproc.store} property.
+ */
+class StoreOptionTest {
+  private static final Duration WAIT = Duration.ofSeconds(20);
+
+  @RegisterExtension static final RedisServerExtension REDIS = new RedisServerExtension(false);
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "mem",
+        "foo://localhost:6379",
+        "http://localhost:6379",
+        "redis://",
+        "redis:///0",
+        "redis://localhost:0",
+        "redis://localhost:6379/zero",
+        "redis://localhost:6379?db=1",
+        "redis://local host:6379"
+      })
+  void store_malformedOrUnknown_isRefusedNamingTheOption(String uri) {
+    assertThatThrownBy(() -> ServerOptions.defaults().store(uri))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("ServerOptions.store: ")
+        .hasMessageContaining("redis://host:port");
+  }
+
+  @Test
+  void store_password_isNotShownInMessages() {
+    assertThatThrownBy(() -> ServerOptions.defaults().store("redis://:s3cret@localhost:6379/x"))
+        .hasMessageNotContaining("s3cret");
+    assertThat(ServerOptions.defaults().store("redis://:s3cret@localhost:6379").toString())
+        .doesNotContain("s3cret");
+  }
+
+  @Test
+  void store_byDefault_isMemory_andTwoMemoryServersShareNothing() {
+    assertThat(ServerOptions.defaults().store()).isEqualTo("memory");
+    try (ZProcServer one = ZProcServer.start("tcp://127.0.0.1:0");
+        ZProcServer two = ZProcServer.start("tcp://127.0.0.1:0");
+        ZProc a = ZProc.connect(one.address(), ZProcOptions.defaults().spareProcesses(0));
+        ZProc b = ZProc.connect(two.address(), ZProcOptions.defaults().spareProcesses(0))) {
+      a.state().put("k", 1).block(WAIT);
+      assertThat(b.state().get("k").block(WAIT)).isNull();
+      assertThat(a.state().get("k").block(WAIT)).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void storeProperty_setsTheDefault_forServersStartedWithoutOne() {
+    String old = System.getProperty(ServerOptions.STORE_PROPERTY);
+    System.setProperty(ServerOptions.STORE_PROPERTY, REDIS.uri());
+    try (ZProcServer byProperty = ZProcServer.start("tcp://127.0.0.1:0");
+        ZProcServer explicit =
+            ZProcServer.start("tcp://127.0.0.1:0", ServerOptions.defaults().store(REDIS.uri()));
+        ZProc a = ZProc.connect(byProperty.address(), options());
+        ZProc b = ZProc.connect(explicit.address(), options())) {
+      assertThat(ServerOptions.defaults().store()).isEqualTo(REDIS.uri());
+      State s = a.state();
+      s.put("shared", "yes").block(WAIT);
+      assertThat(b.state().get("shared").block(WAIT)).isEqualTo("yes");
+      // an explicit store wins over the property
+      assertThat(ServerOptions.defaults().store("memory").store()).isEqualTo("memory");
+    } finally {
+      restore(old);
+    }
+  }
+
+  @Test
+  void storeProperty_malformed_isRefusedNamingTheProperty() {
+    String old = System.getProperty(ServerOptions.STORE_PROPERTY);
+    System.setProperty(ServerOptions.STORE_PROPERTY, "redis//nohost");
+    try {
+      assertThatThrownBy(() -> ZProcServer.start("tcp://127.0.0.1:0"))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("the system property io.zproc.store");
+    } finally {
+      restore(old);
+    }
+  }
+
+  private static ZProcOptions options() {
+    return ZProcOptions.defaults().namespace("by-property").spareProcesses(0);
+  }
+
+  private static void restore(String old) {
+    if (old == null) {
+      System.clearProperty(ServerOptions.STORE_PROPERTY);
+    } else {
+      System.setProperty(ServerOptions.STORE_PROPERTY, old);
+    }
+  }
+}
