@@ -131,8 +131,7 @@ final class Replica {
                 return sync(name); // more than one read's worth behind
               }
               return Mono.just(ns);
-            })
-        .map(ns -> ns);
+            });
   }
 
   /**
@@ -144,8 +143,9 @@ final class Replica {
     Namespace current = engine.find(name);
     if (current != null && current.epoch() == stored.epoch()) {
       if (stored.full()) {
-        if (stored.version() > current.version()) {
-          // so far behind that the log no longer has what it missed
+        if (stored.version() != current.version()) {
+          // so far behind that the log no longer has what it missed, or Redis went back in time
+          // (restored from an older snapshot): the store's state wins, watchers start anew
           return engine.install(name, load(name, stored), current);
         }
         return current;

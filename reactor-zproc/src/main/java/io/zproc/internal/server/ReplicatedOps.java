@@ -239,7 +239,13 @@ final class ReplicatedOps {
       int attempt) {
     return Mono.defer(
         () -> {
-          Namespace ns = engine.namespace(name);
+          Namespace ns = engine.find(name);
+          if (ns == null) {
+            // dropped meanwhile: the next use makes it anew
+            return replica
+                .sync(name)
+                .then(atomicOnce(name, base, reads, writes, removes, origin, token, attempt));
+          }
           Proposal p;
           long version;
           boolean holds;

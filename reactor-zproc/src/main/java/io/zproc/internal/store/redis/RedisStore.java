@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -54,9 +55,11 @@ public final class RedisStore implements ReplicatedStore {
   private static final String DROP_SHA = Scripts.sha(Scripts.DROP);
   private static final byte[] EMPTY = new byte[0];
 
+  /** Redis's answers that say it cannot serve for now (loading, failing over, busy), not "no". */
+  private static final Pattern TRANSIENT =
+      Pattern.compile("(LOADING|BUSY|MASTERDOWN|READONLY|TRYAGAIN|CLUSTERDOWN|NOREPLICAS)\\b");
+
   private final RedisClient client;
-  private final StatefulRedisConnection<String, byte[]> connection;
-  private final StatefulRedisPubSubConnection<String, byte[]> pubsub;
   private final RedisAsyncCommands<String, byte[]> commands;
   private final Sinks.Many<Bell> bells = Sinks.many().multicast().directBestEffort();
   private final String described;
@@ -67,13 +70,10 @@ public final class RedisStore implements ReplicatedStore {
   private RedisStore(
       RedisClient client,
       StatefulRedisConnection<String, byte[]> connection,
-      StatefulRedisPubSubConnection<String, byte[]> pubsub,
       String described,
       int logSize) {
     this.logSize = logSize;
     this.client = client;
-    this.connection = connection;
-    this.pubsub = pubsub;
     this.commands = connection.async();
     this.described = described;
   }
@@ -102,7 +102,7 @@ public final class RedisStore implements ReplicatedStore {
     try {
       connection = client.connect(CODEC);
       StatefulRedisPubSubConnection<String, byte[]> pubsub = client.connectPubSub(CODEC);
-      RedisStore store = new RedisStore(client, connection, pubsub, described, logSize);
+      RedisStore store = new RedisStore(client, connection, described, logSize);
       pubsub.addListener(
           new RedisPubSubAdapter<>() {
             @Override
@@ -208,7 +208,8 @@ public final class RedisStore implements ReplicatedStore {
   }
 
   private Throwable translate(Throwable e) {
-    if (e instanceof RedisCommandExecutionException) {
+    String message = String.valueOf(e.getMessage());
+    if (e instanceof RedisCommandExecutionException && !TRANSIENT.matcher(message).lookingAt()) {
       return new WireException(
           WireException.INTERNAL,
           "the store " + described + " refused a command: " + e.getMessage(),
@@ -297,8 +298,7 @@ public final class RedisStore implements ReplicatedStore {
   @Override
   public void close() {
     bells.tryEmitComplete();
-    pubsub.closeAsync();
-    connection.closeAsync();
+    // the client's shutdown closes both connections
     ClientResources resources = client.getResources();
     if (Schedulers.isInNonBlockingThread()) {
       client
