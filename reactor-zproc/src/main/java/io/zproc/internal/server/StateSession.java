@@ -156,8 +156,9 @@ final class StateSession implements WireSession {
               + "' was dropped: this stream resumed after version "
               + cursor
               + " of a namespace that is gone, and its changes after that version are lost (the"
-              + " embedded store lives in memory); versions start again, read the state and"
-              + " subscribe anew");
+              + " memory store lives in the server's memory; on a redis store, the namespace was"
+              + " dropped or Redis lost it); versions start again, read the state and subscribe"
+              + " anew");
     }
   }
 

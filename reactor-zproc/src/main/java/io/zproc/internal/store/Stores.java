@@ -38,7 +38,8 @@ public final class Stores {
               + ServerOptions.STORE_PROPERTY
               + ") needs Lettuce, which is not on the class path: add the dependency "
               + LETTUCE
-              + ", or use the memory store");
+              + " (on the module path, also requires lettuce.core or --add-modules lettuce.core),"
+              + " or use the memory store");
     }
     try {
       return Redis.connect(uri, described, options.journalSize());
