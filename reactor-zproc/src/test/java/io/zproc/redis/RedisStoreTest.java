@@ -3,6 +3,7 @@ package io.zproc.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.zproc.ChangesLostException;
 import io.zproc.ServerOptions;
 import io.zproc.Snapshot;
 import io.zproc.State;
@@ -204,6 +205,37 @@ class RedisStoreTest {
     } finally {
       stream.dispose();
     }
+  }
+
+  @Test
+  void aResumeOlderThanTheJournal_acrossARestart_isToldItsChangesAreLost() {
+    ServerOptions small = ServerOptions.defaults().store(REDIS.uri()).journalSize(5);
+    ZProcServer first = ZProcServer.start("tcp://127.0.0.1:0", small);
+    String address = first.address();
+    try (ZProc ctx =
+        ZProc.connect(address, ZProcOptions.defaults().namespace(ns).spareProcesses(0))) {
+      for (int i = 1; i <= 20; i++) {
+        ctx.state().put("n", i).block(WAIT);
+      }
+    } finally {
+      first.close();
+    }
+    ZProcServer second = ZProcServer.start(address, small);
+    opened.add(second);
+    State s = client(second);
+    assertThat(s.get("n").block(WAIT)).isEqualTo(20);
+    // the restarted server loaded the journal's last 5 changes: 16..20
+    StepVerifier.create(s.changes(15).take(5).map(StateChange::version))
+        .expectNext(16L, 17L, 18L, 19L, 20L)
+        .expectComplete()
+        .verify(WAIT);
+    StepVerifier.create(s.changes(2))
+        .expectErrorSatisfies(
+            e ->
+                assertThat(e)
+                    .isInstanceOf(ChangesLostException.class)
+                    .hasMessageContaining("ServerOptions.journalSize"))
+        .verify(WAIT);
   }
 
   @Test

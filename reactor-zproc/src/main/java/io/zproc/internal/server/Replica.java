@@ -2,6 +2,7 @@ package io.zproc.internal.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.zproc.internal.store.ReplicatedStore;
+import io.zproc.rsocket.WireException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -128,6 +129,17 @@ final class Replica {
                 return store.read(name, -1, newEpoch(), max).map(full -> apply(name, known, full));
               }
               if (ns.version() < stored.version()) {
+                if (ns.version() == after) {
+                  // nothing applied: the log does not go on from here (never expected)
+                  return Mono.error(
+                      new WireException(
+                          WireException.INTERNAL,
+                          "namespace '"
+                              + name
+                              + "' cannot catch up with its store: the log does not follow"
+                              + " version "
+                              + after));
+                }
                 return sync(name); // more than one read's worth behind
               }
               return Mono.just(ns);
