@@ -3,6 +3,7 @@ package io.zproc.internal.store.redis;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
@@ -24,8 +25,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
@@ -58,6 +65,15 @@ public final class RedisStore implements ReplicatedStore {
   /** Redis's answers that say it cannot serve for now (loading, failing over, busy), not "no". */
   private static final Pattern TRANSIENT =
       Pattern.compile("(LOADING|BUSY|MASTERDOWN|READONLY|TRYAGAIN|CLUSTERDOWN|NOREPLICAS)\\b");
+
+  /** The one thread that issues commands (see {@link #send}); a plain thread, it may wait. */
+  private final ExecutorService dispatcher =
+      Executors.newSingleThreadExecutor(
+          task -> {
+            Thread t = new Thread(task, "zproc-redis-dispatch");
+            t.setDaemon(true);
+            return t;
+          });
 
   private final RedisClient client;
   private final RedisAsyncCommands<String, byte[]> commands;
@@ -197,14 +213,27 @@ public final class RedisStore implements ReplicatedStore {
 
   /** Runs a script by its digest, loading it first if Redis does not know it yet. */
   private <T> Mono<T> run(String sha, String script, String[] keys, byte[]... args) {
-    return Mono.<T>fromCompletionStage(
-            () -> commands.<T>evalsha(sha, ScriptOutputType.MULTI, keys, args))
+    return this.<T>send(() -> commands.evalsha(sha, ScriptOutputType.MULTI, keys, args))
         .onErrorResume(
             RedisNoScriptException.class,
-            e ->
-                Mono.fromCompletionStage(
-                    () -> commands.<T>eval(script, ScriptOutputType.MULTI, keys, args)))
+            e -> send(() -> commands.eval(script, ScriptOutputType.MULTI, keys, args)))
         .onErrorMap(e -> !(e instanceof WireException), this::translate);
+  }
+
+  /**
+   * Issues a command from the dispatcher thread; its answer comes on Lettuce's I/O thread (or, if
+   * Lettuce refuses it at once, on the dispatcher).
+   *
+   * <p>Why a thread of its own: Lettuce 7.7's write path takes a lock ({@code
+   * SharedLock.incrementWriters}), on which a writer parks while another writes or while Lettuce
+   * reconnects or closes; so no event loop of the transport or of Reactor issues a command, and no
+   * command is issued from inside the completion of another (Lettuce then spun for ever in a
+   * server's close, seen in RedisStoreTest). The hop costs microseconds; a round trip to Redis, a
+   * hundred or more.
+   */
+  private <T> Mono<T> send(Supplier<RedisFuture<T>> command) {
+    return Mono.fromCompletionStage(
+        () -> CompletableFuture.supplyAsync(command, dispatcher).thenCompose(f -> f));
   }
 
   private Throwable translate(Throwable e) {
@@ -298,6 +327,7 @@ public final class RedisStore implements ReplicatedStore {
   @Override
   public void close() {
     bells.tryEmitComplete();
+    dispatcher.shutdown();
     // the client's shutdown closes both connections
     ClientResources resources = client.getResources();
     if (Schedulers.isInNonBlockingThread()) {
@@ -305,7 +335,14 @@ public final class RedisStore implements ReplicatedStore {
           .shutdownAsync(0, 2, TimeUnit.SECONDS)
           .whenComplete((ok, e) -> resources.shutdown(0, 2, TimeUnit.SECONDS));
     } else {
-      client.shutdown(0, 2, TimeUnit.SECONDS);
+      try {
+        // bounded: a close never hangs its caller, whatever Lettuce does
+        client.shutdownAsync(0, 2, TimeUnit.SECONDS).get(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (ExecutionException | TimeoutException e) {
+        // closing goes on in the background
+      }
       resources.shutdown(0, 2, TimeUnit.SECONDS);
     }
   }
