@@ -12,9 +12,9 @@
  * bound by Jackson too: their package must be open to {@code com.fasterxml.jackson.databind} (see
  * docs/index.md).
  *
- * <p>{@code reactor.core}, {@code org.reactivestreams} and {@code micrometer.core} are automatic
- * modules (their jars carry an {@code Automatic-Module-Name} but no descriptor); the {@code
- * requires-automatic} warnings about them say only that.
+ * <p>{@code reactor.core}, {@code org.reactivestreams}, {@code micrometer.core} and {@code
+ * lettuce.core} are automatic modules (their jars carry an {@code Automatic-Module-Name} but no
+ * descriptor); the {@code requires-automatic} warnings about them say only that.
  */
 @SuppressWarnings({"requires-automatic", "requires-transitive-automatic"})
 module io.zproc {
@@ -26,10 +26,14 @@ module io.zproc {
   // requires it (ZProcMetrics' signatures name MeterBinder and Tag). Not transitive: javac would
   // then want it on every user's module path.
   requires static micrometer.core;
+  // Optional, for the redis store only (io.zproc.internal.store.redis, loaded only when a server is
+  // started with a redis:// store): a user who wants it adds Lettuce.
+  requires static lettuce.core;
   requires io.zproc.rsocket;
   requires com.fasterxml.jackson.databind;
   requires com.fasterxml.jackson.datatype.jdk8;
   requires com.fasterxml.jackson.datatype.jsr310;
+  requires com.fasterxml.jackson.dataformat.cbor; // the redis store's values and records
   requires org.slf4j;
   requires java.management; // SpareWarmUp, SparePool: heap use and the host's load
   requires jdk.management; // SpareWarmUp, SparePool: com.sun.management.OperatingSystemMXBean (CPU

@@ -44,6 +44,13 @@ public enum ErrorCode {
    */
   CONNECTION_CLOSED,
 
+  /**
+   * The server's store ({@link ServerOptions#store(String)}: Redis) cannot be reached, or answered
+   * too late: the server cannot serve the state until it is back, which it notices by itself. A
+   * write that failed so may or may not have been applied: read the state before retrying it.
+   */
+  STORE_UNAVAILABLE,
+
   /** The server failed while handling a request: a bug, whose message and log tell more. */
   INTERNAL,
 

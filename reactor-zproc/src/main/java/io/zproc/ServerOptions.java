@@ -61,6 +61,7 @@ public final class ServerOptions {
     int maxWatchesPerConnection = DEFAULT_MAX_WATCHES_PER_CONNECTION;
     int maxAtomicWaiters = DEFAULT_MAX_ATOMIC_WAITERS;
     int maxNamespaces = DEFAULT_MAX_NAMESPACES;
+    @Nullable String store;
 
     Fields copy() {
       try {
@@ -264,6 +265,48 @@ public final class ServerOptions {
     return with(v -> v.maxNamespaces = namespaces);
   }
 
+  /** The system property that sets the store of servers started without {@link #store(String)}. */
+  public static final String STORE_PROPERTY = "io.zproc.store";
+
+  /**
+   * Where the state lives. {@code "memory"} (the default): in this server's memory, gone when it
+   * stops. {@code "redis://host:port[/db]"} ({@code redis://:password@host:port} with a password,
+   * {@code rediss://} for TLS): in Redis, where several servers started with the same URI share one
+   * state (a change through one is seen, watched and versioned through all) and a restarted server
+   * loses nothing; every write then costs a round trip to Redis. See docs/redis.md. Without this
+   * option the system property {@value #STORE_PROPERTY} sets it.
+   *
+   * <p>The redis store needs {@code io.lettuce:lettuce-core} on the class path (an optional
+   * dependency); a server started with it but without Lettuce fails with a message naming it. A
+   * server that cannot reach Redis at start fails to start; one that loses Redis while serving
+   * answers {@link ErrorCode#STORE_UNAVAILABLE} until Redis is back.
+   *
+   * @param uri {@code "memory"} or a {@code redis://} or {@code rediss://} URI
+   * @throws IllegalArgumentException if malformed or of another scheme, naming what to give
+   */
+  public ServerOptions store(String uri) {
+    Objects.requireNonNull(uri, "uri");
+    String checked = StoreUri.check(uri, "ServerOptions.store");
+    return with(v -> v.store = checked);
+  }
+
+  /**
+   * The store: the one set by {@link #store(String)}, else the system property {@value
+   * #STORE_PROPERTY} as it is now, else {@code "memory"}.
+   *
+   * @throws IllegalArgumentException if the property is malformed, naming it
+   */
+  public String store() {
+    if (f.store != null) {
+      return f.store;
+    }
+    String property = System.getProperty(STORE_PROPERTY);
+    if (property == null || property.isBlank()) {
+      return "memory";
+    }
+    return StoreUri.check(property.strip(), "the system property " + STORE_PROPERTY);
+  }
+
   /** The bound on namespaces. */
   public int maxNamespaces() {
     return f.maxNamespaces;
@@ -362,6 +405,8 @@ public final class ServerOptions {
         + f.maxAtomicWaiters
         + ", maxNamespaces="
         + f.maxNamespaces
+        + ", store="
+        + (f.store == null ? "default" : StoreUri.redacted(f.store))
         + "]";
   }
 }

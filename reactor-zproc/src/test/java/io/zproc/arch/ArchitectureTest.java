@@ -39,7 +39,12 @@ class ArchitectureTest {
 
   /** Packages whose types must not appear in a public signature of the API. */
   private static final String[] HIDDEN = {
-    "io.zproc.internal..", "io.zproc.rsocket..", "io.netty..", "io.rsocket..", "com.fasterxml.."
+    "io.zproc.internal..",
+    "io.zproc.rsocket..",
+    "io.netty..",
+    "io.rsocket..",
+    "com.fasterxml..",
+    "io.lettuce.."
   };
 
   @Test
@@ -188,6 +193,35 @@ class ArchitectureTest {
             "io.zproc.internal.client..",
             "io.zproc.internal.map..",
             "io.zproc.internal.process..")
+        .check(CLASSES);
+  }
+
+  @Test
+  void store_knowsNothingOfTheEngineOrTheClients_andAloneLoadsLettuce() {
+    // server > store > protocol: the store keeps bytes, versions and epochs
+    noClasses()
+        .that()
+        .resideInAPackage("io.zproc.internal.store..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.zproc.internal.server..",
+            "io.zproc.internal.child..",
+            "io.zproc.internal.client..",
+            "io.zproc.internal.map..",
+            "io.zproc.internal.process..")
+        .check(CLASSES);
+    // Lettuce is optional: only the redis store's package (and the holder that reaches it once
+    // Lettuce is known to be there) names its classes
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("io.zproc.internal.store.redis..")
+        .and()
+        .doNotHaveFullyQualifiedName("io.zproc.internal.store.Stores$Redis")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.lettuce..", "io.zproc.internal.store.redis..")
+        .because("a user of the memory store has no Lettuce on the class path")
         .check(CLASSES);
   }
 

@@ -106,6 +106,14 @@ class ModuleDescriptorTest {
   }
 
   @Test
+  void lettuceIsOptional() {
+    // only a server started with a redis:// store loads it
+    assertThat(requires("lettuce.core").orElseThrow().modifiers())
+        .contains(Requires.Modifier.STATIC)
+        .doesNotContain(Requires.Modifier.TRANSITIVE);
+  }
+
+  @Test
   void theChildsMainClassIsInTheModule_forItsLaunchThroughIt() {
     // a child on the module path starts with -m io.zproc/io.zproc.internal.child.ChildMain
     assertThat(MODULE.packages()).contains(ChildMain.class.getPackageName());

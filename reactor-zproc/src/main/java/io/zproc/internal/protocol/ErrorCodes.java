@@ -20,6 +20,9 @@ public final class ErrorCodes {
    */
   public static final String CHANGES_LOST = "CHANGES_LOST";
 
+  /** The state server's code for an operation its store (Redis) could not serve. */
+  public static final String STORE_UNAVAILABLE = "STORE_UNAVAILABLE";
+
   private static final Map<String, ErrorCode> BY_WIRE_CODE =
       Map.of(
           WireException.BAD_REQUEST,
@@ -37,7 +40,9 @@ public final class ErrorCodes {
           WireException.INTERNAL,
           ErrorCode.INTERNAL,
           CHANGES_LOST,
-          ErrorCode.CHANGES_LOST);
+          ErrorCode.CHANGES_LOST,
+          STORE_UNAVAILABLE,
+          ErrorCode.STORE_UNAVAILABLE);
 
   private static final Map<ErrorCode, String> WIRE_CODES = new EnumMap<>(ErrorCode.class);
 

@@ -34,8 +34,8 @@ final class Namespace {
   final Journal journal;
   private final Clock clock;
 
-  /** The trees readers and released watchers share. */
-  private final SharedTrees trees = new SharedTrees(this);
+  /** The trees readers and released watchers share (and {@link Replica#apply} tells). */
+  final SharedTrees trees = new SharedTrees(this);
 
   /** The open watches, by what they watch. */
   private final WatchIndex watches = new WatchIndex();

@@ -19,7 +19,8 @@ public final class ServerMain {
   static final String USAGE =
       "usage: java -cp <classpath> io.zproc.ZProcServer --address tcp://0.0.0.0:5000"
           + " [--secret-key-file FILE] [--tls-keystore PKCS12 --tls-password-file FILE]"
-          + " [--max-frame-size BYTES] [--journal-size N] [--insecure]";
+          + " [--max-frame-size BYTES] [--journal-size N] [--store memory|redis://HOST:PORT[/DB]]"
+          + " [--insecure]";
 
   /**
    * A parsed command line.
@@ -74,6 +75,18 @@ public final class ServerMain {
           break;
         case "--journal-size":
           options = options.journalSize(Integer.parseInt(value));
+          break;
+        case "--store":
+          try {
+            options = options.store(value);
+          } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                "--store: "
+                    + String.valueOf(e.getMessage()).replace("ServerOptions.store: ", "")
+                    + "\n"
+                    + USAGE,
+                e);
+          }
           break;
         default:
           throw new IllegalArgumentException("unknown option " + arg + "\n" + USAGE);
@@ -166,7 +179,15 @@ public final class ServerMain {
     if (parsed.warning() != null) {
       System.err.println("warning: " + parsed.warning());
     }
-    ZProcServer server = ZProcServer.start(parsed.address(), parsed.options());
+    ZProcServer server;
+    try {
+      server = ZProcServer.start(parsed.address(), parsed.options());
+    } catch (RuntimeException e) {
+      // a store it cannot reach, a library missing, an address taken: say what, not a trace
+      System.err.println("cannot start the server: " + e.getMessage());
+      System.exit(1);
+      return;
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "zproc-server-shutdown"));
     System.out.println(
         "zproc server listening on " + server.address() + " (pid " + server.pid() + ")");

@@ -1,9 +1,11 @@
 package io.zproc.internal.server;
 
 import io.zproc.ServerOptions;
+import io.zproc.internal.store.ReplicatedStore;
 import io.zproc.rsocket.WireException;
 import java.time.Clock;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
@@ -73,6 +75,60 @@ final class StateEngine {
       }
     }
     return ns;
+  }
+
+  /**
+   * Makes {@code loaded} the namespace of that name in place of {@code replacing} (null: none),
+   * which is dropped; if another took the place meanwhile, keeps that one.
+   *
+   * @return the namespace of that name now
+   * @throws WireException {@code LIMIT_EXCEEDED} when a new one would pass {@code maxNamespaces}
+   */
+  Namespace install(String name, Namespace loaded, @Nullable Namespace replacing) {
+    if (replacing == null && namespaces.size() >= options.maxNamespaces()) {
+      namespace(name); // the limit's error, or the namespace another made meanwhile
+    }
+    Namespace now =
+        namespaces.compute(name, (n, current) -> current == replacing ? loaded : current);
+    if (now == loaded) {
+      if (replacing != null) {
+        replacing.drop();
+      }
+      for (Consumer<String> observer : observers) {
+        observer.accept(name);
+      }
+    }
+    return Objects.requireNonNull(now);
+  }
+
+  /** Forgets a namespace if it is still {@code ns}, as {@link #drop(String)}. */
+  boolean drop(String name, Namespace ns) {
+    if (!namespaces.remove(name, ns)) {
+      return false;
+    }
+    ns.drop();
+    return true;
+  }
+
+  private @Nullable ReplicatedOps replicated;
+
+  /** Serves this engine's namespaces as replicas of a store's from now on (before serving). */
+  void replicate(ReplicatedStore store) {
+    Replica replica = new Replica(this, store, clock);
+    replicated = new ReplicatedOps(this, replica, clock);
+  }
+
+  /** The replicated operations, or null for the memory store. */
+  @Nullable ReplicatedOps replicated() {
+    return replicated;
+  }
+
+  /** Stops following the store and closes it (memory: nothing). */
+  void close() {
+    ReplicatedOps r = replicated;
+    if (r != null) {
+      r.close();
+    }
   }
 
   /** Forgets a namespace and ends its watches and atomic waits; false if there was none. */

@@ -5,6 +5,8 @@ import io.zproc.ServerOptions;
 import io.zproc.ZProcException;
 import io.zproc.ZProcServer;
 import io.zproc.internal.protocol.ErrorCodes;
+import io.zproc.internal.store.ReplicatedStore;
+import io.zproc.internal.store.Stores;
 import io.zproc.rsocket.WireException;
 import io.zproc.rsocket.WireServer;
 import io.zproc.rsocket.WireServerOptions;
@@ -45,7 +47,11 @@ public final class StateServer implements ZProcServer, ServerIntrospection {
   public static StateServer start(String address, ServerOptions options) {
     Objects.requireNonNull(address, "address");
     Objects.requireNonNull(options, "options");
+    ReplicatedStore store = Stores.open(options);
     StateEngine engine = new StateEngine(options, Clock.systemUTC());
+    if (store != null) {
+      engine.replicate(store);
+    }
     WireServerOptions wireOptions =
         WireServerOptions.defaults()
             .withSecretKey(options.secretKey())
@@ -67,11 +73,14 @@ public final class StateServer implements ZProcServer, ServerIntrospection {
                   address, wireOptions, connection -> new StateSession(engine, broker, connection))
               .block(BIND_TIMEOUT);
     } catch (WireException e) {
+      engine.close();
       throw new ZProcException(
           ErrorCodes.of(e), "cannot start a server on " + address + ": " + e.getMessage(), e);
     } catch (IllegalArgumentException e) {
+      engine.close();
       throw e;
     } catch (RuntimeException e) {
+      engine.close();
       throw new ZProcException(
           ErrorCode.CONNECTION_CLOSED,
           "cannot start a server on " + address + ": " + e.getMessage(),
@@ -97,6 +106,7 @@ public final class StateServer implements ZProcServer, ServerIntrospection {
   @Override
   public void close() {
     wire.dispose();
+    engine.close();
     if (!Schedulers.isInNonBlockingThread()) {
       try {
         wire.onClose().block(CLOSE_TIMEOUT);

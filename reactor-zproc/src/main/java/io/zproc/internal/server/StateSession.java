@@ -69,12 +69,16 @@ final class StateSession implements WireSession {
     long start = System.nanoTime();
     Op op = Op.of(request.op());
     try {
-      return serve(op, request);
+      ReplicatedOps replicated = engine.replicated();
+      return replicated == null ? serve(op, request) : replicated.request(op, request, this::serve);
+    } catch (RuntimeException e) {
+      return Mono.error(e);
     } finally {
       engine.stats().record(op, System.nanoTime() - start);
     }
   }
 
+  /** Serves a request on the namespaces of this server (for a replicated store, caught up). */
   private Mono<JsonNode> serve(@Nullable Op op, WireRequest request) {
     try {
       if (op == Op.BEGIN) {
@@ -109,6 +113,18 @@ final class StateSession implements WireSession {
   public Flux<JsonNode> stream(WireRequest request) {
     Op op = Op.of(request.op());
     engine.stats().record(op, 0);
+    ReplicatedOps replicated = engine.replicated();
+    if (replicated != null && op == Op.WATCH) {
+      try {
+        return replicated.stream(op, request, Flux.defer(() -> watch(op, request)));
+      } catch (RuntimeException e) {
+        return Flux.error(e);
+      }
+    }
+    return watch(op, request);
+  }
+
+  private Flux<JsonNode> watch(@Nullable Op op, WireRequest request) {
     ObjectNode args = request.args();
     try {
       if (op == Op.WORKER) {
@@ -157,8 +173,9 @@ final class StateSession implements WireSession {
               + "' was dropped: this stream resumed after version "
               + cursor
               + " of a namespace that is gone, and its changes after that version are lost (the"
-              + " embedded store lives in memory); versions start again, read the state and"
-              + " subscribe anew");
+              + " memory store lives in the server's memory; on a redis store, the namespace was"
+              + " dropped or Redis lost it); versions start again, read the state and subscribe"
+              + " anew");
     }
   }
 

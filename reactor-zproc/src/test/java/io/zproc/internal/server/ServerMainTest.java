@@ -12,6 +12,30 @@ import org.junit.jupiter.api.io.TempDir;
 class ServerMainTest {
 
   @Test
+  void parse_store_setsTheServersStore() throws Exception {
+    ServerMain.Command parsed =
+        ServerMain.parse(
+            new String[] {
+              "--address", "tcp://127.0.0.1:5000", "--store", "redis://10.0.0.7:6379/2"
+            });
+    assertThat(parsed.options().store()).isEqualTo("redis://10.0.0.7:6379/2");
+    assertThat(
+            ServerMain.parse(new String[] {"--address", "tcp://127.0.0.1:5000"}).options().store())
+        .isEqualTo("memory");
+  }
+
+  @Test
+  void parse_storeMalformed_isRefusedNamingTheFlag() {
+    assertThatThrownBy(
+            () ->
+                ServerMain.parse(
+                    new String[] {"--address", "tcp://127.0.0.1:5000", "--store", "mongo://x:1"}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("--store: 'mongo://x:1' has an unknown scheme 'mongo'")
+        .hasMessageContaining("usage:");
+  }
+
+  @Test
   void parse_addressAndKeyFile(@TempDir Path dir) throws Exception {
     Path key = secret(dir, "key", "  s3cret\n");
     ServerMain.Command parsed =
