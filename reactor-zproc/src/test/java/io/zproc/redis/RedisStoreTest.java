@@ -69,6 +69,32 @@ class RedisStoreTest {
   }
 
   @Test
+  void namespaces_madeThroughOne_areListedByTheOther_untilDropped() {
+    ZProcServer one = server();
+    ZProcServer other = server();
+    State a = client(one);
+    a.namespace(ns + "-b").put("k", 1).block(WAIT);
+    a.namespace(ns + "-a").put("k", 1).block(WAIT);
+    a.namespace("zproc.internal." + ns).put("k", 1).block(WAIT);
+    ZProc far =
+        ZProc.connect(other.address(), ZProcOptions.defaults().namespace(ns).spareProcesses(0));
+    opened.add(far);
+    StepVerifier.create(far.namespaces())
+        .assertNext(
+            names ->
+                assertThat(names.stream().filter(n -> n.contains(ns)).toList())
+                    .containsExactly(ns, ns + "-a", ns + "-b"))
+        .verifyComplete();
+    a.namespace(ns + "-b").drop().block(WAIT);
+    StepVerifier.create(far.namespaces())
+        .assertNext(
+            names ->
+                assertThat(names.stream().filter(n -> n.contains(ns)).toList())
+                    .containsExactly(ns, ns + "-a"))
+        .verifyComplete();
+  }
+
+  @Test
   void putThroughOne_isReadThroughTheOther_inInsertionOrder() {
     State a = client(server());
     State b = client(server());

@@ -67,6 +67,24 @@ public enum Op {
 
   private static final Map<String, Op> BY_WIRE_NAME = new HashMap<>();
 
+  /**
+   * Whether the operation names a namespace ({@link Fields#NS}); {@code ping}, {@code namespaces}
+   * and the remote workers' operations do not.
+   */
+  public boolean namespaced() {
+    switch (this) {
+      case PING:
+      case NAMESPACES:
+      case WORKER:
+      case MAP_BATCH:
+      case MAP_DONE:
+      case MAP_DROP:
+        return false;
+      default:
+        return true;
+    }
+  }
+
   static {
     for (Op op : values()) {
       BY_WIRE_NAME.put(op.wireName, op);

@@ -63,7 +63,10 @@ final class ReplicatedOps {
    */
   Mono<JsonNode> request(
       @Nullable Op op, WireRequest request, BiFunction<Op, WireRequest, Mono<JsonNode>> local) {
-    if (op == null || op == Op.PING || op == Op.WATCH) {
+    if (op == Op.NAMESPACES) {
+      return store.names().<JsonNode>map(StateEngine::namesReply);
+    }
+    if (op == null || op == Op.WATCH || !op.namespaced()) {
       return local.apply(op, request);
     }
     ObjectNode args = request.args();

@@ -1,9 +1,12 @@
 package io.zproc.internal.server;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.zproc.ServerOptions;
 import io.zproc.internal.store.ReplicatedStore;
 import io.zproc.rsocket.WireException;
 import java.time.Clock;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -175,10 +178,22 @@ final class StateEngine {
    * ({@value #LIBRARY_PREFIX}...).
    */
   List<String> names() {
-    return namespaces.keySet().stream()
+    return visible(namespaces.keySet());
+  }
+
+  /** The names a user sees: sorted, without the library's own. */
+  static List<String> visible(Collection<String> names) {
+    return names.stream()
         .filter(n -> !n.startsWith(LIBRARY_PREFIX))
         .sorted()
         .collect(Collectors.toList());
+  }
+
+  /** The reply of {@code namespaces}: the visible names as an array. */
+  static ArrayNode namesReply(Collection<String> names) {
+    ArrayNode reply = JsonNodeFactory.instance.arrayNode();
+    visible(names).forEach(reply::add);
+    return reply;
   }
 
   /** The prefix of the namespaces the library uses for itself (a spare's warm-up). */

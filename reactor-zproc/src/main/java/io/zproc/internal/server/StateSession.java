@@ -12,7 +12,6 @@ import static io.zproc.internal.server.Arguments.token;
 import static io.zproc.internal.server.Arguments.value;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -452,11 +451,7 @@ final class StateSession implements WireSession {
       case PING:
         return JsonNodeFactory.instance.numberNode(PID);
       case NAMESPACES:
-        {
-          ArrayNode names = JsonNodeFactory.instance.arrayNode();
-          engine.names().forEach(names::add);
-          return names;
-        }
+        return StateEngine.namesReply(engine.names());
       default:
         throw unknown(op.wireName());
     }

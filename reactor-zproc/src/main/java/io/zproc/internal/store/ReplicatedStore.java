@@ -41,6 +41,12 @@ public interface ReplicatedStore extends AutoCloseable {
   Mono<Boolean> drop(String namespace);
 
   /**
+   * The names of the namespaces the store holds (made by any server and not dropped), unsorted,
+   * each once.
+   */
+  Mono<List<String>> names();
+
+  /**
    * The changes every server commits, as they are announced: hot, no replay, best effort (a server
    * that misses one catches up at its next read).
    */

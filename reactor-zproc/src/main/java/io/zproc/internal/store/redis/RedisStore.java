@@ -1,11 +1,14 @@
 package io.zproc.internal.store.redis;
 
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
@@ -187,7 +190,7 @@ public final class RedisStore implements ReplicatedStore {
   }
 
   private static String[] keys(String ns) {
-    String p = "zproc:{" + ns + "}:";
+    String p = KEY_PREFIX + ns + "}:";
     return new String[] {p + "meta", p + "data", p + "order", p + "log"};
   }
 
@@ -313,6 +316,29 @@ public final class RedisStore implements ReplicatedStore {
             DROP_SHA, Scripts.DROP, keys(namespace), bytes(CHANNEL), bytes(namespace))
         .map(r -> number(r.get(0)) == 1);
   }
+
+  @Override
+  public Mono<List<String>> names() {
+    // every namespace has its meta hash from its first read on (Scripts.READ); SCAN may return a
+    // key more than once, and never blocks Redis as KEYS would
+    ScanArgs args = ScanArgs.Builder.matches(META_PATTERN).limit(1000);
+    return this.<KeyScanCursor<String>>send(() -> commands.scan(args))
+        .expand(
+            c ->
+                c.isFinished()
+                    ? Mono.empty()
+                    : send(() -> commands.scan(ScanCursor.of(c.getCursor()), args)))
+        .flatMapIterable(KeyScanCursor::getKeys)
+        .filter(k -> k.startsWith(KEY_PREFIX) && k.endsWith(META_SUFFIX))
+        .map(k -> k.substring(KEY_PREFIX.length(), k.length() - META_SUFFIX.length()))
+        .distinct()
+        .collectList()
+        .onErrorMap(e -> !(e instanceof WireException), this::translate);
+  }
+
+  private static final String KEY_PREFIX = "zproc:{";
+  private static final String META_SUFFIX = "}:meta";
+  private static final String META_PATTERN = KEY_PREFIX + "*" + META_SUFFIX;
 
   @Override
   public Flux<Bell> bells() {
