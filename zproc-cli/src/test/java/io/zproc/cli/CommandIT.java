@@ -162,6 +162,88 @@ class CommandIT {
   }
 
   @Test
+  void serverOnARedisStore_aRestartedServerLosesNothing() throws Exception {
+    Path redisServer = Path.of("/usr/bin/redis-server");
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        Files.isExecutable(redisServer), "redis-server is not installed (.ci/run installs it)");
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    Path redisDir = Files.createDirectories(dir.resolve("redis"));
+    Process redis =
+        new ProcessBuilder(
+                redisServer.toString(),
+                "--port",
+                String.valueOf(port),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                redisDir.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(redisDir.resolve("redis.out").toFile())
+            .start();
+    try {
+      Awaitility.await()
+          .atMost(WAIT)
+          .until(() -> Files.readString(redisDir.resolve("redis.out")).contains("Ready to accept"));
+      String store = "redis://127.0.0.1:" + port;
+      String first = storeServer(store, "first");
+      Run put = run("put", "--address", first, "--secret-key-file", keyFile.toString(), "k", "42");
+      assertThat(put.code()).as(put.err()).isZero();
+      stopStoreServer("first");
+      String second = storeServer(store, "second");
+      Run get = run("get", "--address", second, "--secret-key-file", keyFile.toString(), "k");
+      assertThat(get.code()).as(get.err()).isZero();
+      assertThat(get.out().strip()).isEqualTo("42");
+      stopStoreServer("second");
+    } finally {
+      for (Process p : storeServers.values()) {
+        p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+      redis.destroy();
+      if (!redis.waitFor(10, TimeUnit.SECONDS)) {
+        redis.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  private final Map<String, Process> storeServers = new java.util.HashMap<>();
+
+  private String storeServer(String store, String name) throws Exception {
+    Path out = dir.resolve(name + ".out");
+    Process p =
+        command(
+                "server",
+                "--address",
+                "tcp://127.0.0.1:0",
+                "--secret-key-file",
+                keyFile.toString(),
+                "--store",
+                store)
+            .redirectErrorStream(true)
+            .redirectOutput(out.toFile())
+            .start();
+    storeServers.put(name, p);
+    Awaitility.await()
+        .atMost(WAIT)
+        .until(() -> LISTENING.matcher(Files.readString(out)).find() || !p.isAlive());
+    Matcher m = LISTENING.matcher(Files.readString(out));
+    assertThat(m.find()).as("the server's output: %s", Files.readString(out)).isTrue();
+    return m.group(1);
+  }
+
+  private void stopStoreServer(String name) throws InterruptedException {
+    Process p = storeServers.remove(name);
+    p.destroy();
+    if (!p.waitFor(30, TimeUnit.SECONDS)) {
+      p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void serverRefusesEveryInterfaceWithoutTls_andHelpLists() throws Exception {
     Run refused =
         run("server", "--address", "tcp://0.0.0.0:0", "--secret-key-file", keyFile.toString());
