@@ -293,6 +293,9 @@ public class ZProcProperties {
     /** Where the embedded server listens (tcp://127.0.0.1:0, this host only, by default). */
     private String bind = ZProcOptions.DEFAULT_BIND;
 
+    /** Where the embedded server's state lives: memory (default) or redis://host:port[/db]. */
+    private @Nullable String store;
+
     /** Changes the server keeps per namespace, for resumed streams and buffered watchers. */
     private int journalSize = ServerOptions.defaults().journalSize();
 
@@ -329,6 +332,27 @@ public class ZProcProperties {
      */
     public void setBind(String bind) {
       this.bind = bind;
+    }
+
+    /**
+     * Where the embedded server's state lives, as {@link ServerOptions#store(String)}: {@code
+     * memory}, or {@code redis://host:port[/db]} (several servers share one state, a restart loses
+     * nothing; the application adds {@code io.lettuce:lettuce-core}). Unset: {@link
+     * ServerOptions#defaults()}'s, which the system property {@code io.zproc.store} sets.
+     *
+     * @return the store's URI, or null for the default
+     */
+    public @Nullable String getStore() {
+      return store;
+    }
+
+    /**
+     * Sets {@link #getStore()}.
+     *
+     * @param store {@code memory}, a {@code redis://} or {@code rediss://} URI, or null
+     */
+    public void setStore(@Nullable String store) {
+      this.store = store;
     }
 
     /**
@@ -451,6 +475,11 @@ public class ZProcProperties {
                   + ")");
         }
         options = options.tls(keyStore, password);
+      }
+      String uri = store;
+      if (uri != null && !uri.isBlank()) {
+        ServerOptions stored = options;
+        options = check("server.store", () -> stored.store(uri));
       }
       return options;
     }

@@ -56,6 +56,7 @@ class ZProcPropertiesTest {
             "zproc.tls.enabled=true",
             "zproc.tls.trusted-certificates=/etc/zproc/ca.pem",
             "zproc.server.bind=tcp://0.0.0.0:5000",
+            "zproc.server.store=redis://10.0.0.7:6379/2",
             "zproc.server.journal-size=42",
             "zproc.server.journal-bytes=2MB",
             "zproc.server.max-frame-size=64KB",
@@ -74,6 +75,7 @@ class ZProcPropertiesTest {
               assertThat(options.tls()).isTrue();
               assertThat(options.tlsTrust()).isEqualTo(Path.of("/etc/zproc/ca.pem"));
               assertThat(options.bind()).isEqualTo("tcp://0.0.0.0:5000");
+              assertThat(options.serverOptions().store()).isEqualTo("redis://10.0.0.7:6379/2");
               ServerOptions server = options.serverOptions();
               assertThat(server.journalSize()).isEqualTo(42);
               assertThat(server.journalBytes()).isEqualTo(2L * 1024 * 1024);
@@ -133,6 +135,10 @@ class ZProcPropertiesTest {
     journal.getServer().setJournalBytes(DataSize.ofBytes(1));
     assertThatThrownBy(journal::toOptions).hasMessageStartingWith("zproc.server.journal-bytes: ");
 
+    ZProcProperties store = new ZProcProperties();
+    store.getServer().setStore("mongodb://x");
+    assertThatThrownBy(store::toOptions).hasMessageStartingWith("zproc.server.store: ");
+
     ZProcProperties bind = new ZProcProperties();
     bind.getServer().setBind(" ");
     assertThatThrownBy(bind::toOptions)
@@ -160,6 +166,7 @@ class ZProcPropertiesTest {
             "zproc.tls.enabled",
             "zproc.tls.trusted-certificates",
             "zproc.server.bind",
+            "zproc.server.store",
             "zproc.server.journal-size",
             "zproc.server.journal-bytes",
             "zproc.server.max-frame-size",
