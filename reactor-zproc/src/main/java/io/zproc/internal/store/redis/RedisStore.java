@@ -32,6 +32,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -169,7 +170,13 @@ public final class RedisStore implements ReplicatedStore {
     }
   }
 
-  /** A bell: "version namespace", or "x{epoch} namespace" for a drop. */
+  /**
+   * This store's id, in the bells of its commits: it skips them, as its server applied the change
+   * already (else each write would cost a second round trip, a catch-up of nothing).
+   */
+  private final String id = Long.toHexString(ThreadLocalRandom.current().nextLong() | 1);
+
+  /** A bell: "version:storeId namespace", or "x{epoch} namespace" for a drop. */
   private void rang(byte[] message) {
     String text = new String(message, StandardCharsets.UTF_8);
     int space = text.indexOf(' ');
@@ -182,7 +189,12 @@ public final class RedisStore implements ReplicatedStore {
       if (head.startsWith("x")) {
         bells.tryEmitNext(new Bell(ns, -1, Long.parseLong(head.substring(1))));
       } else {
-        bells.tryEmitNext(new Bell(ns, Long.parseLong(head), 0));
+        int colon = head.indexOf(':');
+        if (colon > 0 && head.substring(colon + 1).equals(id)) {
+          return; // our own commit
+        }
+        String version = colon > 0 ? head.substring(0, colon) : head;
+        bells.tryEmitNext(new Bell(ns, Long.parseLong(version), 0));
       }
     } catch (NumberFormatException e) {
       // not ours
@@ -293,6 +305,7 @@ public final class RedisStore implements ReplicatedStore {
     args.add(bytes(change != null && change.reset() ? 1 : 0));
     args.add(bytes(CHANNEL));
     args.add(bytes(namespace));
+    args.add(bytes(id));
     if (change != null) {
       byte[][] values = change.values();
       for (int i = 0; i < change.keys().length; i++) {

@@ -48,9 +48,10 @@ final class Scripts {
       """;
 
   /**
-   * KEYS meta, data, order, log; ARGV epoch, base, maxlen, record, reset, channel, ns, then (op,
-   * key, value) triples, op 'p' (put) or 'd' (remove); no triple and no record: a version check.
-   * Returns {committed, epoch, ver}.
+   * KEYS meta, data, order, log; ARGV epoch, base, maxlen, record, reset, channel, ns, the
+   * committing store's id (in the bell, so that it skips its own), then (op, key, value) triples,
+   * op 'p' (put) or 'd' (remove); no triple and no record: a version check. Returns {committed,
+   * epoch, ver}.
    */
   static final String COMMIT =
       """
@@ -61,7 +62,7 @@ final class Scripts {
       end
       if ARGV[4] == '' then return {1, epoch, ver} end
       if ARGV[5] == '1' then redis.call('DEL', KEYS[2], KEYS[3]) end
-      for i = 8, #ARGV, 3 do
+      for i = 9, #ARGV, 3 do
         local k = ARGV[i + 1]
         if ARGV[i] == 'p' then
           if redis.call('HSET', KEYS[2], k, ARGV[i + 2]) == 1 then
@@ -75,7 +76,7 @@ final class Scripts {
       ver = ver + 1
       redis.call('HSET', KEYS[1], 'ver', ver)
       redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[3], string.format('%d-1', ver), 'r', ARGV[4])
-      redis.call('PUBLISH', ARGV[6], string.format('%d ', ver) .. ARGV[7])
+      redis.call('PUBLISH', ARGV[6], string.format('%d:', ver) .. ARGV[8] .. ' ' .. ARGV[7])
       return {1, epoch, ver}
       """;
 
