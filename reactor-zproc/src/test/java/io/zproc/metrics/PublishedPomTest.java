@@ -1,78 +1,38 @@
 package io.zproc.metrics;
 
+import static io.zproc.testing.OptionalDependencies.assertOptionalAtTestedVersion;
+import static io.zproc.testing.OptionalDependencies.published;
+import static io.zproc.testing.OptionalDependencies.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
-import org.w3c.dom.Document;
 import org.w3c.dom.Element;
-import org.w3c.dom.NodeList;
 
 /**
  * The POM that {@code install} and {@code deploy} publish for reactor-zproc (flattened in {@code
  * process-resources}, before the tests) names Micrometer as an optional dependency, at the version
- * the tests ran with, and nothing of Micrometer's as a required one.
+ * the tests ran with, and nothing of Micrometer's as a required one; and slf4j-api, which module
+ * {@code io.zproc} requires, at compile scope, so that a user's module compiles against it.
  */
 class PublishedPomTest {
 
-  private static List<Element> dependencies() throws Exception {
-    Path pom = Path.of("target", "published-pom.xml");
-    assertThat(pom).as("run from the reactor-zproc module, after process-resources").exists();
-    DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
-    factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-    Document doc;
-    try (var in = Files.newInputStream(pom)) {
-      doc = factory.newDocumentBuilder().parse(in);
-    }
-    Element project = doc.getDocumentElement();
-    List<Element> out = new ArrayList<>();
-    NodeList sections = project.getElementsByTagName("dependencies");
-    for (int s = 0; s < sections.getLength(); s++) {
-      Element section = (Element) sections.item(s);
-      if (section.getParentNode() != project) {
-        continue; // dependencyManagement or a profile: not what a user's build resolves
-      }
-      NodeList deps = section.getElementsByTagName("dependency");
-      for (int i = 0; i < deps.getLength(); i++) {
-        out.add((Element) deps.item(i));
-      }
-    }
-    return out;
-  }
-
-  private static String text(Element dependency, String tag) {
-    NodeList nodes = dependency.getElementsByTagName(tag);
-    return nodes.getLength() == 0 ? "" : nodes.item(0).getTextContent().trim();
+  @Test
+  void micrometer_optional_atTheTestedVersion_nothingOfItsRequired() throws Exception {
+    assertOptionalAtTestedVersion(
+        "io.micrometer",
+        "micrometer-core",
+        MeterRegistry.class,
+        group ->
+            group.equals("io.micrometer")
+                || group.equals("org.hdrhistogram")
+                || group.equals("org.latencyutils"));
   }
 
   @Test
-  void micrometerCore_optional_atTheTestedVersion() throws Exception {
-    Element micrometer =
-        dependencies().stream()
-            .filter(d -> text(d, "artifactId").equals("micrometer-core"))
-            .findFirst()
-            .orElseThrow(() -> new AssertionError("micrometer-core is not in the published POM"));
-    assertThat(text(micrometer, "groupId")).isEqualTo("io.micrometer");
-    assertThat(text(micrometer, "optional")).isEqualTo("true");
-    String tested =
-        MeterRegistry.class.getProtectionDomain().getCodeSource().getLocation().toString();
-    assertThat(tested).contains("/micrometer-core/" + text(micrometer, "version") + "/");
-  }
-
-  @Test
-  void nothingOfMicrometers_isRequired() throws Exception {
-    for (Element d : dependencies()) {
-      String group = text(d, "groupId");
-      if (group.equals("io.micrometer")
-          || group.equals("org.hdrhistogram")
-          || group.equals("org.latencyutils")) {
-        assertThat(text(d, "optional")).as(group + ":" + text(d, "artifactId")).isEqualTo("true");
-      }
-    }
+  void slf4jApi_atCompileScope() throws Exception {
+    Element slf4j = published("org.slf4j", "slf4j-api");
+    assertThat(text(slf4j, "scope")).isIn("compile", "");
+    assertThat(text(slf4j, "optional")).isIn("false", "");
   }
 }
