@@ -1,6 +1,7 @@
 package io.zproc.internal.client;
 
 import io.zproc.ZProcOptions;
+import io.zproc.internal.server.ServerMain;
 import io.zproc.rsocket.WireAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,11 +75,7 @@ final class BindAddress {
     if (!a.scheme().equals("tcp") && !a.scheme().equals("ws")) {
       return false;
     }
-    String h = unbracket(a.host());
-    return !(h.equalsIgnoreCase("localhost")
-        || h.startsWith("127.")
-        || h.equals("::1")
-        || h.equals("0:0:0:0:0:0:0:1"));
+    return !ServerMain.servesLoopbackOnly(a.host());
   }
 
   private static String unbracket(String host) {

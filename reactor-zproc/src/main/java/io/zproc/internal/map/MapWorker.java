@@ -119,11 +119,19 @@ abstract class MapWorker {
 
   abstract long pid();
 
-  /** Asks the worker to leave once its current item is done. */
-  abstract void retire();
+  /**
+   * Asks the worker to leave once its current item is done. By default, for a worker whose work
+   * runs on this JVM (a thread, or a lane to remote workers): its outbox thread ends.
+   */
+  void retire() {
+    stopThread();
+  }
 
-  /** Waits for the worker to end. */
-  abstract boolean awaitExit(long millis) throws InterruptedException;
+  /** Waits for the worker to end; by default, for its outbox thread to end. */
+  boolean awaitExit(long millis) throws InterruptedException {
+    joinThread(millis);
+    return !threadAlive();
+  }
 
   abstract void kill();
 
@@ -290,17 +298,6 @@ abstract class MapWorker {
     @Override
     long pid() {
       return ProcessHandle.current().pid();
-    }
-
-    @Override
-    void retire() {
-      stopThread();
-    }
-
-    @Override
-    boolean awaitExit(long millis) throws InterruptedException {
-      joinThread(millis);
-      return !threadAlive();
     }
 
     @Override

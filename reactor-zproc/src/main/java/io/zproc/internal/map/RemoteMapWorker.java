@@ -148,17 +148,6 @@ final class RemoteMapWorker extends MapWorker {
   }
 
   @Override
-  void retire() {
-    stopThread();
-  }
-
-  @Override
-  boolean awaitExit(long millis) throws InterruptedException {
-    joinThread(millis);
-    return !threadAlive();
-  }
-
-  @Override
   void kill() {
     stopThread();
     for (Disposable d : pending) {
